@@ -1,0 +1,120 @@
+# clusterp — build, test, install.  `make -j` is safe; `make test` and
+# `make demo` install the Debian packages they need first (`make deps`).
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+DESTDIR ?=
+
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+# Warnings are errors in every build made from this Makefile (the test build
+# included); pass WERROR= to relax that for an experimental compiler.
+WERROR   ?= -Werror
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# BUILD holds objects and binaries; the sanitizer build lives beside the
+# normal one so that both can exist at once (`make san`).
+BUILD ?= build
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -Ilib -I$(BUILD)/gen -MMD -MP $(CXXFLAGS) $(EXTRA_CXXFLAGS)
+LDLIBS = -lssh2 -lyaml-cpp -lpthread
+
+LIB_SRCS  = $(wildcard lib/*.cpp)
+LIB_OBJS  = $(LIB_SRCS:%.cpp=$(BUILD)/%.o) $(BUILD)/gen/config_template.o
+TOOLS     = $(patsubst tools/%.cpp,$(BUILD)/bin/%,$(wildcard tools/*.cpp))
+UNITS     = $(patsubst tests/unit/%.cpp,$(BUILD)/tests/%,$(wildcard tests/unit/*.cpp))
+MANPAGES  = $(wildcard man/*.1 man/*.5)
+
+# Debian packages: to build and run, to run the tests, to run the benchmarks.
+DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev
+DEPS_RUN   = gnuplot-nox sysstat man-db
+DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client socat \
+             iproute2 procps util-linux groff-base python3 libxml2-utils clang
+DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
+
+.PHONY: all test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units
+.DELETE_ON_ERROR:
+
+all: $(TOOLS) $(UNITS)
+
+$(BUILD)/libclusterp.a: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/libclusterp.a
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libclusterp.a
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+# The config template is compiled into the library, so that `clusterp init`
+# works from the build tree and after install alike.
+$(BUILD)/gen/config_template.cpp: share/clusterp/config.yml
+	@mkdir -p $(@D)
+	{ printf 'namespace clusterp {\nextern const char k_config_template[] = R"CLUSTERP_TEMPLATE('; \
+	  cat $<; printf ')CLUSTERP_TEMPLATE";\n}\n'; } > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.cpp
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+units: $(UNITS)
+
+deps:
+	@tests/lib/install-deps $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+
+deps-bench: deps
+	@tests/lib/install-deps $(DEPS_BENCH)
+
+# The whole suite: bats files in tests/ (unit drivers, tools, the real SSH
+# cluster); the last line is `N passed, M failed`.
+test: deps
+	$(MAKE) all
+	$(MAKE) san
+	tests/run
+
+check: test
+
+# The same binaries built with AddressSanitizer and UBSan; tests/run uses them
+# for the suites that name CLUSTERP_SAN_BIN.
+san:
+	$(MAKE) BUILD=build-san EXTRA_CXXFLAGS="$(SAN_FLAGS)" all
+
+fuzz: deps
+	$(MAKE) -f tests/fuzz/Makefile
+
+bench: deps-bench all
+	bench/run
+
+demo: deps
+	$(MAKE) all
+	examples/demo.sh
+
+demo-cluster: deps
+	$(MAKE) all
+	examples/demo-cluster.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/clusterp
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(filter %.1,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(filter %.5,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 share/clusterp/* $(DESTDIR)$(DATADIR)/clusterp/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MANPAGES))))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MANPAGES))))
+	rm -rf $(DESTDIR)$(DATADIR)/clusterp
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

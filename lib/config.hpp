@@ -1,0 +1,70 @@
+// config.yml: loading and validation (the only module, with manifest, that
+// includes yaml-cpp).  Every mistake is an Error with exit status 78 and one
+// line `FILE:LINE: KEY: what is wrong`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clusterp {
+
+// A list entry `- name` or `- name: ALIAS`; alias equals name when none.
+struct NamedItem {
+    std::string name;
+    std::string alias;
+};
+
+enum class HostKeyChecking { yes, accept_new, no };
+enum class TransportKind { ssh, local };
+
+struct Config {
+    std::string path;  // the file read, for messages
+
+    std::optional<std::string> ssh_gateway;  // host, user@host or host:port
+    std::optional<std::string> ssh_username;
+    std::optional<std::string> ssh_password;  // never logged, printed or passed in argv
+    std::optional<int> ssh_port;              // unset: ~/.ssh/config, then 22
+    std::optional<std::string> ssh_key;       // identity file
+    std::optional<std::string> ssh_known_hosts;
+    HostKeyChecking ssh_host_key_checking = HostKeyChecking::yes;
+    int ssh_timeout = 10;  // seconds, connect and each remote command
+    int fanout = 32;
+    TransportKind transport = TransportKind::ssh;
+    std::optional<std::string> remote_dir;  // unset: the node's $TMPDIR, else /tmp
+    int interval = 10;                      // seconds between samples
+
+    std::vector<NamedItem> hosts;  // ranges expanded, in config order
+    std::vector<NamedItem> filesystem_names;
+    std::vector<NamedItem> net_interfaces;
+
+    // The alias of a host, device or interface; the name itself when the
+    // config gives none or does not list it.
+    std::string host_alias(const std::string& host) const;
+    std::string device_alias(const std::string& device) const;
+    std::string iface_alias(const std::string& iface) const;
+};
+
+struct LoadOptions {
+    // -H LIST: replaces `hosts` (a pdsh hostlist, comma-separated).
+    std::optional<std::string> hosts_override;
+    // When false, a config without hosts is accepted (parse and plot only
+    // need aliases).
+    bool require_hosts = true;
+};
+
+// Reads and validates PATH.  When `hosts` is absent and no override is given,
+// SLURM_JOB_NODELIST is used.  Throws Error: 66 when the file is missing, 78
+// for every mistake in it.
+Config load_config(const std::string& path, const LoadOptions& options = {});
+
+// A name that may become a file name (alias, device, interface): not empty,
+// no '/', no leading '.', no control characters.  Returns what is wrong, or
+// an empty string.
+std::string file_name_problem(const std::string& name);
+
+// A host name or IP address as it may appear in `hosts`: returns what is
+// wrong, or an empty string.
+std::string host_name_problem(const std::string& host);
+
+}  // namespace clusterp

@@ -1,0 +1,30 @@
+# Shared set-up for the bats suites: `load lib/common` at the top of a suite.
+bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
+bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# The binaries under test; the sanitizer build sets CLUSTERP_BIN=build-san/bin.
+BIN=${CLUSTERP_BIN:-$ROOT/build/bin}
+UNIT_BIN=${CLUSTERP_UNIT_BIN:-$ROOT/build/tests}
+EXPECTED=$ROOT/tests/expected
+FIXTURES=$ROOT/tests/fixtures
+PATH=$BIN:$PATH
+export LC_ALL=C TZ=UTC
+unset CLUSTERP_EXEC_PATH SLURM_JOB_NODELIST CLUSTERP_SSH_PASSWORD
+
+# golden NAME FILE: FILE must equal tests/expected/NAME (whole-file diff).
+# With UPDATE_GOLDEN=1 the expected file is rewritten instead.
+golden() {
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		mkdir -p "$(dirname "$EXPECTED/$1")"
+		cp "$2" "$EXPECTED/$1"
+	fi
+	diff -u "$EXPECTED/$1" "$2"
+}
+
+# A fresh working directory per test.
+cd_workdir() {
+	WORK=$BATS_TEST_TMPDIR/work
+	mkdir -p "$WORK"
+	cd "$WORK" || return 1
+}
