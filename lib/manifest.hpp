@@ -1,0 +1,44 @@
+// .clusterp/run.json: what start recorded about a run, read by stop and
+// parse.  Written as JSON by hand (it is flat), read with yaml-cpp, whose
+// parser accepts JSON; the only other module besides config that includes it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clusterp {
+
+struct HostRecord {
+    std::string host;
+    std::string alias;
+    std::string status;        // "started", "failed", "stopped"
+    std::string error;         // the cause when status is "failed"
+    std::string dir;           // the node's private directory (mktemp -d)
+    long pid = 0;              // sadc's pid on the node
+    std::string sysstat;       // `sadc -V` version, e.g. "12.6.1"
+    double clock_offset = 0;   // seconds, node clock minus controller clock
+    long long mem_total_kib = 0;  // MemTotal, 0 when unknown
+    int cpus = 0;
+};
+
+struct Manifest {
+    int version = 1;
+    std::string run_id;   // e.g. 20261125T034500Z-4f2a
+    std::string started;  // ISO 8601 UTC
+    int interval = 0;
+    std::string transport;  // "ssh" or "local"
+    std::vector<HostRecord> hosts;
+
+    const HostRecord* find(const std::string& host) const;
+};
+
+// Reads PATH; nullopt when the file does not exist.  Throws Error (65) when
+// it exists but is not a manifest.
+std::optional<Manifest> read_manifest(const std::string& path);
+// Writes PATH atomically (temporary file and rename).  Throws Error (73).
+void write_manifest(const std::string& path, const Manifest& manifest);
+
+inline constexpr const char* k_manifest_path = ".clusterp/run.json";
+
+}  // namespace clusterp

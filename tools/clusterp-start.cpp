@@ -1,0 +1,24 @@
+// clusterp-start: start one sysstat collector per node.
+#include "cli.hpp"
+#include "config.hpp"
+
+using namespace clusterp;
+
+int main(int argc, char** argv) {
+    return run_guarded([&] {
+        Cli cli("clusterp-start", "[-hqv] [-c file] [-H hostlist] [-f fanout] [--dry-run] [--force]",
+                "Start profiling every node of the cluster.");
+        cli.add()("H,hosts", "profile HOSTLIST instead of the config's hosts",
+                  cxxopts::value<std::string>(), "HOSTLIST")
+            ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
+            ("dry-run", "print `host: command` lines, connect nowhere")
+            ("force", "start even though a run is active");
+        CommonOptions common;
+        auto args = cli.parse(argc, argv, common);
+        LoadOptions load;
+        if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
+        load_config(common.config_path, load);
+        throw Error(k_exit_software, "start is not built yet");
+        return 0;
+    });
+}
