@@ -58,8 +58,8 @@ $(BUILD)/%.o: %.cpp
 # works from the build tree and after install alike.
 $(BUILD)/gen/config_template.cpp: share/clusterp/config.yml
 	@mkdir -p $(@D)
-	{ printf 'namespace clusterp {\nextern const char k_config_template[] = R"CLUSTERP_TEMPLATE('; \
-	  cat $<; printf ')CLUSTERP_TEMPLATE";\n}\n'; } > $@
+	{ printf 'namespace clusterp {\nextern const char k_config_template[] = R"CLUSTERP_YML('; \
+	  cat $<; printf ')CLUSTERP_YML";\n}\n'; } > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.cpp
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
