@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
+COMPDIR ?= $(DATADIR)/bash-completion/completions
 DESTDIR ?=
 
 CXX      ?= g++
@@ -112,12 +113,17 @@ install: all
 	install -m 644 $(filter %.1,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(filter %.5,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 share/clusterp/* $(DESTDIR)$(DATADIR)/clusterp/
+	install -d $(DESTDIR)$(COMPDIR)
+	install -m 644 share/bash-completion/clusterp $(DESTDIR)$(COMPDIR)/clusterp
+	# bash-completion loads a file by command name: one link per tool.
+	for tool in $(filter-out clusterp,$(notdir $(TOOLS))); do ln -sf clusterp $(DESTDIR)$(COMPDIR)/$$tool; done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MANPAGES))))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MANPAGES))))
 	rm -rf $(DESTDIR)$(DATADIR)/clusterp
+	rm -f $(addprefix $(DESTDIR)$(COMPDIR)/,$(notdir $(TOOLS)))
 
 clean:
 	rm -rf build build-san
