@@ -35,6 +35,7 @@ DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 
 .PHONY: all test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(TOOLS) $(UNITS)
 
@@ -58,8 +59,8 @@ $(BUILD)/%.o: %.cpp
 # works from the build tree and after install alike.
 $(BUILD)/gen/config_template.cpp: share/clusterp/config.yml
 	@mkdir -p $(@D)
-	{ printf 'namespace clusterp {\nextern const char k_config_template[] = R"CLUSTERP_TEMPLATE('; \
-	  cat $<; printf ')CLUSTERP_TEMPLATE";\n}\n'; } > $@
+	{ printf 'namespace clusterp {\nextern const char k_config_template[] = R"CLUSTERP_YML('; \
+	  cat $<; printf ')CLUSTERP_YML";\n}\n'; } > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.cpp
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
