@@ -168,7 +168,7 @@ cluster_up() {
 	hash=$(printf '%s\n' "$CLUSTER_PASSWORD" | openssl passwd -6 -stdin) || return 1
 	awk -F: -v OFS=: -v h="$hash" '$1 == "root" { $2 = h } { print }' /etc/shadow >"$CLUSTER_DIR/shadow"
 	chmod 640 "$CLUSTER_DIR/shadow"
-	printf '%s\n' 'auth required pam_unix.so' 'account required pam_unix.so' \
+	printf '%s\n' 'auth required pam_unix.so nodelay' 'account required pam_unix.so' \
 		'session required pam_permit.so' 'password required pam_deny.so' >"$CLUSTER_DIR/pam-sshd"
 
 	CLUSTER_NODES=
