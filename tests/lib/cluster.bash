@@ -302,7 +302,8 @@ cluster_procs() {
 
 # cluster_config [KEY=VALUE...] [--] HOST[:ALIAS]...: prints a config.yml
 # for these hosts (ssh_username root, ssh_timeout 5, interval 1); each
-# KEY=VALUE sets or replaces a top-level key, written as given.
+# KEY=VALUE sets or replaces a top-level key, written as given, and KEY=
+# leaves KEY out.
 cluster_config() {
 	local -A set=([ssh_username]=root [ssh_timeout]=5 [interval]=1)
 	local order=(ssh_username ssh_timeout interval) key h
@@ -319,7 +320,7 @@ cluster_config() {
 		esac
 	done
 	for key in "${order[@]}"; do
-		printf '%s: %s\n' "$key" "${set[$key]}"
+		[ -n "${set[$key]}" ] && printf '%s: %s\n' "$key" "${set[$key]}"
 	done
 	echo 'hosts:'
 	for h in "$@"; do

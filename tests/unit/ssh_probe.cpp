@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
         for (auto& thread : threads) thread.join();
         int status = 0;
         for (std::size_t i = 0; i < hosts.size(); ++i) {
-            std::cout << outcomes[i].report;
+            std::cout << outcomes[i].report << std::flush;
             if (!outcomes[i].error.empty()) {
                 print_error(hosts[i] + ": " + outcomes[i].error);
                 status = 1;
