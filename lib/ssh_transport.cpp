@@ -194,12 +194,15 @@ public:
           m_owner(libssh2_session_init_ex(nullptr, nullptr, nullptr, nullptr)), m_session(m_owner.get()) {
         if (!m_session) throw HostError("cannot create an ssh session");
         libssh2_session_set_blocking(m_session, 0);
-        libssh2_session_method_pref(m_session, LIBSSH2_METHOD_KEX, k_kex_preference);
-        libssh2_session_method_pref(m_session, LIBSSH2_METHOD_HOSTKEY, k_hostkey_preference);
+        prefer(LIBSSH2_METHOD_KEX, k_kex_preference);
+        prefer(LIBSSH2_METHOD_HOSTKEY, k_hostkey_preference);
         Deadline handshake(deadline);
         handshake.rename("ssh handshake");
         int rc = call([&] { return libssh2_session_handshake(m_session, m_fd.get()); }, handshake);
         if (rc != 0) throw HostError("ssh handshake failed: " + last_error());
+        const char* kex = libssh2_session_methods(m_session, LIBSSH2_METHOD_KEX);
+        const char* host_key = libssh2_session_methods(m_session, LIBSSH2_METHOD_HOSTKEY);
+        debug(endpoint.name + ": key exchange " + (kex ? kex : "?") + ", host key " + (host_key ? host_key : "?"));
         check_host_key(shared);
         Deadline authentication(deadline);
         authentication.rename("authentication");
@@ -254,6 +257,22 @@ public:
     }
 
 private:
+    // Passes libssh2 only the names it supports: libssh2 1.10 copies
+    // overlapping memory when it drops one itself.
+    void prefer(int method, const char* wanted) {
+        const char** supported = nullptr;
+        int count = libssh2_session_supported_algs(m_session, method, &supported);
+        if (count <= 0) return;
+        std::string list;
+        std::stringstream names(wanted);
+        std::string name;
+        while (std::getline(names, name, ','))
+            if (std::find(supported, supported + count, name) != supported + count)
+                list += (list.empty() ? "" : ",") + name;
+        libssh2_free(m_session, supported);
+        if (!list.empty()) libssh2_session_method_pref(m_session, method, list.c_str());
+    }
+
     static int key_type_bits(int type) {
         switch (type) {
         case LIBSSH2_HOSTKEY_TYPE_RSA: return LIBSSH2_KNOWNHOST_KEY_SSHRSA;

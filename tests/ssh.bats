@@ -32,6 +32,14 @@ fingerprint() {
 	EOF
 }
 
+@test "ssh: curve25519-sha256 key exchange is preferred" {
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -v config.yml "$CLUSTER_NODE_1" -- true
+	assert_success
+	assert_line "ssh_probe: $CLUSTER_NODE_1: key exchange curve25519-sha256, host key ssh-ed25519"
+	assert_line "ssh_probe: $CLUSTER_NODE_1: authenticated by '$HOME/.ssh/id_ed25519'"
+}
+
 @test "ssh: commands get no pty and an empty stdin" {
 	cluster_config "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- 'tty; cat; echo done'

@@ -1,4 +1,4 @@
-// ssh_probe [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]:
+// ssh_probe [-v] [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]:
 // drives the SSH transport without the tools.  Connects to every HOST at
 // once (config.yml CONFIG gives the ssh settings), runs COMMAND on each,
 // downloads REMOTE into LOCAL (`%h` in LOCAL becomes the host), then prints,
@@ -7,7 +7,7 @@
 //   HOST: out LINE        (each line of stdout)
 //   HOST: err LINE        (each line of stderr)
 //   HOST: downloaded N bytes
-// A host that fails prints `ssh_probe: HOST: CAUSE` on stderr.  Exit status
+// -v shows the transport's debug messages.  A host that fails prints `ssh_probe: HOST: CAUSE` on stderr.  Exit status
 // 0 when every host worked, 1 when one failed, 78 for a bad config.
 #include <cstdlib>
 #include <iostream>
@@ -52,7 +52,9 @@ int main(int argc, char** argv) {
         bool has_command = false;
         for (int i = 1; i < argc; ++i) {
             std::string arg = argv[i];
-            if (arg == "-t" && i + 1 < argc) {
+            if (arg == "-v") {
+                set_verbosity(Verbosity::verbose);
+            } else if (arg == "-t" && i + 1 < argc) {
                 timeout = std::atoi(argv[++i]);
             } else if (arg == "-d" && i + 1 < argc) {
                 download = argv[++i];
@@ -64,7 +66,7 @@ int main(int argc, char** argv) {
             }
         }
         if (positional.size() < 2 || (!download.empty() && download.find(':') == std::string::npos))
-            throw Error(k_exit_usage, "usage: ssh_probe [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]");
+            throw Error(k_exit_usage, "usage: ssh_probe [-v] [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]");
         LoadOptions options;
         options.require_hosts = false;
         Config config = load_config(positional[0], options);
