@@ -4,7 +4,7 @@
 # file from bash).  Needs root, openssh-server, socat, iproute2, util-linux.
 #
 # Every node is an sshd started inside its own mount namespace with a private
-# tmpfs on /tmp, so nodes share no remote files, and with its own copy of
+# tmpfs on /tmp and on /root, so nodes share no remote files, and with its own copy of
 # /etc/shadow (root's password is $CLUSTER_PASSWORD there; the machine's is
 # never touched).  Everything listens on 127.A.B.x, with A.B chosen free for
 # this cluster, so several suites may run at once.  Users log in as root.
@@ -26,7 +26,13 @@
 #   CLUSTER_PASSWORD     root's password on every node
 #   CLUSTER_AGENT_SOCK   an ssh-agent holding a key that is on no disk
 #   CLUSTER_HOME         the template of a client HOME (see cluster_home)
-# and writes them to $CLUSTER_DIR/env for scripts (`. "$CLUSTER_DIR/env"`).
+#   CLUSTER_SSH_CONFIG   an ssh_config(5) for OpenSSH's client and its users:
+#     ssh -F "$CLUSTER_SSH_CONFIG" HOST
+#     PDSH_SSH_ARGS_APPEND="-F $CLUSTER_SSH_CONFIG" pdsh -R ssh -f 32 -w HOSTS true
+#     clush -f 64 -o "-F $CLUSTER_SSH_CONFIG" -w HOSTS true
+#   (HOSTS comma-separated, e.g. "${CLUSTER_NODES// /,}")
+# and writes them to $CLUSTER_DIR/env for scripts (`. "$CLUSTER_DIR/env"`);
+# tests/lib/cluster does that from the command line (benchmarks, demos).
 #
 # cluster_down stops everything it started, including any process still
 # running in a node's namespace (a leftover sadc), even after a failure.
@@ -109,7 +115,10 @@ _cluster_node() {
 		LogLevel VERBOSE
 		Subsystem sftp internal-sftp
 	EOF
+	# root's HOME is private and empty too: the machine's dotfiles (a slow
+	# .bashrc) are no part of a node.
 	mounts="mount -t tmpfs -o mode=1777,size=256m clusterp-tmp /tmp &&
+		mount -t tmpfs -o mode=700,size=16m clusterp-home /root &&
 		mount --bind '$CLUSTER_DIR/shadow' /etc/shadow"
 	if [ "$pam" = yes ]; then
 		mounts="$mounts && mount --bind '$CLUSTER_DIR/pam-sshd' /etc/pam.d/sshd"
@@ -221,27 +230,50 @@ time.sleep(1e6)' "$CLUSTER_SILENT" "$CLUSTER_PORT"
 	SSH_AUTH_SOCK=$CLUSTER_AGENT_SOCK ssh-add -q "$CLUSTER_DIR/keys/agent_key" 2>/dev/null || return 1
 	unset SSH_AUTH_SOCK SSH_AGENT_PID
 
+	# For OpenSSH and the peers that run it (pdsh, clush): ssh(1) takes
+	# ~/.ssh from the password database, not from $HOME.
+	CLUSTER_SSH_CONFIG=$CLUSTER_DIR/ssh_config
+	cat >"$CLUSTER_SSH_CONFIG" <<-EOF
+		Host *
+		    User root
+		    Port $CLUSTER_PORT
+		    IdentityFile $CLUSTER_HOME/.ssh/id_ed25519
+		    IdentitiesOnly yes
+		    IdentityAgent none
+		    UserKnownHostsFile $CLUSTER_HOME/.ssh/known_hosts
+		    GlobalKnownHostsFile /dev/null
+		    StrictHostKeyChecking yes
+		    BatchMode yes
+	EOF
+
 	export CLUSTER_NODES CLUSTER_PW_NODE CLUSTER_KBD_NODE CLUSTER_NOSYSSTAT_NODE \
 		CLUSTER_SILENT CLUSTER_REFUSED CLUSTER_GATEWAY CLUSTER_HIDDEN CLUSTER_PORT \
-		CLUSTER_USER CLUSTER_PASSWORD CLUSTER_AGENT_SOCK CLUSTER_HOME CLUSTER_PREFIX
+		CLUSTER_USER CLUSTER_PASSWORD CLUSTER_AGENT_SOCK CLUSTER_HOME CLUSTER_PREFIX \
+		CLUSTER_SSH_CONFIG
 	{
 		export -p | grep -E '^declare -x CLUSTER_'
 	} >"$CLUSTER_DIR/env"
 }
 
+# _cluster_ns_pids MNTNS-FILE...: the pids of the processes in those mount
+# namespaces (one pass over /proc).
+_cluster_ns_pids() {
+	cat "$@" 2>/dev/null | grep . >"$CLUSTER_DIR/.ns" || return 0
+	find /proc/[0-9]*/ns/mnt -maxdepth 0 -printf '%l %p\n' 2>/dev/null |
+		awk 'NR == FNR { want[$1] = 1; next } ($1 in want) { split($2, part, "/"); print part[3] }' \
+			"$CLUSTER_DIR/.ns" -
+}
+
 # cluster_down: safe to call twice, or after a half-finished cluster_up.
 cluster_down() {
 	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
-	local d ns p pid
+	local d pid
 	for d in "$CLUSTER_DIR"/nodes/*/; do
-		[ -f "$d/mntns" ] || { [ -f "$d/sshd.pid" ] && kill "$(cat "$d/sshd.pid")" 2>/dev/null; continue; }
-		ns=$(cat "$d/mntns")
-		[ -n "$ns" ] || continue
-		# Every process of the node: sshd, its sessions, leftover collectors.
-		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && kill -KILL "${p#/proc/}" 2>/dev/null
-		done
+		[ -f "$d/mntns" ] || { [ -f "$d/sshd.pid" ] && kill "$(cat "$d/sshd.pid")" 2>/dev/null; }
 	done
+	# Every process of every node: sshd, its sessions, leftover collectors.
+	# shellcheck disable=SC2046
+	kill -KILL $(_cluster_ns_pids "$CLUSTER_DIR"/nodes/*/mntns) 2>/dev/null
 	if [ -f "$CLUSTER_DIR/helpers.pid" ]; then
 		while read -r pid; do
 			kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
@@ -289,14 +321,12 @@ cluster_exec() {
 # cluster_procs NAME: `pid comm args` of every process on the node but its
 # sshd listener, e.g. to check that no sadc is left running.
 cluster_procs() {
-	local ns sshd p
-	ns=$(cat "$CLUSTER_DIR/nodes/$1/mntns")
+	local sshd pid
 	sshd=$(cluster_pid "$1")
-	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" = "$sshd" ] && continue
-		[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
-		printf '%s %s %s\n' "${p#/proc/}" "$(cat "$p/comm" 2>/dev/null)" \
-			"$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+	for pid in $(_cluster_ns_pids "$CLUSTER_DIR/nodes/$1/mntns"); do
+		[ "$pid" = "$sshd" ] && continue
+		printf '%s %s %s\n' "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null)" \
+			"$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
 	done
 }
 
