@@ -426,11 +426,25 @@ private:
                 int rc = call([&] { return libssh2_agent_userauth(agent.get(), m_endpoint.user.c_str(), identity); },
                               deadline);
                 check_alive(rc);
+                if (rc != 0 && identity->blob_len > 11 && std::memcmp(identity->blob + 4, "ssh-rsa", 7) == 0)
+                    m_rsa_refused = true;
                 done = rc == 0 && authenticated();
             }
         }
         libssh2_agent_disconnect(agent.get());
         return done;
+    }
+
+    // Whether a key file holds an RSA key, as far as its public half, its
+    // PEM header or its conventional name tell.
+    static bool is_rsa_key(const std::string& path) {
+        std::string word;
+        std::ifstream(path + ".pub") >> word;
+        if (!word.empty()) return word == "ssh-rsa";
+        std::string line;
+        std::getline(std::ifstream(path) >> std::ws, line);
+        return line.find("BEGIN RSA PRIVATE KEY") != std::string::npos ||
+               (path.size() >= 6 && path.compare(path.size() - 6, 6, "id_rsa") == 0);
     }
 
     bool try_key_file(const std::string& path, const Deadline& deadline) {
@@ -445,7 +459,10 @@ private:
             },
             deadline);
         check_alive(rc);
-        if (rc != 0) debug(m_endpoint.name + ": key " + quoted(path) + " not accepted: " + last_error());
+        if (rc != 0) {
+            debug(m_endpoint.name + ": key " + quoted(path) + " not accepted: " + last_error());
+            if (is_rsa_key(path)) m_rsa_refused = true;
+        }
         return rc == 0 && authenticated();
     }
 
@@ -534,6 +551,11 @@ private:
             message += ")";
         }
         for (const auto& path : missing) message += "; identity file " + quoted(path) + " does not exist";
+        // libssh2 before 1.11 signs with ssh-rsa (SHA-1) only, which
+        // OpenSSH 8.8 and later refuse by default.
+        if (m_rsa_refused && !libssh2_version(0x010b00))
+            message += "; RSA keys need rsa-sha2 signatures, which libssh2 " + std::string(libssh2_version(0)) +
+                       " lacks: use an ed25519 or ecdsa key";
         throw HostError(message);
     }
 
@@ -550,6 +572,7 @@ private:
 
     Fd m_fd;  // declared first: closed after the session
     Endpoint m_endpoint;
+    bool m_rsa_refused = false;
     std::unique_ptr<LIBSSH2_SESSION, SessionCloser> m_owner;
     LIBSSH2_SESSION* m_session;
 };
@@ -807,7 +830,6 @@ public:
         char buffer[32768];
         // After EOF is seen, one more pass reads what arrived with it.
         for (bool eof = false;;) {
-            bool waiting = false;
             for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
                 std::string& sink = stream == 0 ? result.out : result.err;
                 for (;;) {
@@ -816,14 +838,14 @@ public:
                         sink.append(buffer, static_cast<std::size_t>(n));
                         continue;
                     }
-                    if (n == LIBSSH2_ERROR_EAGAIN) waiting = true;
-                    else if (n < 0) throw HostError("connection lost during a command: " + m_link->last_error());
+                    if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+                        throw HostError("connection lost during a command: " + m_link->last_error());
                     break;
                 }
             }
             if (eof) break;
             eof = libssh2_channel_eof(channel) != 0;
-            if (!eof && waiting) m_link->wait(deadline);
+            if (!eof) m_link->wait(deadline);
         }
         m_link->call([&] { return libssh2_channel_close(channel); }, deadline);
         m_link->call([&] { return libssh2_channel_wait_closed(channel); }, deadline);

@@ -128,6 +128,30 @@ fingerprint() {
 	assert_output "ssh_probe: $CLUSTER_NODE_1: permission denied for root: no credential to offer (the server accepts publickey); identity file '$HOME/absent' does not exist"
 }
 
+@test "ssh: ~/.ssh/id_ecdsa is tried when id_ed25519 is not accepted" {
+	ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519" <<<y >/dev/null
+	ssh-keygen -q -t ecdsa -N '' -f "$HOME/.ssh/id_ecdsa"
+	cat "$HOME/.ssh/id_ecdsa.pub" >>"$CLUSTER_DIR/authorized_keys"
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -v config.yml "$CLUSTER_NODE_1" -- true
+	assert_success
+	assert_line "ssh_probe: $CLUSTER_NODE_1: authenticated by '$HOME/.ssh/id_ecdsa'"
+}
+
+@test "ssh: a refused RSA key says why when libssh2 cannot sign with rsa-sha2" {
+	rm "$HOME"/.ssh/id_ed25519*
+	ssh-keygen -q -t rsa -b 2048 -N '' -f "$HOME/.ssh/id_rsa"
+	cat "$HOME/.ssh/id_rsa.pub" >>"$CLUSTER_DIR/authorized_keys"
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
+	# libssh2 1.11 and later sign with rsa-sha2 and get in.
+	if [ "$status" -ne 0 ]; then
+		assert_output --regexp "^ssh_probe: $CLUSTER_NODE_1: permission denied for root \(tried key '$HOME/.ssh/id_rsa'\); RSA keys need rsa-sha2 signatures, which libssh2 1\.10\.[0-9]+ lacks: use an ed25519 or ecdsa key\$"
+	else
+		assert_output "$CLUSTER_NODE_1: exit 0"
+	fi
+}
+
 @test "ssh: password authentication, from ssh_password or CLUSTERP_SSH_PASSWORD" {
 	cluster_config ssh_password="'$CLUSTER_PASSWORD'" "$CLUSTER_PW_NODE" >config.yml
 	chmod 600 config.yml
