@@ -321,6 +321,16 @@ changed_key() {
 	assert_output "ssh_probe: gateway $CLUSTER_GATEWAY: host key for $CLUSTER_GATEWAY is unknown (ED25519 key $(fingerprint gateway), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
 }
 
+@test "ssh: a node the gateway cannot reach fails alone" {
+	cluster_config ssh_gateway="$CLUSTER_GATEWAY" 127.0.0.9 "$CLUSTER_HIDDEN" >config.yml
+	run "$PROBE" config.yml 127.0.0.9 "$CLUSTER_HIDDEN" -- true
+	assert_failure 1
+	assert_output - <<-EOF
+	ssh_probe: 127.0.0.9: gateway $CLUSTER_GATEWAY cannot reach 127.0.0.9:$CLUSTER_PORT: channel open failure (connect failed)
+	$CLUSTER_HIDDEN: exit 0
+	EOF
+}
+
 @test "ssh: an unreachable gateway fails once, naming the gateway" {
 	cluster_config ssh_gateway="$CLUSTER_REFUSED" "$CLUSTER_HIDDEN" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_HIDDEN" -- true
