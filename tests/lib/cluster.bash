@@ -152,7 +152,15 @@ _cluster_bg() {
 	echo "$!" >>"$CLUSTER_DIR/helpers.pid"
 }
 
+# A cluster that fails to come up is taken down at once, so that a caller
+# without teardown leaves nothing behind.
 cluster_up() {
+	_cluster_up "$@" && return 0
+	cluster_down
+	return 1
+}
+
+_cluster_up() {
 	local n=${1:-4} i
 	CLUSTER_DIR=$(mktemp -d "$CLUSTER_STATE_ROOT/clusterp-cluster.XXXXXX") || return 1
 	export CLUSTER_DIR
