@@ -48,6 +48,8 @@ const char k_hostkey_preference[] =
     "rsa-sha2-256,ssh-rsa";
 const char* const k_default_identities[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
 constexpr std::chrono::seconds k_teardown_time{2};
+// Bytes a gateway tunnel holds in each direction before it stops reading.
+constexpr std::size_t k_tunnel_buffer = 1 << 20;
 
 std::string lowercase_first(std::string text) {
     if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' && !(text.size() > 1 && text[1] >= 'A' && text[1] <= 'Z'))
@@ -673,7 +675,7 @@ private:
     bool move_bytes(Tunnel& tunnel) {
         bool moved = false;
         char buffer[32768];
-        while (!tunnel.channel_eof && tunnel.to_node.size() < (1u << 20)) {
+        while (!tunnel.channel_eof && tunnel.to_node.size() < k_tunnel_buffer) {
             ssize_t n = libssh2_channel_read(tunnel.channel, buffer, sizeof buffer);
             if (n > 0) {
                 tunnel.to_node.append(buffer, static_cast<std::size_t>(n));
@@ -698,7 +700,7 @@ private:
             ::shutdown(tunnel.fd, SHUT_WR);
             tunnel.node_shut = true;
         }
-        while (!tunnel.node_closed && tunnel.to_channel.size() < (1u << 20)) {
+        while (!tunnel.node_closed && tunnel.to_channel.size() < k_tunnel_buffer) {
             ssize_t n = ::recv(tunnel.fd, buffer, sizeof buffer, 0);
             if (n > 0) {
                 tunnel.to_channel.append(buffer, static_cast<std::size_t>(n));
@@ -757,14 +759,19 @@ private:
             int directions = libssh2_session_block_directions(m_link->session());
             short gateway_events = POLLIN;
             if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) gateway_events |= POLLOUT;
-            // Without channels nothing here would read what arrives; an
-            // open() in progress does.
-            if (m_tunnels.empty() && m_closing.empty()) gateway_events = 0;
+            // Wait for the gateway's data only when a channel will take it
+            // (otherwise poll would return at once, again and again); an
+            // open() in progress reads for itself.
+            bool reading = !m_closing.empty() ||
+                           std::any_of(m_tunnels.begin(), m_tunnels.end(), [](const Tunnel& tunnel) {
+                               return !tunnel.channel_eof && tunnel.to_node.size() < k_tunnel_buffer;
+                           });
+            if (!reading) gateway_events &= ~POLLIN;
             waiting.push_back({m_link->fd(), gateway_events, 0});
             waiting.push_back({m_wake[0], POLLIN, 0});
             for (const auto& tunnel : m_tunnels) {
                 short events = 0;
-                if (!tunnel.node_closed && tunnel.to_channel.size() < (1u << 20)) events |= POLLIN;
+                if (!tunnel.node_closed && tunnel.to_channel.size() < k_tunnel_buffer) events |= POLLIN;
                 if (!tunnel.to_node.empty()) events |= POLLOUT;
                 waiting.push_back({tunnel.fd, events, 0});
             }
