@@ -8,6 +8,7 @@ setup_file() { cluster_up 3; }
 teardown_file() { cluster_down; }
 
 setup() {
+	export LSAN_OPTIONS=suppressions=$ROOT/tests/lib/lsan.supp
 	cluster_home
 	cd_workdir
 	PROBE=$UNIT_BIN/ssh_probe
