@@ -3,13 +3,13 @@
 # `cluster_down` in teardown_file) and for benchmarks and demos (source this
 # file from bash).  Needs root, openssh-server, socat, iproute2, util-linux.
 #
-# Every node is an sshd started inside its own mount namespace with a private
-# tmpfs on /tmp and on /root, so nodes share no remote files, and with its own copy of
+# Every node is an sshd started inside its own mount namespace with private
+# tmpfs on /tmp and /root, so nodes share no remote files, and its own copy of
 # /etc/shadow (root's password is $CLUSTER_PASSWORD there; the machine's is
 # never touched).  Everything listens on 127.A.B.x, with A.B chosen free for
 # this cluster, so several suites may run at once.  Users log in as root.
 #
-# cluster_up [N] starts, and exports:
+# cluster_up [N] (N plain nodes, at most 200; default 4) starts, and exports:
 #   CLUSTER_DIR          state directory (keys, configs, logs, env)
 #   CLUSTER_NODES        the N plain nodes' addresses (key and agent auth)
 #   CLUSTER_NODE_1..N    the same, one by one
@@ -36,10 +36,13 @@
 #
 # cluster_down stops everything it started, including any process still
 # running in a node's namespace (a leftover sadc), even after a failure.
+#
+# In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
+# agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
+# inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH).
 
 CLUSTER_PORT=${CLUSTER_PORT:-22}
 CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
-_CLUSTER_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # The per-node special roles take these last octets.
 _CLUSTER_PW=201 _CLUSTER_KBD=202 _CLUSTER_NOSYS=203 _CLUSTER_SILENT=204
