@@ -101,6 +101,19 @@ fingerprint() {
 	assert_output "ssh_probe: $CLUSTER_NODE_1: timed out after 1 s (command)"
 }
 
+@test "ssh: the session outlives a command that timed out" {
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -t 1 config.yml "$CLUSTER_NODE_1" -- echo first -- sleep 30 -- echo after
+	assert_success
+	assert_output - <<-EOF
+	$CLUSTER_NODE_1: exit 0
+	$CLUSTER_NODE_1: out first
+	$CLUSTER_NODE_1: failed timed out after 1 s (command)
+	$CLUSTER_NODE_1: exit 0
+	$CLUSTER_NODE_1: out after
+	EOF
+}
+
 @test "ssh: agent authentication, with no key on disk" {
 	rm "$HOME"/.ssh/id_ed25519*
 	cluster_config "$CLUSTER_NODE_1" >config.yml
