@@ -56,12 +56,12 @@ _cluster_die() {
 # Picks a free 127.A.B prefix under a lock shared by every cluster on this
 # machine; the claim is a file in $CLUSTER_STATE_ROOT/clusterp-nets.
 _cluster_claim_prefix() {
-	local reg=$CLUSTER_STATE_ROOT/clusterp-nets listening a b try
+	local reg=$CLUSTER_STATE_ROOT/clusterp-nets listening a b
 	mkdir -p "$reg"
 	exec {lockfd}>"$reg/.lock"
 	flock "$lockfd"
 	listening=$(ss -ltnH 2>/dev/null | awk '{print $4}')
-	for try in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		a=$((100 + RANDOM % 100)) b=$((RANDOM % 256))
 		[ -e "$reg/$a.$b" ] && continue
 		case $listening in *"127.$a.$b."*) continue ;; esac
