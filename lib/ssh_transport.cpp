@@ -301,16 +301,26 @@ private:
 
     // Reads known_hosts files line by line, so that a line libssh2 cannot
     // parse (a @cert-authority marker, a key type it lacks) is skipped
-    // rather than losing the whole file.
-    static void read_known_hosts(LIBSSH2_KNOWNHOSTS* known, const std::string& path) {
+    // rather than losing the whole file.  Returns the keys (base64, no
+    // padding) that @revoked lines name, for any host.
+    static std::vector<std::string> read_known_hosts(LIBSSH2_KNOWNHOSTS* known, const std::string& path) {
+        std::vector<std::string> revoked;
         std::ifstream in(path);
         std::string line;
         while (std::getline(in, line)) {
             std::size_t start = line.find_first_not_of(" \t");
-            if (start == std::string::npos || line[start] == '#' || line[start] == '@') continue;
+            if (start == std::string::npos || line[start] == '#') continue;
+            if (line[start] == '@') {
+                std::istringstream words(line.substr(start));
+                std::string marker, hosts, type, key;
+                if (words >> marker >> hosts >> type >> key && marker == "@revoked")
+                    revoked.push_back(key.substr(0, key.find_last_not_of('=') + 1));
+                continue;
+            }
             line += '\n';
             libssh2_knownhost_readline(known, line.c_str(), line.size(), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
         }
+        return revoked;
     }
 
     void check_host_key(Shared& shared) {
@@ -338,7 +348,12 @@ private:
         std::unique_ptr<LIBSSH2_KNOWNHOSTS, decltype(&libssh2_knownhost_free)> known(
             libssh2_knownhost_init(m_session), libssh2_knownhost_free);
         if (!known) throw HostError("cannot check the host key: " + last_error());
-        for (const auto& path : shared.known_hosts_read) read_known_hosts(known.get(), path);
+        const std::string key_base64 = base64_unpadded(reinterpret_cast<const unsigned char*>(key), length);
+        for (const auto& path : shared.known_hosts_read) {
+            auto revoked = read_known_hosts(known.get(), path);
+            if (std::find(revoked.begin(), revoked.end(), key_base64) != revoked.end())
+                throw HostError("host key for " + name + " (" + fingerprint + ") is revoked in " + quoted(path));
+        }
         libssh2_knownhost* entry = nullptr;
         int result = libssh2_knownhost_checkp(known.get(), m_endpoint.host.c_str(), port, key, length,
                                               type_mask, &entry);

@@ -283,6 +283,19 @@ changed_key() {
 	EOF
 }
 
+@test "ssh: a key marked @revoked is refused in every mode but no" {
+	echo "@revoked * $(cluster_host_key n1)" >>"$KNOWN"
+	for mode in yes accept-new; do
+		cluster_config ssh_host_key_checking=$mode "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" >config.yml
+		run "$PROBE" config.yml "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" -- true
+		assert_failure 1
+		assert_output - <<-EOF
+		ssh_probe: $CLUSTER_NODE_1: host key for $CLUSTER_NODE_1 (ED25519 key $(fingerprint n1)) is revoked in '$KNOWN'
+		$CLUSTER_NODE_2: exit 0
+		EOF
+	done
+}
+
 @test "ssh: hashed known_hosts entries, and ssh_known_hosts naming another file" {
 	ssh-keygen -q -H -f "$KNOWN" 2>/dev/null
 	refute grep -q "$CLUSTER_NODE_1" "$KNOWN"
