@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -22,6 +21,7 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -38,7 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 // OpenSSH's preferences: curve25519 first for key exchange, ed25519 first for
 // host keys (so that a known_hosts written by ssh(1) holds the key offered).
-// libssh2 drops the names it does not know.
+// Link::prefer drops the names this libssh2 does not know.
 const char k_kex_preference[] =
     "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
     "ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
