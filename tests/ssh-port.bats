@@ -17,7 +17,7 @@ setup() {
 }
 
 @test "ssh port: port 22 is refused, ssh_port reaches the node" {
-	cluster_config "$CLUSTER_NODE_1" >config.yml
+	cluster_config ssh_port= "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 	assert_failure 1
 	assert_output "ssh_probe: $CLUSTER_NODE_1: connection refused"
@@ -32,7 +32,7 @@ setup() {
 
 @test "ssh port: ~/.ssh/config Port, unless ssh_port says otherwise" {
 	printf 'Host *\n  Port 2222\n' >"$HOME/.ssh/config"
-	cluster_config "$CLUSTER_NODE_1" >config.yml
+	cluster_config ssh_port= "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 	assert_success
 	assert_output "$CLUSTER_NODE_1: exit 0"

@@ -15,6 +15,14 @@ setup() {
 	KNOWN=$HOME/.ssh/known_hosts
 }
 
+# known ADDR: ADDR as known_hosts names it; unknown ADDR: drop its entries.
+known() { cluster_known_name "$1"; }
+forget() {
+	local name
+	name=$(known "$1")
+	awk -v n="$name" '$1 != n' "$KNOWN" >"$BATS_TEST_TMPDIR/known" && mv "$BATS_TEST_TMPDIR/known" "$KNOWN"
+}
+
 # fingerprint NODE: the SHA256 fingerprint of a node's host key, as ssh-keygen
 # prints it.
 fingerprint() {
@@ -229,11 +237,11 @@ fingerprint() {
 }
 
 @test "ssh: an unknown host key fails by default, naming host and fingerprint" {
-	grep -v "^$CLUSTER_NODE_1 " "$KNOWN" >known && mv known "$KNOWN"
+	forget "$CLUSTER_NODE_1"
 	cluster_config "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 	assert_failure 1
-	assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $CLUSTER_NODE_1 is unknown (ED25519 key $(fingerprint n1), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
+	assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $(known "$CLUSTER_NODE_1") is unknown (ED25519 key $(fingerprint n1), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
 }
 
 @test "ssh: accept-new records an unknown key, then yes accepts it" {
@@ -243,9 +251,9 @@ fingerprint() {
 	assert_success
 	assert_line "$CLUSTER_NODE_1: exit 0"
 	assert_line "$CLUSTER_NODE_2: exit 0"
-	assert_line "ssh_probe: $CLUSTER_NODE_1: added $CLUSTER_NODE_1 (ED25519 key $(fingerprint n1)) to '$KNOWN'"
+	assert_line "ssh_probe: $CLUSTER_NODE_1: added $(known "$CLUSTER_NODE_1") (ED25519 key $(fingerprint n1)) to '$KNOWN'"
 	sort "$KNOWN" >recorded
-	{ echo "$CLUSTER_NODE_1 $(cluster_host_key n1)"; echo "$CLUSTER_NODE_2 $(cluster_host_key n2)"; } | sort >expected
+	{ echo "$(known "$CLUSTER_NODE_1") $(cluster_host_key n1)"; echo "$(known "$CLUSTER_NODE_2") $(cluster_host_key n2)"; } | sort >expected
 	diff -u expected recorded
 	cluster_config "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
@@ -255,7 +263,8 @@ fingerprint() {
 
 # changed_key: known_hosts gives node 1 the key of node 2.
 changed_key() {
-	sed -i "s|^$CLUSTER_NODE_1 .*|$CLUSTER_NODE_1 $(cluster_host_key n2)|" "$KNOWN"
+	forget "$CLUSTER_NODE_1"
+	echo "$(known "$CLUSTER_NODE_1") $(cluster_host_key n2)" >>"$KNOWN"
 }
 
 @test "ssh: a changed host key fails with yes and with accept-new" {
@@ -265,14 +274,14 @@ changed_key() {
 		cluster_config ssh_host_key_checking=$mode "$CLUSTER_NODE_1" >config.yml
 		run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 		assert_failure 1
-		assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $CLUSTER_NODE_1 has changed (now ED25519 key $(fingerprint n1)): possible man-in-the-middle attack; if the change is expected, remove the old key from '$KNOWN'"
+		assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $(known "$CLUSTER_NODE_1") has changed (now ED25519 key $(fingerprint n1)): possible man-in-the-middle attack; if the change is expected, remove the old key from '$KNOWN'"
 	done
 	cmp before "$KNOWN"
 }
 
 @test "ssh: with no, unknown and changed keys pass with one warning" {
 	changed_key
-	grep -v "^$CLUSTER_NODE_2 " "$KNOWN" >known && mv known "$KNOWN"
+	forget "$CLUSTER_NODE_2"
 	cluster_config ssh_host_key_checking=no "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" -- true
 	assert_success
@@ -290,7 +299,7 @@ changed_key() {
 		run "$PROBE" config.yml "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" -- true
 		assert_failure 1
 		assert_output - <<-EOF
-		ssh_probe: $CLUSTER_NODE_1: host key for $CLUSTER_NODE_1 (ED25519 key $(fingerprint n1)) is revoked in '$KNOWN'
+		ssh_probe: $CLUSTER_NODE_1: host key for $(known "$CLUSTER_NODE_1") (ED25519 key $(fingerprint n1)) is revoked in '$KNOWN'
 		$CLUSTER_NODE_2: exit 0
 		EOF
 	done
@@ -342,10 +351,10 @@ changed_key() {
 	$CLUSTER_HIDDEN: exit 0
 	$CLUSTER_HIDDEN: out hidden
 	EOF
-	grep -v "^$CLUSTER_GATEWAY " "$KNOWN" >known && mv known "$KNOWN"
+	forget "$CLUSTER_GATEWAY"
 	run "$PROBE" config.yml "$CLUSTER_HIDDEN" -- true
 	assert_failure 69
-	assert_output "ssh_probe: gateway $CLUSTER_GATEWAY: host key for $CLUSTER_GATEWAY is unknown (ED25519 key $(fingerprint gateway), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
+	assert_output "ssh_probe: gateway $CLUSTER_GATEWAY: host key for $(known "$CLUSTER_GATEWAY") is unknown (ED25519 key $(fingerprint gateway), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
 }
 
 @test "ssh: a node the gateway cannot reach fails alone" {
@@ -379,7 +388,7 @@ changed_key() {
 	    Port $CLUSTER_PORT
 	    IdentityFile ~/.ssh/cluster_key
 	EOF
-	cluster_config ssh_username= first second >config.yml
+	cluster_config ssh_username= ssh_port= first second >config.yml
 	run "$PROBE" config.yml first second -- 'echo ${SSH_CONNECTION##* }; id -un'
 	assert_failure 1
 	assert_output - <<-EOF
@@ -394,7 +403,7 @@ changed_key() {
 	cat >"$HOME/.ssh/config" <<-EOF
 	Host hidden
 	    HostName $CLUSTER_HIDDEN
-	    ProxyJump root@$CLUSTER_GATEWAY
+	    ProxyJump root@$CLUSTER_GATEWAY:$CLUSTER_PORT
 	EOF
 	cluster_config hidden >config.yml
 	run "$PROBE" config.yml hidden hidden -- 'echo ${SSH_CONNECTION%% *}'
