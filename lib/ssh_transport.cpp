@@ -16,7 +16,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <list>
 #include <map>
@@ -642,45 +644,82 @@ public:
         ::close(m_wake[1]);
     }
 
-    // A socket that reaches host:port from the gateway.
+    // A socket that reaches host:port from the gateway.  The pump thread
+    // opens the channel: it alone touches the gateway's session.
     int open(const std::string& host, int port, const Deadline& deadline) {
-        // libssh2 keeps the state of a pending channel open in the session:
-        // one open at a time.
-        std::lock_guard<std::mutex> opening(m_open_mutex);
+        auto request = std::make_shared<OpenRequest>();
+        request->host = host;
+        request->port = port;
         std::unique_lock<std::mutex> lock(m_mutex);
-        LIBSSH2_CHANNEL* channel = nullptr;
-        for (;;) {
-            if (!m_failure.empty()) throw HostError("gateway " + m_name + ": " + m_failure);
-            channel = libssh2_channel_direct_tcpip_ex(m_link->session(), host.c_str(), port, "127.0.0.1", 22);
-            if (channel) break;
-            if (libssh2_session_last_errno(m_link->session()) != LIBSSH2_ERROR_EAGAIN)
-                throw HostError("gateway " + m_name + " cannot reach " + host + ":" + std::to_string(port) + ": " +
-                                m_link->last_error());
-            // The pump may read the answer first; hence the short wait.
-            int directions = libssh2_session_block_directions(m_link->session());
-            pollfd waiting{m_link->fd(), short(directions & LIBSSH2_SESSION_BLOCK_OUTBOUND ? POLLOUT : POLLIN), 0};
-            int timeout = std::min(deadline.remaining_ms(), 20);
-            lock.unlock();
-            ::poll(&waiting, 1, timeout);
-            lock.lock();
-        }
-        int pair[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-            libssh2_channel_free(channel);
-            throw HostError("cannot create a socket pair: " + errno_text(errno));
-        }
-        set_nonblocking(pair[0]);
-        set_nonblocking(pair[1]);
-        Tunnel tunnel;
-        tunnel.channel = channel;
-        tunnel.fd = pair[1];
-        m_tunnels.push_back(std::move(tunnel));
-        lock.unlock();
+        m_opens.push_back(request);
         wake();
-        return pair[0];
+        while (!request->done) {
+            int left;
+            try {
+                left = deadline.remaining_ms();
+            } catch (const HostError&) {
+                request->abandoned = true;
+                throw;
+            }
+            m_opened.wait_for(lock, std::chrono::milliseconds(left));
+        }
+        if (!request->error.empty()) throw HostError(request->error);
+        return request->fd;
     }
 
 private:
+    struct OpenRequest {
+        std::string host;
+        int port = 22;
+        bool done = false;
+        bool abandoned = false;  // its open() timed out
+        int fd = -1;
+        std::string error;
+    };
+
+    void finish(OpenRequest& request) {
+        request.done = true;
+        m_opened.notify_all();
+    }
+
+    // Opens the requested channels, first come first served: libssh2 keeps
+    // the state of one pending open in the session, so a request, even an
+    // abandoned one, is carried through before the next begins.
+    void open_channels() {
+        while (!m_opens.empty()) {
+            OpenRequest& request = *m_opens.front();
+            if (!m_failure.empty()) {
+                request.error = "gateway " + m_name + ": " + m_failure;
+                finish(request);
+                m_opens.pop_front();
+                continue;
+            }
+            LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(m_link->session(), request.host.c_str(),
+                                                                        request.port, "127.0.0.1", 22);
+            if (!channel && libssh2_session_last_errno(m_link->session()) == LIBSSH2_ERROR_EAGAIN) return;
+            int pair[2];
+            if (!channel) {
+                request.error = "gateway " + m_name + " cannot reach " + request.host + ":" +
+                                std::to_string(request.port) + ": " + m_link->last_error();
+            } else if (request.abandoned) {
+                m_closing.push_back(channel);
+            } else if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+                request.error = "cannot create a socket pair: " + errno_text(errno);
+                m_closing.push_back(channel);
+            } else {
+                set_nonblocking(pair[0]);
+                set_nonblocking(pair[1]);
+                Tunnel tunnel;
+                tunnel.channel = channel;
+                tunnel.fd = pair[1];
+                m_tunnels.push_back(std::move(tunnel));
+                request.fd = pair[0];
+            }
+            finish(request);
+            m_opens.pop_front();
+        }
+    }
+
     void wake() {
         char byte = 0;
         [[maybe_unused]] ssize_t ignored = ::write(m_wake[1], &byte, 1);
@@ -744,6 +783,7 @@ private:
         std::unique_lock<std::mutex> lock(m_mutex);
         std::vector<pollfd> waiting;
         while (!m_stopping) {
+            open_channels();
             bool moved = true;
             for (int round = 0; moved && round < 64; ++round) {
                 moved = false;
@@ -777,7 +817,7 @@ private:
             // Wait for the gateway's data only when a channel will take it
             // (otherwise poll would return at once, again and again); an
             // open() in progress reads for itself.
-            bool reading = !m_closing.empty() ||
+            bool reading = !m_closing.empty() || !m_opens.empty() ||
                            std::any_of(m_tunnels.begin(), m_tunnels.end(), [](const Tunnel& tunnel) {
                                return !tunnel.channel_eof && tunnel.to_node.size() < k_tunnel_buffer;
                            });
@@ -800,8 +840,9 @@ private:
 
     std::string m_name;
     std::unique_ptr<Link> m_link;
-    std::mutex m_mutex;
-    std::mutex m_open_mutex;
+    std::mutex m_mutex;  // guards what follows, shared with open()
+    std::condition_variable m_opened;
+    std::deque<std::shared_ptr<OpenRequest>> m_opens;
     std::list<Tunnel> m_tunnels;
     std::vector<LIBSSH2_CHANNEL*> m_closing;
     std::string m_failure;
