@@ -137,6 +137,12 @@ SshHostConfig ssh_host_config(const std::string& text, const std::string& host,
             if (!result.port) result.port = parse_port(value, line);
         } else if (keyword == "identityfile") {
             identity_files.push_back(value);
+        } else if (keyword == "proxycommand") {
+            if (proxy_jump_seen) continue;
+            proxy_jump_seen = true;
+            if (lower(value) == "none") continue;
+            std::size_t command = rest.find_first_not_of(" \t=");
+            result.proxy_command = rest.substr(command);
         } else if (keyword == "proxyjump") {
             if (proxy_jump_seen) continue;
             proxy_jump_seen = true;

@@ -6,9 +6,10 @@
 // applies when one pattern matches and no negated one does), settings before
 // the first `Host` (they apply to every host), `Keyword value` or
 // `Keyword=value`, keywords in any case, double-quoted values, comments.
-// Kept keywords: HostName, User, Port, IdentityFile, ProxyJump.  As in
-// OpenSSH the first value found wins, except IdentityFile, whose values add
-// up in order.  `Match` blocks are skipped (their settings never apply);
+// Kept keywords: HostName, User, Port, IdentityFile, ProxyJump, and
+// ProxyCommand so as to refuse it.  As in OpenSSH the first value found
+// wins (ProxyJump and ProxyCommand count as one setting), except
+// IdentityFile, whose values add up in order.  `Match` blocks are skipped (their settings never apply);
 // other keywords are ignored.
 #pragma once
 
@@ -27,6 +28,8 @@ struct SshHostConfig {
     std::vector<std::string> identity_files;
     // `[user@]host[:port]`, as written; unset for `none`.
     std::optional<std::string> proxy_jump;
+    // A ProxyCommand (not `none`): a command clusterp does not run.
+    std::optional<std::string> proxy_command;
 };
 
 // What an expansion needs to know besides the text.

@@ -1,6 +1,7 @@
 #include "ssh_transport.hpp"
 
 #include <fcntl.h>
+#include <glob.h>
 #include <libssh2.h>
 #include <libssh2_sftp.h>
 #include <netdb.h>
@@ -174,6 +175,7 @@ struct Endpoint {
     int port = 22;
     std::vector<std::string> identities;   // explicit ones (ssh_key, IdentityFile)
     std::optional<std::string> jump;       // ProxyJump from ~/.ssh/config
+    bool proxy_command = false;            // ~/.ssh/config wants a ProxyCommand
 };
 
 // State shared by every connection of one connector.
@@ -1025,6 +1027,40 @@ private:
     LIBSSH2_SFTP* m_sftp = nullptr;
 };
 
+// An ssh_config(5) file with each Include line replaced by the files it
+// names (globs; relative names under ~/.ssh; 16 levels at most), followed by
+// the Host or Match line in force before it: OpenSSH restores that state
+// after an included file.
+std::string read_ssh_config(const std::string& path, const std::string& home, int depth) {
+    std::ifstream in(path);
+    std::string out;
+    std::string line;
+    std::string block = "Host *";
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string keyword;
+        words >> keyword;
+        std::transform(keyword.begin(), keyword.end(), keyword.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (keyword == "host" || keyword == "match") block = line;
+        if (keyword != "include" || depth >= 16) {
+            out += line + "\n";
+            continue;
+        }
+        for (std::string pattern; words >> pattern;) {
+            if (pattern.rfind("~/", 0) == 0) pattern = home + pattern.substr(1);
+            else if (pattern[0] != '/') pattern = home + "/.ssh/" + pattern;
+            glob_t found{};
+            if (::glob(pattern.c_str(), 0, nullptr, &found) == 0)
+                for (std::size_t i = 0; i < found.gl_pathc; ++i)
+                    out += read_ssh_config(found.gl_pathv[i], home, depth + 1);
+            ::globfree(&found);
+        }
+        out += block + "\n";
+    }
+    return out;
+}
+
 // `[user@]host[:port]` as ssh_gateway and ProxyJump write it.
 struct JumpSpec {
     std::optional<std::string> user;
@@ -1062,10 +1098,7 @@ public:
         const passwd* entry = ::getpwuid(::getuid());
         m_shared.home = home && *home ? home : entry ? entry->pw_dir : "/";
         m_shared.local_user = entry ? entry->pw_name : "root";
-        std::ifstream ssh_config(m_shared.home + "/.ssh/config");
-        std::stringstream text;
-        text << ssh_config.rdbuf();
-        m_shared.ssh_config_text = text.str();
+        m_shared.ssh_config_text = read_ssh_config(m_shared.home + "/.ssh/config", m_shared.home, 0);
         if (config.ssh_password) m_shared.password = config.ssh_password;
         else if (const char* password = std::getenv("CLUSTERP_SSH_PASSWORD")) m_shared.password = std::string(password);
         if (config.ssh_known_hosts) {
@@ -1080,6 +1113,10 @@ public:
 
     std::unique_ptr<Session> connect(const std::string& host) override {
         Endpoint endpoint = resolve(host, false);
+        // Going around a ProxyCommand could reach another machine, or none.
+        if (endpoint.proxy_command && !m_shared.config.ssh_gateway)
+            throw HostError("~/.ssh/config gives it a ProxyCommand, which clusterp does not run (use ProxyJump or "
+                            "ssh_gateway)");
         std::shared_ptr<Gateway> gateway;
         if (m_shared.config.ssh_gateway) gateway = m_gateways.at(*m_shared.config.ssh_gateway);
         else if (endpoint.jump) gateway = jump_gateway(*endpoint.jump);
@@ -1117,6 +1154,7 @@ private:
             endpoint.user = config.ssh_username ? *config.ssh_username : found.user.value_or(m_shared.local_user);
             endpoint.port = config.ssh_port ? *config.ssh_port : found.port.value_or(22);
             endpoint.jump = found.proxy_jump;
+            endpoint.proxy_command = found.proxy_command.has_value();
         }
         if (config.ssh_key) endpoint.identities.push_back(expand_home(*config.ssh_key, m_shared.home));
         for (const auto& file : found.identity_files) endpoint.identities.push_back(file);

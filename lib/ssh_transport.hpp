@@ -3,8 +3,10 @@
 //
 // - Where: a host's address, user, port and identity files come from
 //   config.yml first (ssh_username, ssh_port, ssh_key), then from
-//   ~/.ssh/config (see ssh_config.hpp), then the defaults (the local user,
-//   port 22).  HOME is taken from the environment.
+//   ~/.ssh/config (see ssh_config.hpp; Include lines are followed), then the
+//   defaults (the local user, port 22).  HOME is taken from the environment.
+//   A host that ~/.ssh/config gives a ProxyCommand fails (unless ssh_gateway
+//   is set): clusterp runs no local commands.
 // - Authentication, in this order, never prompting: the ssh-agent of
 //   SSH_AUTH_SOCK, ssh_key, the IdentityFile entries, ~/.ssh/id_ed25519,
 //   id_ecdsa, id_rsa, then the password (ssh_password, else

@@ -43,6 +43,24 @@ load lib/common
 	OUT
 }
 
+@test "ssh-config: ProxyCommand and ProxyJump, whichever comes first" {
+	cat >"$BATS_TEST_TMPDIR/proxy" <<-'EOF'
+	Host viacmd
+	  ProxyCommand ssh -W %h:%p gw
+	Host none*
+	  ProxyCommand none
+	Host *
+	  ProxyJump jump
+	  ProxyCommand nc %h %p
+	EOF
+	run "$UNIT_BIN/ssh-config" "$BATS_TEST_TMPDIR/proxy" viacmd nonecmd other
+	assert_success
+	assert_output - <<-'OUT'
+	viacmd: proxycommand ssh -W %h:%p gw
+	other: proxyjump jump
+	OUT
+}
+
 @test "ssh-config: an empty file sets nothing" {
 	: >"$BATS_TEST_TMPDIR/empty"
 	run "$UNIT_BIN/ssh-config" "$BATS_TEST_TMPDIR/empty" n1

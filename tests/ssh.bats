@@ -399,11 +399,19 @@ changed_key() {
 	EOF
 }
 
-@test "ssh: ~/.ssh/config ProxyJump reaches the hidden node" {
+@test "ssh: ~/.ssh/config ProxyJump reaches the hidden node, from an included file" {
+	mkdir "$HOME/.ssh/config.d"
+	cat >"$HOME/.ssh/config.d/hidden.conf" <<-EOF
+	Host hidden
+	    ProxyJump root@$CLUSTER_GATEWAY:$CLUSTER_PORT
+	EOF
+	# After the included file, "Host nothing" is in force again.
 	cat >"$HOME/.ssh/config" <<-EOF
+	Host nothing
+	Include config.d/*.conf
+	    HostName 127.0.0.9
 	Host hidden
 	    HostName $CLUSTER_HIDDEN
-	    ProxyJump root@$CLUSTER_GATEWAY:$CLUSTER_PORT
 	EOF
 	cluster_config hidden >config.yml
 	run "$PROBE" config.yml hidden hidden -- 'echo ${SSH_CONNECTION%% *}'
@@ -413,5 +421,16 @@ changed_key() {
 	hidden: out 127.0.0.1
 	hidden: exit 0
 	hidden: out 127.0.0.1
+	EOF
+}
+
+@test "ssh: a ProxyCommand in ~/.ssh/config is refused, not bypassed" {
+	printf 'Host %s\n  ProxyCommand ssh -W %%h:%%p elsewhere\n' "$CLUSTER_NODE_1" >"$HOME/.ssh/config"
+	cluster_config "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" >config.yml
+	run "$PROBE" config.yml "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" -- true
+	assert_failure 1
+	assert_output - <<-EOF
+	ssh_probe: $CLUSTER_NODE_1: ~/.ssh/config gives it a ProxyCommand, which clusterp does not run (use ProxyJump or ssh_gateway)
+	$CLUSTER_NODE_2: exit 0
 	EOF
 }

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
             if (config.port) std::cout << host << ": port " << *config.port << "\n";
             for (const auto& identity : config.identity_files) std::cout << host << ": identityfile " << identity << "\n";
             if (config.proxy_jump) std::cout << host << ": proxyjump " << *config.proxy_jump << "\n";
+            if (config.proxy_command) std::cout << host << ": proxycommand " << *config.proxy_command << "\n";
         } catch (const std::invalid_argument& e) {
             std::cout << "error: " << e.what() << "\n";
             return 1;
