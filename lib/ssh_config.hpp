@@ -9,8 +9,9 @@
 // Kept keywords: HostName, User, Port, IdentityFile, ProxyJump, and
 // ProxyCommand so as to refuse it.  As in OpenSSH the first value found
 // wins (ProxyJump and ProxyCommand count as one setting), except
-// IdentityFile, whose values add up in order.  `Match` blocks are skipped (their settings never apply);
-// other keywords are ignored.
+// IdentityFile, whose values add up in order.  `Match` blocks are skipped
+// (their settings never apply); other keywords are ignored (`Include` too:
+// ssh_transport splices the included files into the text first).
 #pragma once
 
 #include <optional>
