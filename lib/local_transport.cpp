@@ -105,9 +105,9 @@ public:
 
     std::uint64_t download(const std::string& remote_path, const std::string& local_path) override {
         std::ifstream in(remote_path, std::ios::binary);
-        if (!in) throw HostError("cannot open " + quoted(remote_path) + ": " + errno_text(errno));
+        if (!in) throw HostError("cannot open " + clusterp::quoted(remote_path) + ": " + errno_text(errno));
         std::ofstream out(local_path, std::ios::binary | std::ios::trunc);
-        if (!out) throw HostError("cannot create " + quoted(local_path) + ": " + errno_text(errno));
+        if (!out) throw HostError("cannot create " + clusterp::quoted(local_path) + ": " + errno_text(errno));
         std::uint64_t bytes = 0;
         char buffer[65536];
         while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
@@ -115,7 +115,7 @@ public:
             bytes += static_cast<std::uint64_t>(in.gcount());
         }
         out.flush();
-        if (!out || in.bad()) throw HostError("cannot copy " + quoted(remote_path));
+        if (!out || in.bad()) throw HostError("cannot copy " + clusterp::quoted(remote_path));
         return bytes;
     }
 };
