@@ -52,6 +52,9 @@ public:
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_adddup2(&actions, out.write_end(), 1);
         posix_spawn_file_actions_adddup2(&actions, err.write_end(), 2);
+        // Nothing of ours leaks into the node's processes: a collector
+        // holding one of our descriptors would keep a caller's pipe open.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3);
         posix_spawnattr_t attr;
         posix_spawnattr_init(&attr);
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
