@@ -39,8 +39,10 @@ std::string remote_category_file(const std::string& dir, const std::string& cate
 // Start: find sadc (`sar --sadc`, then the usual paths), make a private
 // directory with `mktemp -d` under REMOTE_DIR (unset: the node's $TMPDIR,
 // else /tmp; a leading `~/` means the node's $HOME), start
-// `sadc -S DISK INTERVAL DIR/run.sa` detached (setsid, stdin /dev/null,
-// output to DIR/sadc.log) and wait until it has written its file.  Replies
+// `sadc -S ACTIVITIES INTERVAL DIR/run.sa` detached (setsid, stdin
+// /dev/null, output to DIR/sadc.log) and wait until it has written its file.
+// ACTIVITIES is A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV for sysstat 12.0 and
+// later (just the five categories), DISK before (the default set and disks).  Replies
 // `clock=` (node time when the command began, `date +%s.%N`), then either
 // `error=nosadc`, `error=mktemp` with `detail=`, `error=sadc` with `detail=`
 // lines, or `sadc= version= dir= pid=`, then `mem=` (MemTotal, KiB) `cpus=`

@@ -65,7 +65,37 @@ nasty=(
 	grep -qF "b='/tmp/x'\\''; touch pwned; '\\'''; " cmd
 	"$RC" start "~/my dir" 5 >cmd
 	grep -qF "b=\"\$HOME\"/'my dir'; " cmd
-	grep -qF -- '-S DISK 5 "$f"' cmd
+	grep -qF -- '-S "$a" 5 "$f"' cmd
+}
+
+# fake_sysstat VERSION: a sar and a sadc in ./fake that claim VERSION; the
+# sadc records its arguments in ./fake/args and writes its file.
+fake_sysstat() {
+	mkdir -p fake
+	printf '#!/bin/sh\necho "Data collector found: %s/fake/sadc"\n' "$PWD" >fake/sar
+	cat >fake/sadc <<-EOF
+		#!/bin/sh
+		if [ "\$1" = -V ]; then echo "sysstat version $1"; echo "(C) Sebastien Godard"; exit 0; fi
+		echo "\$*" >"$PWD/fake/args"
+		eval "last=\\\${\$#}"
+		echo data >"\$last"
+		exec sleep 30
+	EOF
+	chmod +x fake/sar fake/sadc
+}
+
+@test "start command: sysstat 12+ collects the five categories only, older ones the default set and disks" {
+	"$RC" start "$PWD" 7 >cmd
+	for version in 12.6.1:A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV 20.0.1:A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV \
+		11.6.6:DISK 10.2.1:DISK 9.1.7:DISK; do
+		fake_sysstat "${version%%:*}"
+		PATH=$PWD/fake:$PATH sh cmd >reply
+		grep -qx "version=sysstat version ${version%%:*}" reply
+		dir=$(sed -n 's/^dir=//p' reply)
+		[ "$(cat fake/args)" = "-S ${version#*:} 7 $dir/run.sa" ]
+		kill "$(sed -n 's/^pid=//p' reply)"
+		rm -rf "$dir" fake
+	done
 }
 
 @test "stop, convert and cleanup commands: one line each, valid sh" {

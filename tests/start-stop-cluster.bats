@@ -14,6 +14,13 @@ setup() {
 	cd_workdir
 }
 
+# A failed test leaves no collector or directory behind for the next one.
+teardown() {
+	local n
+	kill_leftover_collectors
+	for n in n1 n2 n3 n4 nosysstat; do cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'; done
+}
+
 # node_name ADDR: the cluster's name (n1..) of a plain node's address.
 node_name() {
 	local i
@@ -50,7 +57,8 @@ expected_files() {
 	for h in $CLUSTER_NODES; do
 		[ "$(manifest_field "$h" status)" = started ]
 		case $(manifest_field "$h" dir) in /tmp/clusterp.??????) ;; *) return 1 ;; esac
-		cluster_procs "$(node_name "$h")" | grep -q "sadc -S DISK 1 $(manifest_field "$h" dir)/run.sa"
+		# (sadc splits its -S argument in place: its commas read as spaces.)
+		cluster_procs "$(node_name "$h")" | grep -q " sadc .* -S A_NULL A_CPU A_MEMORY A_DISK A_NET_DEV 1 $(manifest_field "$h" dir)/run.sa"
 	done
 	sleep 3
 	run --separate-stderr clusterp-stop
