@@ -126,7 +126,8 @@ fake_sysstat() {
 	sh start >reply
 	dir=$(sed -n 's/^dir=//p' reply)
 	pid=$(sed -n 's/^pid=//p' reply)
-	[ -n "$dir" ] && [ -n "$pid" ]
+	[ -n "$dir" ]
+	[ -n "$pid" ]
 	grep -q '^version=sysstat version ' reply
 	sleep 1
 	"$RC" stop "$dir" "$pid" >stop

@@ -18,7 +18,7 @@ setup() {
 teardown() {
 	local n
 	kill_leftover_collectors
-	for n in n1 n2 n3 n4 nosysstat; do cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'; done
+	for n in n1 n2 n3 n4 nosysstat hidden pw; do cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'; done
 }
 
 # node_name ADDR: the cluster's name (n1..) of a plain node's address.
@@ -27,7 +27,11 @@ node_name() {
 	for i in 1 2 3 4; do
 		eval "[ \"\$CLUSTER_NODE_$i\" = \"$1\" ]" && { echo "n$i"; return; }
 	done
-	[ "$1" = "$CLUSTER_NOSYSSTAT_NODE" ] && echo nosysstat
+	case $1 in
+	"$CLUSTER_NOSYSSTAT_NODE") echo nosysstat ;;
+	"$CLUSTER_HIDDEN") echo hidden ;;
+	"$CLUSTER_PW_NODE") echo pw ;;
+	esac
 }
 
 # node_clean ADDR...: no sadc running and nothing left in /tmp on each node.
@@ -188,7 +192,8 @@ clusterp-stop: 2 stopped, 0 failed" ]
 	run --separate-stderr clusterp-stop -H "$CLUSTER_NODE_2"
 	assert_success
 	assert_output "$(expected_files $CLUSTER_NODE_2)"
-	[ -s "raw/cpu/$CLUSTER_NODE_1" ] && [ -s "raw/cpu/$CLUSTER_NODE_2" ]
+	[ -s "raw/cpu/$CLUSTER_NODE_1" ]
+	[ -s "raw/cpu/$CLUSTER_NODE_2" ]
 	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2
 }
 
@@ -200,4 +205,34 @@ clusterp-stop: 2 stopped, 0 failed" ]
 $CLUSTER_REFUSED:" ]
 	[ ! -e .clusterp ]
 	nodes_clean $CLUSTER_NODE_1
+}
+
+@test "cluster: through the gateway to a node only it reaches" {
+	cluster_config ssh_gateway="$CLUSTER_GATEWAY" "$CLUSTER_HIDDEN" >config.yml
+	run clusterp-start
+	assert_success
+	assert_output 'clusterp-start: 1 started, 0 failed'
+	sleep 1
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files $CLUSTER_HIDDEN)"
+	[ "$(grep -vc '^#' "raw/network/$CLUSTER_HIDDEN")" -ge 1 ]
+	nodes_clean $CLUSTER_HIDDEN
+}
+
+@test "cluster: password authentication; the password is in no log, manifest, output or file" {
+	cluster_config "$CLUSTER_PW_NODE" >config.yml
+	export CLUSTERP_SSH_PASSWORD=$CLUSTER_PASSWORD
+	run clusterp-start -v
+	assert_success
+	printf '%s\n' "$output" >start.out
+	sleep 1
+	run clusterp-stop -v
+	assert_success
+	printf '%s\n' "$output" >stop.out
+	[ -s "raw/cpu/$CLUSTER_PW_NODE" ]
+	[ -n "$CLUSTER_PASSWORD" ]
+	run grep -rlF -- "$CLUSTER_PASSWORD" clusterp.log .clusterp raw start.out stop.out
+	assert_failure 1
+	nodes_clean $CLUSTER_PW_NODE
 }

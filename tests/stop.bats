@@ -149,7 +149,8 @@ clusterp-stop: 0 stopped, 1 failed$'
 	assert_success
 	printf '%s\n' "$output" >out
 	golden stop/dry-run out
-	[ ! -e raw ] && [ ! -e clusterp.log ]
+	[ ! -e raw ]
+	[ ! -e clusterp.log ]
 }
 
 @test "stop: --with-plot alone is ignored with a warning" {
@@ -193,6 +194,6 @@ clusterp-stop: 0 stopped, 1 failed$'
 	sleep 1
 	run clusterp-stop -q -c c2.yml
 	assert_success
-	[ ! -e pwned1 ] && [ ! -e pwned2 ] && [ ! -e pwned3 ] && [ ! -e /pwned1 ] && [ ! -e /pwned2 ] && [ ! -e /pwned3 ]
+	[ -z "$(find . / "$TMPDIR" -maxdepth 1 -name 'pwned*')" ]
 	[ -s raw/disk/a1 ]
 }
