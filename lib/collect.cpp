@@ -89,6 +89,7 @@ std::unique_ptr<Connector> connector_for(const Config& config) {
 CommandResult logged_run(RunLog& log, const std::string& host, Session& session, const std::string& command,
                          int timeout) {
     log.record(host, "run: " + command);
+    debug(host + ": run: " + command);
     double begin = now_seconds();
     try {
         CommandResult result = session.run(command, std::chrono::seconds(timeout));
@@ -317,6 +318,7 @@ void fetch(RunLog& log, const std::string& host, Session& session, const std::st
     }
     commit_file(tmp, local);
     log.record(host, "downloaded " + std::to_string(bytes) + " bytes");
+    debug(host + ": " + remote + " -> " + local + " (" + std::to_string(bytes) + " bytes)");
 }
 
 // Stops, converts and downloads one host; updates RECORD.  The remote

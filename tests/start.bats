@@ -94,6 +94,13 @@ teardown() {
 	[ -z "$(find . / -maxdepth 1 -name 'pwned*')" ]
 }
 
+@test "start: -v shows every remote command" {
+	run clusterp-start -v -H a1
+	assert_success
+	assert_line --regexp '^clusterp-start: a1: run: export LC_ALL=C S_COLORS=never; umask 077; echo clock='
+	assert_line 'clusterp-start: 1 started, 0 failed'
+}
+
 @test "start: -f must be positive" {
 	run clusterp-start -f 0
 	assert_failure 64
