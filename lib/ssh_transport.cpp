@@ -13,15 +13,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -38,7 +40,7 @@ using Clock = std::chrono::steady_clock;
 
 // OpenSSH's preferences: curve25519 first for key exchange, ed25519 first for
 // host keys (so that a known_hosts written by ssh(1) holds the key offered).
-// libssh2 drops the names it does not know.
+// Link::prefer drops the names this libssh2 does not know.
 const char k_kex_preference[] =
     "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
     "ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
@@ -48,6 +50,8 @@ const char k_hostkey_preference[] =
     "rsa-sha2-256,ssh-rsa";
 const char* const k_default_identities[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
 constexpr std::chrono::seconds k_teardown_time{2};
+// Bytes a gateway tunnel holds in each direction before it stops reading.
+constexpr std::size_t k_tunnel_buffer = 1 << 20;
 
 std::string lowercase_first(std::string text) {
     if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' && !(text.size() > 1 && text[1] >= 'A' && text[1] <= 'Z'))
@@ -299,16 +303,26 @@ private:
 
     // Reads known_hosts files line by line, so that a line libssh2 cannot
     // parse (a @cert-authority marker, a key type it lacks) is skipped
-    // rather than losing the whole file.
-    static void read_known_hosts(LIBSSH2_KNOWNHOSTS* known, const std::string& path) {
+    // rather than losing the whole file.  Returns the keys (base64, no
+    // padding) that @revoked lines name, for any host.
+    static std::vector<std::string> read_known_hosts(LIBSSH2_KNOWNHOSTS* known, const std::string& path) {
+        std::vector<std::string> revoked;
         std::ifstream in(path);
         std::string line;
         while (std::getline(in, line)) {
             std::size_t start = line.find_first_not_of(" \t");
-            if (start == std::string::npos || line[start] == '#' || line[start] == '@') continue;
+            if (start == std::string::npos || line[start] == '#') continue;
+            if (line[start] == '@') {
+                std::istringstream words(line.substr(start));
+                std::string marker, hosts, type, key;
+                if (words >> marker >> hosts >> type >> key && marker == "@revoked")
+                    revoked.push_back(key.substr(0, key.find_last_not_of('=') + 1));
+                continue;
+            }
             line += '\n';
             libssh2_knownhost_readline(known, line.c_str(), line.size(), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
         }
+        return revoked;
     }
 
     void check_host_key(Shared& shared) {
@@ -336,7 +350,12 @@ private:
         std::unique_ptr<LIBSSH2_KNOWNHOSTS, decltype(&libssh2_knownhost_free)> known(
             libssh2_knownhost_init(m_session), libssh2_knownhost_free);
         if (!known) throw HostError("cannot check the host key: " + last_error());
-        for (const auto& path : shared.known_hosts_read) read_known_hosts(known.get(), path);
+        const std::string key_base64 = base64_unpadded(reinterpret_cast<const unsigned char*>(key), length);
+        for (const auto& path : shared.known_hosts_read) {
+            auto revoked = read_known_hosts(known.get(), path);
+            if (std::find(revoked.begin(), revoked.end(), key_base64) != revoked.end())
+                throw HostError("host key for " + name + " (" + fingerprint + ") is revoked in " + quoted(path));
+        }
         libssh2_knownhost* entry = nullptr;
         int result = libssh2_knownhost_checkp(known.get(), m_endpoint.host.c_str(), port, key, length,
                                               type_mask, &entry);
@@ -426,11 +445,25 @@ private:
                 int rc = call([&] { return libssh2_agent_userauth(agent.get(), m_endpoint.user.c_str(), identity); },
                               deadline);
                 check_alive(rc);
+                if (rc != 0 && identity->blob_len > 11 && std::memcmp(identity->blob + 4, "ssh-rsa", 7) == 0)
+                    m_rsa_refused = true;
                 done = rc == 0 && authenticated();
             }
         }
         libssh2_agent_disconnect(agent.get());
         return done;
+    }
+
+    // Whether a key file holds an RSA key, as far as its public half, its
+    // PEM header or its conventional name tell.
+    static bool is_rsa_key(const std::string& path) {
+        std::string word;
+        std::ifstream(path + ".pub") >> word;
+        if (!word.empty()) return word == "ssh-rsa";
+        std::string line;
+        std::getline(std::ifstream(path) >> std::ws, line);
+        return line.find("BEGIN RSA PRIVATE KEY") != std::string::npos ||
+               (path.size() >= 6 && path.compare(path.size() - 6, 6, "id_rsa") == 0);
     }
 
     bool try_key_file(const std::string& path, const Deadline& deadline) {
@@ -445,7 +478,10 @@ private:
             },
             deadline);
         check_alive(rc);
-        if (rc != 0) debug(m_endpoint.name + ": key " + quoted(path) + " not accepted: " + last_error());
+        if (rc != 0) {
+            debug(m_endpoint.name + ": key " + quoted(path) + " not accepted: " + last_error());
+            if (is_rsa_key(path)) m_rsa_refused = true;
+        }
         return rc == 0 && authenticated();
     }
 
@@ -534,6 +570,11 @@ private:
             message += ")";
         }
         for (const auto& path : missing) message += "; identity file " + quoted(path) + " does not exist";
+        // libssh2 before 1.11 signs with ssh-rsa (SHA-1) only, which
+        // OpenSSH 8.8 and later refuse by default.
+        if (m_rsa_refused && !libssh2_version(0x010b00))
+            message += "; RSA keys need rsa-sha2 signatures, which libssh2 " + std::string(libssh2_version(0)) +
+                       " lacks: use an ed25519 or ecdsa key";
         throw HostError(message);
     }
 
@@ -550,6 +591,7 @@ private:
 
     Fd m_fd;  // declared first: closed after the session
     Endpoint m_endpoint;
+    bool m_rsa_refused = false;
     std::unique_ptr<LIBSSH2_SESSION, SessionCloser> m_owner;
     LIBSSH2_SESSION* m_session;
 };
@@ -602,45 +644,82 @@ public:
         ::close(m_wake[1]);
     }
 
-    // A socket that reaches host:port from the gateway.
+    // A socket that reaches host:port from the gateway.  The pump thread
+    // opens the channel: it alone touches the gateway's session.
     int open(const std::string& host, int port, const Deadline& deadline) {
-        // libssh2 keeps the state of a pending channel open in the session:
-        // one open at a time.
-        std::lock_guard<std::mutex> opening(m_open_mutex);
+        auto request = std::make_shared<OpenRequest>();
+        request->host = host;
+        request->port = port;
         std::unique_lock<std::mutex> lock(m_mutex);
-        LIBSSH2_CHANNEL* channel = nullptr;
-        for (;;) {
-            if (!m_failure.empty()) throw HostError("gateway " + m_name + ": " + m_failure);
-            channel = libssh2_channel_direct_tcpip_ex(m_link->session(), host.c_str(), port, "127.0.0.1", 22);
-            if (channel) break;
-            if (libssh2_session_last_errno(m_link->session()) != LIBSSH2_ERROR_EAGAIN)
-                throw HostError("gateway " + m_name + " cannot reach " + host + ":" + std::to_string(port) + ": " +
-                                m_link->last_error());
-            // The pump may read the answer first; hence the short wait.
-            int directions = libssh2_session_block_directions(m_link->session());
-            pollfd waiting{m_link->fd(), short(directions & LIBSSH2_SESSION_BLOCK_OUTBOUND ? POLLOUT : POLLIN), 0};
-            int timeout = std::min(deadline.remaining_ms(), 20);
-            lock.unlock();
-            ::poll(&waiting, 1, timeout);
-            lock.lock();
-        }
-        int pair[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-            libssh2_channel_free(channel);
-            throw HostError("cannot create a socket pair: " + errno_text(errno));
-        }
-        set_nonblocking(pair[0]);
-        set_nonblocking(pair[1]);
-        Tunnel tunnel;
-        tunnel.channel = channel;
-        tunnel.fd = pair[1];
-        m_tunnels.push_back(std::move(tunnel));
-        lock.unlock();
+        m_opens.push_back(request);
         wake();
-        return pair[0];
+        while (!request->done) {
+            int left;
+            try {
+                left = deadline.remaining_ms();
+            } catch (const HostError&) {
+                request->abandoned = true;
+                throw;
+            }
+            m_opened.wait_for(lock, std::chrono::milliseconds(left));
+        }
+        if (!request->error.empty()) throw HostError(request->error);
+        return request->fd;
     }
 
 private:
+    struct OpenRequest {
+        std::string host;
+        int port = 22;
+        bool done = false;
+        bool abandoned = false;  // its open() timed out
+        int fd = -1;
+        std::string error;
+    };
+
+    void finish(OpenRequest& request) {
+        request.done = true;
+        m_opened.notify_all();
+    }
+
+    // Opens the requested channels, first come first served: libssh2 keeps
+    // the state of one pending open in the session, so a request, even an
+    // abandoned one, is carried through before the next begins.
+    void open_channels() {
+        while (!m_opens.empty()) {
+            OpenRequest& request = *m_opens.front();
+            if (!m_failure.empty()) {
+                request.error = "gateway " + m_name + ": " + m_failure;
+                finish(request);
+                m_opens.pop_front();
+                continue;
+            }
+            LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(m_link->session(), request.host.c_str(),
+                                                                        request.port, "127.0.0.1", 22);
+            if (!channel && libssh2_session_last_errno(m_link->session()) == LIBSSH2_ERROR_EAGAIN) return;
+            int pair[2];
+            if (!channel) {
+                request.error = "gateway " + m_name + " cannot reach " + request.host + ":" +
+                                std::to_string(request.port) + ": " + m_link->last_error();
+            } else if (request.abandoned) {
+                m_closing.push_back(channel);
+            } else if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+                request.error = "cannot create a socket pair: " + errno_text(errno);
+                m_closing.push_back(channel);
+            } else {
+                set_nonblocking(pair[0]);
+                set_nonblocking(pair[1]);
+                Tunnel tunnel;
+                tunnel.channel = channel;
+                tunnel.fd = pair[1];
+                m_tunnels.push_back(std::move(tunnel));
+                request.fd = pair[0];
+            }
+            finish(request);
+            m_opens.pop_front();
+        }
+    }
+
     void wake() {
         char byte = 0;
         [[maybe_unused]] ssize_t ignored = ::write(m_wake[1], &byte, 1);
@@ -650,7 +729,7 @@ private:
     bool move_bytes(Tunnel& tunnel) {
         bool moved = false;
         char buffer[32768];
-        while (!tunnel.channel_eof && tunnel.to_node.size() < (1u << 20)) {
+        while (!tunnel.channel_eof && tunnel.to_node.size() < k_tunnel_buffer) {
             ssize_t n = libssh2_channel_read(tunnel.channel, buffer, sizeof buffer);
             if (n > 0) {
                 tunnel.to_node.append(buffer, static_cast<std::size_t>(n));
@@ -675,7 +754,7 @@ private:
             ::shutdown(tunnel.fd, SHUT_WR);
             tunnel.node_shut = true;
         }
-        while (!tunnel.node_closed && tunnel.to_channel.size() < (1u << 20)) {
+        while (!tunnel.node_closed && tunnel.to_channel.size() < k_tunnel_buffer) {
             ssize_t n = ::recv(tunnel.fd, buffer, sizeof buffer, 0);
             if (n > 0) {
                 tunnel.to_channel.append(buffer, static_cast<std::size_t>(n));
@@ -704,6 +783,7 @@ private:
         std::unique_lock<std::mutex> lock(m_mutex);
         std::vector<pollfd> waiting;
         while (!m_stopping) {
+            open_channels();
             bool moved = true;
             for (int round = 0; moved && round < 64; ++round) {
                 moved = false;
@@ -734,14 +814,19 @@ private:
             int directions = libssh2_session_block_directions(m_link->session());
             short gateway_events = POLLIN;
             if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) gateway_events |= POLLOUT;
-            // Without channels nothing here would read what arrives; an
-            // open() in progress does.
-            if (m_tunnels.empty() && m_closing.empty()) gateway_events = 0;
+            // Wait for the gateway's data only when a channel will take it
+            // (otherwise poll would return at once, again and again); an
+            // open() in progress reads for itself.
+            bool reading = !m_closing.empty() || !m_opens.empty() ||
+                           std::any_of(m_tunnels.begin(), m_tunnels.end(), [](const Tunnel& tunnel) {
+                               return !tunnel.channel_eof && tunnel.to_node.size() < k_tunnel_buffer;
+                           });
+            if (!reading) gateway_events &= ~POLLIN;
             waiting.push_back({m_link->fd(), gateway_events, 0});
             waiting.push_back({m_wake[0], POLLIN, 0});
             for (const auto& tunnel : m_tunnels) {
                 short events = 0;
-                if (!tunnel.node_closed && tunnel.to_channel.size() < (1u << 20)) events |= POLLIN;
+                if (!tunnel.node_closed && tunnel.to_channel.size() < k_tunnel_buffer) events |= POLLIN;
                 if (!tunnel.to_node.empty()) events |= POLLOUT;
                 waiting.push_back({tunnel.fd, events, 0});
             }
@@ -755,8 +840,9 @@ private:
 
     std::string m_name;
     std::unique_ptr<Link> m_link;
-    std::mutex m_mutex;
-    std::mutex m_open_mutex;
+    std::mutex m_mutex;  // guards what follows, shared with open()
+    std::condition_variable m_opened;
+    std::deque<std::shared_ptr<OpenRequest>> m_opens;
     std::list<Tunnel> m_tunnels;
     std::vector<LIBSSH2_CHANNEL*> m_closing;
     std::string m_failure;
@@ -807,7 +893,6 @@ public:
         char buffer[32768];
         // After EOF is seen, one more pass reads what arrived with it.
         for (bool eof = false;;) {
-            bool waiting = false;
             for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
                 std::string& sink = stream == 0 ? result.out : result.err;
                 for (;;) {
@@ -816,14 +901,14 @@ public:
                         sink.append(buffer, static_cast<std::size_t>(n));
                         continue;
                     }
-                    if (n == LIBSSH2_ERROR_EAGAIN) waiting = true;
-                    else if (n < 0) throw HostError("connection lost during a command: " + m_link->last_error());
+                    if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+                        throw HostError("connection lost during a command: " + m_link->last_error());
                     break;
                 }
             }
             if (eof) break;
             eof = libssh2_channel_eof(channel) != 0;
-            if (!eof && waiting) m_link->wait(deadline);
+            if (!eof) m_link->wait(deadline);
         }
         m_link->call([&] { return libssh2_channel_close(channel); }, deadline);
         m_link->call([&] { return libssh2_channel_wait_closed(channel); }, deadline);

@@ -16,9 +16,11 @@
 //   /etc/ssh/ssh_known_hosts (plain and hashed entries; `[host]:port` for a
 //   port other than 22), under the name the connection uses (HostName).
 //   Mode yes: an unknown or changed key fails, naming the host and the key's
-//   fingerprint as OpenSSH prints it (`SHA256:` and unpadded base64).
-//   accept-new: an unknown key is appended to the file (a changed one still
-//   fails).  no: nothing is checked, with one warning.
+//   fingerprint as OpenSSH prints it (`SHA256:` and unpadded base64), and so
+//   does a key that a `@revoked` line names.  accept-new: an unknown key is
+//   appended to the file (a changed or revoked one still fails).  no:
+//   nothing is checked, with one warning.  RSA user keys need libssh2 1.11
+//   (rsa-sha2 signatures) against OpenSSH 8.8 and later; the error says so.
 // - Time: connecting (TCP, handshake, authentication) takes at most
 //   ssh_timeout seconds; a command at most its timeout; a download fails
 //   when no byte arrives for ssh_timeout seconds.

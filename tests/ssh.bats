@@ -8,10 +8,19 @@ setup_file() { cluster_up 3; }
 teardown_file() { cluster_down; }
 
 setup() {
+	export LSAN_OPTIONS=suppressions=$ROOT/tests/lib/lsan.supp
 	cluster_home
 	cd_workdir
 	PROBE=$UNIT_BIN/ssh_probe
 	KNOWN=$HOME/.ssh/known_hosts
+}
+
+# known ADDR: ADDR as known_hosts names it; unknown ADDR: drop its entries.
+known() { cluster_known_name "$1"; }
+forget() {
+	local name
+	name=$(known "$1")
+	awk -v n="$name" '$1 != n' "$KNOWN" >"$BATS_TEST_TMPDIR/known" && mv "$BATS_TEST_TMPDIR/known" "$KNOWN"
 }
 
 # fingerprint NODE: the SHA256 fingerprint of a node's host key, as ssh-keygen
@@ -100,6 +109,19 @@ fingerprint() {
 	assert_output "ssh_probe: $CLUSTER_NODE_1: timed out after 1 s (command)"
 }
 
+@test "ssh: the session outlives a command that timed out" {
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -t 1 config.yml "$CLUSTER_NODE_1" -- echo first -- sleep 30 -- echo after
+	assert_success
+	assert_output - <<-EOF
+	$CLUSTER_NODE_1: exit 0
+	$CLUSTER_NODE_1: out first
+	$CLUSTER_NODE_1: failed timed out after 1 s (command)
+	$CLUSTER_NODE_1: exit 0
+	$CLUSTER_NODE_1: out after
+	EOF
+}
+
 @test "ssh: agent authentication, with no key on disk" {
 	rm "$HOME"/.ssh/id_ed25519*
 	cluster_config "$CLUSTER_NODE_1" >config.yml
@@ -126,6 +148,30 @@ fingerprint() {
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 	assert_failure 1
 	assert_output "ssh_probe: $CLUSTER_NODE_1: permission denied for root: no credential to offer (the server accepts publickey); identity file '$HOME/absent' does not exist"
+}
+
+@test "ssh: ~/.ssh/id_ecdsa is tried when id_ed25519 is not accepted" {
+	ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519" <<<y >/dev/null
+	ssh-keygen -q -t ecdsa -N '' -f "$HOME/.ssh/id_ecdsa"
+	cat "$HOME/.ssh/id_ecdsa.pub" >>"$CLUSTER_DIR/authorized_keys"
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -v config.yml "$CLUSTER_NODE_1" -- true
+	assert_success
+	assert_line "ssh_probe: $CLUSTER_NODE_1: authenticated by '$HOME/.ssh/id_ecdsa'"
+}
+
+@test "ssh: a refused RSA key says why when libssh2 cannot sign with rsa-sha2" {
+	rm "$HOME"/.ssh/id_ed25519*
+	ssh-keygen -q -t rsa -b 2048 -N '' -f "$HOME/.ssh/id_rsa"
+	cat "$HOME/.ssh/id_rsa.pub" >>"$CLUSTER_DIR/authorized_keys"
+	cluster_config "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
+	# libssh2 1.11 and later sign with rsa-sha2 and get in.
+	if [ "$status" -ne 0 ]; then
+		assert_output --regexp "^ssh_probe: $CLUSTER_NODE_1: permission denied for root \(tried key '$HOME/.ssh/id_rsa'\); RSA keys need rsa-sha2 signatures, which libssh2 1\.10\.[0-9]+ lacks: use an ed25519 or ecdsa key\$"
+	else
+		assert_output "$CLUSTER_NODE_1: exit 0"
+	fi
 }
 
 @test "ssh: password authentication, from ssh_password or CLUSTERP_SSH_PASSWORD" {
@@ -191,11 +237,11 @@ fingerprint() {
 }
 
 @test "ssh: an unknown host key fails by default, naming host and fingerprint" {
-	grep -v "^$CLUSTER_NODE_1 " "$KNOWN" >known && mv known "$KNOWN"
+	forget "$CLUSTER_NODE_1"
 	cluster_config "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 	assert_failure 1
-	assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $CLUSTER_NODE_1 is unknown (ED25519 key $(fingerprint n1), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
+	assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $(known "$CLUSTER_NODE_1") is unknown (ED25519 key $(fingerprint n1), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
 }
 
 @test "ssh: accept-new records an unknown key, then yes accepts it" {
@@ -205,9 +251,9 @@ fingerprint() {
 	assert_success
 	assert_line "$CLUSTER_NODE_1: exit 0"
 	assert_line "$CLUSTER_NODE_2: exit 0"
-	assert_line "ssh_probe: $CLUSTER_NODE_1: added $CLUSTER_NODE_1 (ED25519 key $(fingerprint n1)) to '$KNOWN'"
+	assert_line "ssh_probe: $CLUSTER_NODE_1: added $(known "$CLUSTER_NODE_1") (ED25519 key $(fingerprint n1)) to '$KNOWN'"
 	sort "$KNOWN" >recorded
-	{ echo "$CLUSTER_NODE_1 $(cluster_host_key n1)"; echo "$CLUSTER_NODE_2 $(cluster_host_key n2)"; } | sort >expected
+	{ echo "$(known "$CLUSTER_NODE_1") $(cluster_host_key n1)"; echo "$(known "$CLUSTER_NODE_2") $(cluster_host_key n2)"; } | sort >expected
 	diff -u expected recorded
 	cluster_config "$CLUSTER_NODE_1" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
@@ -217,7 +263,8 @@ fingerprint() {
 
 # changed_key: known_hosts gives node 1 the key of node 2.
 changed_key() {
-	sed -i "s|^$CLUSTER_NODE_1 .*|$CLUSTER_NODE_1 $(cluster_host_key n2)|" "$KNOWN"
+	forget "$CLUSTER_NODE_1"
+	echo "$(known "$CLUSTER_NODE_1") $(cluster_host_key n2)" >>"$KNOWN"
 }
 
 @test "ssh: a changed host key fails with yes and with accept-new" {
@@ -227,14 +274,14 @@ changed_key() {
 		cluster_config ssh_host_key_checking=$mode "$CLUSTER_NODE_1" >config.yml
 		run "$PROBE" config.yml "$CLUSTER_NODE_1" -- true
 		assert_failure 1
-		assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $CLUSTER_NODE_1 has changed (now ED25519 key $(fingerprint n1)): possible man-in-the-middle attack; if the change is expected, remove the old key from '$KNOWN'"
+		assert_output "ssh_probe: $CLUSTER_NODE_1: host key for $(known "$CLUSTER_NODE_1") has changed (now ED25519 key $(fingerprint n1)): possible man-in-the-middle attack; if the change is expected, remove the old key from '$KNOWN'"
 	done
 	cmp before "$KNOWN"
 }
 
 @test "ssh: with no, unknown and changed keys pass with one warning" {
 	changed_key
-	grep -v "^$CLUSTER_NODE_2 " "$KNOWN" >known && mv known "$KNOWN"
+	forget "$CLUSTER_NODE_2"
 	cluster_config ssh_host_key_checking=no "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" >config.yml
 	run "$PROBE" config.yml "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" -- true
 	assert_success
@@ -243,6 +290,19 @@ changed_key() {
 	$CLUSTER_NODE_1: exit 0
 	$CLUSTER_NODE_2: exit 0
 	EOF
+}
+
+@test "ssh: a key marked @revoked is refused in every mode but no" {
+	echo "@revoked * $(cluster_host_key n1)" >>"$KNOWN"
+	for mode in yes accept-new; do
+		cluster_config ssh_host_key_checking=$mode "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" >config.yml
+		run "$PROBE" config.yml "$CLUSTER_NODE_1" "$CLUSTER_NODE_2" -- true
+		assert_failure 1
+		assert_output - <<-EOF
+		ssh_probe: $CLUSTER_NODE_1: host key for $(known "$CLUSTER_NODE_1") (ED25519 key $(fingerprint n1)) is revoked in '$KNOWN'
+		$CLUSTER_NODE_2: exit 0
+		EOF
+	done
 }
 
 @test "ssh: hashed known_hosts entries, and ssh_known_hosts naming another file" {
@@ -291,10 +351,20 @@ changed_key() {
 	$CLUSTER_HIDDEN: exit 0
 	$CLUSTER_HIDDEN: out hidden
 	EOF
-	grep -v "^$CLUSTER_GATEWAY " "$KNOWN" >known && mv known "$KNOWN"
+	forget "$CLUSTER_GATEWAY"
 	run "$PROBE" config.yml "$CLUSTER_HIDDEN" -- true
 	assert_failure 69
-	assert_output "ssh_probe: gateway $CLUSTER_GATEWAY: host key for $CLUSTER_GATEWAY is unknown (ED25519 key $(fingerprint gateway), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
+	assert_output "ssh_probe: gateway $CLUSTER_GATEWAY: host key for $(known "$CLUSTER_GATEWAY") is unknown (ED25519 key $(fingerprint gateway), not in '$KNOWN'); add it with ssh-keyscan or set ssh_host_key_checking: accept-new"
+}
+
+@test "ssh: a node the gateway cannot reach fails alone" {
+	cluster_config ssh_gateway="$CLUSTER_GATEWAY" 127.0.0.9 "$CLUSTER_HIDDEN" >config.yml
+	run "$PROBE" config.yml 127.0.0.9 "$CLUSTER_HIDDEN" -- true
+	assert_failure 1
+	assert_output - <<-EOF
+	ssh_probe: 127.0.0.9: gateway $CLUSTER_GATEWAY cannot reach 127.0.0.9:$CLUSTER_PORT: channel open failure (connect failed)
+	$CLUSTER_HIDDEN: exit 0
+	EOF
 }
 
 @test "ssh: an unreachable gateway fails once, naming the gateway" {
@@ -318,7 +388,7 @@ changed_key() {
 	    Port $CLUSTER_PORT
 	    IdentityFile ~/.ssh/cluster_key
 	EOF
-	cluster_config ssh_username= first second >config.yml
+	cluster_config ssh_username= ssh_port= first second >config.yml
 	run "$PROBE" config.yml first second -- 'echo ${SSH_CONNECTION##* }; id -un'
 	assert_failure 1
 	assert_output - <<-EOF
@@ -333,7 +403,7 @@ changed_key() {
 	cat >"$HOME/.ssh/config" <<-EOF
 	Host hidden
 	    HostName $CLUSTER_HIDDEN
-	    ProxyJump root@$CLUSTER_GATEWAY
+	    ProxyJump root@$CLUSTER_GATEWAY:$CLUSTER_PORT
 	EOF
 	cluster_config hidden >config.yml
 	run "$PROBE" config.yml hidden hidden -- 'echo ${SSH_CONNECTION%% *}'

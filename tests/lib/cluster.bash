@@ -3,13 +3,13 @@
 # `cluster_down` in teardown_file) and for benchmarks and demos (source this
 # file from bash).  Needs root, openssh-server, socat, iproute2, util-linux.
 #
-# Every node is an sshd started inside its own mount namespace with a private
-# tmpfs on /tmp and on /root, so nodes share no remote files, and with its own copy of
+# Every node is an sshd started inside its own mount namespace with private
+# tmpfs on /tmp and /root, so nodes share no remote files, and its own copy of
 # /etc/shadow (root's password is $CLUSTER_PASSWORD there; the machine's is
 # never touched).  Everything listens on 127.A.B.x, with A.B chosen free for
 # this cluster, so several suites may run at once.  Users log in as root.
 #
-# cluster_up [N] starts, and exports:
+# cluster_up [N] (N plain nodes, at most 200; default 4) starts, and exports:
 #   CLUSTER_DIR          state directory (keys, configs, logs, env)
 #   CLUSTER_NODES        the N plain nodes' addresses (key and agent auth)
 #   CLUSTER_NODE_1..N    the same, one by one
@@ -21,7 +21,10 @@
 #   CLUSTER_GATEWAY      a gateway sshd, the only way to CLUSTER_HIDDEN
 #   CLUSTER_HIDDEN       a node in a network namespace that only the gateway
 #                        reaches (a direct connection is refused)
-#   CLUSTER_PORT         the port every sshd listens on
+#   CLUSTER_PORT         the port every sshd listens on: 22, unless this
+#                        machine's own sshd holds *:22 (then 2222 or above);
+#                        set it beforehand to choose
+
 #   CLUSTER_USER         root
 #   CLUSTER_PASSWORD     root's password on every node
 #   CLUSTER_AGENT_SOCK   an ssh-agent holding a key that is on no disk
@@ -36,14 +39,31 @@
 #
 # cluster_down stops everything it started, including any process still
 # running in a node's namespace (a leftover sadc), even after a failure.
+#
+# In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
+# agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
+# inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH).
 
-CLUSTER_PORT=${CLUSTER_PORT:-22}
 CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
-_CLUSTER_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # The per-node special roles take these last octets.
 _CLUSTER_PW=201 _CLUSTER_KBD=202 _CLUSTER_NOSYS=203 _CLUSTER_SILENT=204
 _CLUSTER_REFUSED=205 _CLUSTER_GW=206 _CLUSTER_HIDDEN=250
+
+# A port free on every loopback address: nothing listens on it for all
+# addresses (which would take 127.A.B.x too).
+_cluster_pick_port() {
+	local listening port
+	listening=" $(ss -ltnH 2>/dev/null | awk '{ printf "%s ", $4 }')"
+	for port in 22 $(seq 2222 2299); do
+		case $listening in
+		*" 0.0.0.0:$port "* | *" *:$port "* | *" [::]:$port "*) continue ;;
+		esac
+		echo "$port"
+		return 0
+	done
+	_cluster_die "no free port for sshd"
+}
 
 _cluster_die() {
 	echo "cluster: $*" >&2
@@ -53,12 +73,12 @@ _cluster_die() {
 # Picks a free 127.A.B prefix under a lock shared by every cluster on this
 # machine; the claim is a file in $CLUSTER_STATE_ROOT/clusterp-nets.
 _cluster_claim_prefix() {
-	local reg=$CLUSTER_STATE_ROOT/clusterp-nets listening a b try
+	local reg=$CLUSTER_STATE_ROOT/clusterp-nets listening a b
 	mkdir -p "$reg"
 	exec {lockfd}>"$reg/.lock"
 	flock "$lockfd"
 	listening=$(ss -ltnH 2>/dev/null | awk '{print $4}')
-	for try in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		a=$((100 + RANDOM % 100)) b=$((RANDOM % 256))
 		[ -e "$reg/$a.$b" ] && continue
 		case $listening in *"127.$a.$b."*) continue ;; esac
@@ -137,10 +157,7 @@ _cluster_node() {
 	_cluster_wait_listen "$addr" "$CLUSTER_PORT" "$netns" || return 1
 	readlink "/proc/$(cat "$d/sshd.pid")/ns/mnt" >"$d/mntns"
 	[ -n "$netns" ] && echo "$netns" >"$d/netns"
-	# known_hosts names a host with a port other than 22 as [addr]:port.
-	local known=$addr
-	[ "$CLUSTER_PORT" = 22 ] || known="[$addr]:$CLUSTER_PORT"
-	echo "$known $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$CLUSTER_HOME/.ssh/known_hosts"
+	echo "$(cluster_known_name "$addr") $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$CLUSTER_HOME/.ssh/known_hosts"
 	echo "$name $addr" >>"$CLUSTER_DIR/nodes.list"
 }
 
@@ -152,11 +169,20 @@ _cluster_bg() {
 	echo "$!" >>"$CLUSTER_DIR/helpers.pid"
 }
 
+# A cluster that fails to come up is taken down at once, so that a caller
+# without teardown leaves nothing behind.
 cluster_up() {
+	_cluster_up "$@" && return 0
+	cluster_down
+	return 1
+}
+
+_cluster_up() {
 	local n=${1:-4} i
 	CLUSTER_DIR=$(mktemp -d "$CLUSTER_STATE_ROOT/clusterp-cluster.XXXXXX") || return 1
 	export CLUSTER_DIR
 	_cluster_claim_prefix || return 1
+	CLUSTER_PORT=${CLUSTER_PORT:-$(_cluster_pick_port)} || return 1
 	mkdir -p /run/sshd
 	chmod 755 "$CLUSTER_DIR"
 	CLUSTER_USER=root
@@ -304,6 +330,12 @@ cluster_host_key() {
 	cut -d' ' -f1,2 "$CLUSTER_DIR/nodes/$1/ssh_host_ed25519_key.pub"
 }
 
+# cluster_known_name ADDR: how known_hosts names ADDR on the cluster's port
+# (`[addr]:port` for a port other than 22).
+cluster_known_name() {
+	if [ "$CLUSTER_PORT" = 22 ]; then echo "$1"; else echo "[$1]:$CLUSTER_PORT"; fi
+}
+
 # cluster_pid NAME: the node's sshd pid (to enter its namespaces).
 cluster_pid() {
 	cat "$CLUSTER_DIR/nodes/$1/sshd.pid"
@@ -331,12 +363,17 @@ cluster_procs() {
 }
 
 # cluster_config [KEY=VALUE...] [--] HOST[:ALIAS]...: prints a config.yml
-# for these hosts (ssh_username root, ssh_timeout 5, interval 1); each
+# for these hosts (ssh_username root, ssh_timeout 5, interval 1, ssh_port
+# when CLUSTER_PORT is not 22); each
 # KEY=VALUE sets or replaces a top-level key, written as given, and KEY=
 # leaves KEY out.
 cluster_config() {
 	local -A set=([ssh_username]=root [ssh_timeout]=5 [interval]=1)
 	local order=(ssh_username ssh_timeout interval) key h
+	if [ "$CLUSTER_PORT" != 22 ]; then
+		set[ssh_port]=$CLUSTER_PORT
+		order+=(ssh_port)
+	fi
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--) shift; break ;;

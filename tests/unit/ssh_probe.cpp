@@ -1,11 +1,13 @@
-// ssh_probe [-v] [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]:
+// ssh_probe [-v] [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]...:
 // drives the SSH transport without the tools.  Connects to every HOST at
-// once (config.yml CONFIG gives the ssh settings), runs COMMAND on each,
-// downloads REMOTE into LOCAL (`%h` in LOCAL becomes the host), then prints,
-// hosts in the order given:
+// once (config.yml CONFIG gives the ssh settings), runs each COMMAND in turn
+// in that one session (a command that fails or times out is reported and the
+// next one still runs), downloads REMOTE into LOCAL (`%h` in LOCAL becomes
+// the host), then prints, hosts in the order given:
 //   HOST: exit STATUS
 //   HOST: out LINE        (each line of stdout)
 //   HOST: err LINE        (each line of stderr)
+//   HOST: failed CAUSE    (a command the transport could not run)
 //   HOST: downloaded N bytes
 // -v shows the transport's debug messages.  A host that fails prints `ssh_probe: HOST: CAUSE` on stderr.  Exit status
 // 0 when every host worked, 1 when one failed, 78 for a bad config.
@@ -48,8 +50,7 @@ int main(int argc, char** argv) {
         int timeout = 10;
         std::string download;
         std::vector<std::string> positional;
-        std::string command;
-        bool has_command = false;
+        std::vector<std::string> commands;
         for (int i = 1; i < argc; ++i) {
             std::string arg = argv[i];
             if (arg == "-v") {
@@ -59,14 +60,15 @@ int main(int argc, char** argv) {
             } else if (arg == "-d" && i + 1 < argc) {
                 download = argv[++i];
             } else if (arg == "--") {
-                has_command = true;
-                for (++i; i < argc; ++i) command += (command.empty() ? "" : " ") + std::string(argv[i]);
+                commands.emplace_back();
+            } else if (!commands.empty()) {
+                commands.back() += (commands.back().empty() ? "" : " ") + arg;
             } else {
                 positional.push_back(arg);
             }
         }
         if (positional.size() < 2 || (!download.empty() && download.find(':') == std::string::npos))
-            throw Error(k_exit_usage, "usage: ssh_probe [-v] [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]");
+            throw Error(k_exit_usage, "usage: ssh_probe [-v] [-t SECONDS] [-d REMOTE:LOCAL] CONFIG HOST... [-- COMMAND]...");
         LoadOptions options;
         options.require_hosts = false;
         Config config = load_config(positional[0], options);
@@ -85,11 +87,16 @@ int main(int argc, char** argv) {
                 Outcome& outcome = outcomes[i];
                 try {
                     auto session = connector->connect(host);
-                    if (has_command) {
-                        CommandResult result = session->run(command, std::chrono::seconds(timeout));
-                        outcome.report += host + ": exit " + std::to_string(result.exit_status) + "\n";
-                        append_lines(outcome.report, host, "out", result.out);
-                        append_lines(outcome.report, host, "err", result.err);
+                    for (const auto& command : commands) {
+                        try {
+                            CommandResult result = session->run(command, std::chrono::seconds(timeout));
+                            outcome.report += host + ": exit " + std::to_string(result.exit_status) + "\n";
+                            append_lines(outcome.report, host, "out", result.out);
+                            append_lines(outcome.report, host, "err", result.err);
+                        } catch (const HostError& e) {
+                            if (commands.size() == 1) throw;
+                            outcome.report += host + ": failed " + e.what() + "\n";
+                        }
                     }
                     if (!download.empty()) {
                         std::size_t colon = download.find(':');
