@@ -180,8 +180,8 @@ clusterp-stop: 2 stopped, 0 failed" ]
 	run -0 clusterp-start -q
 	sleep 1
 	# n2 becomes unreachable: ~/.ssh/config sends it to a port nobody listens on.
-	printf 'Host %s\n    Port 1\n' "$CLUSTER_NODE_2" >"$HOME/.ssh/config"
-	cat config.yml | grep -v '^ssh_port' >c2.yml
+	printf 'Host %s\n    Port 1\nHost *\n    Port %s\n' "$CLUSTER_NODE_2" "$CLUSTER_PORT" >"$HOME/.ssh/config"
+	grep -v '^ssh_port:' config.yml >c2.yml
 	run --separate-stderr clusterp-stop -c c2.yml
 	assert_failure 1
 	assert_output "$(expected_files $CLUSTER_NODE_1)"
