@@ -101,6 +101,12 @@ teardown() {
 	assert_line 'clusterp-start: 1 started, 0 failed'
 }
 
+@test "start: a live progress line on a terminal, cleared before the summary" {
+	script -qec "$BIN/clusterp-start -f 1" /dev/null >tty.out
+	grep -qF "clusterp-start: 1/3 hosts, 0 failed" tty.out
+	grep -qF "clusterp-start: 2/3 hosts, 0 failed"$'\r\033[K'"clusterp-start: 3 started, 0 failed" tty.out
+}
+
 @test "start: -f must be positive" {
 	run clusterp-start -f 0
 	assert_failure 64
