@@ -1,0 +1,98 @@
+#include "csv_write.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace clusterp {
+
+namespace {
+
+constexpr std::size_t k_max_number = 64;
+
+// Fixed notation with six decimals, trailing zeros and a bare point dropped,
+// and no "-0".  to_chars never looks at the locale.
+std::size_t put_number(double value, char* out) {
+    if (std::isnan(value)) return 0;
+    if (!std::isfinite(value) || std::fabs(value) >= 1e18) {
+        auto r = std::to_chars(out, out + k_max_number, value);
+        return static_cast<std::size_t>(r.ptr - out);
+    }
+    auto r = std::to_chars(out, out + k_max_number, value, std::chars_format::fixed, 6);
+    char* end = r.ptr;
+    while (end[-1] == '0') --end;
+    if (end[-1] == '.') --end;
+    if (end - out == 2 && out[0] == '-' && out[1] == '0') {
+        out[0] = '0';
+        end = out + 1;
+    }
+    return static_cast<std::size_t>(end - out);
+}
+
+}  // namespace
+
+CsvWriter::CsvWriter(std::function<void(const char*, std::size_t)> sink, std::size_t buffer_size)
+    : m_sink(std::move(sink)) {
+    m_buffer.resize(buffer_size < 256 ? 256 : buffer_size);
+}
+
+char* CsvWriter::reserve(std::size_t size) {
+    if (m_used + size > m_buffer.size()) {
+        flush();
+        if (size > m_buffer.size()) m_buffer.resize(size);
+    }
+    return &m_buffer[m_used];
+}
+
+void CsvWriter::separator() {
+    if (m_row_started) *reserve(1) = ',', ++m_used;
+    m_row_started = true;
+}
+
+void CsvWriter::raw(std::string_view value) {
+    separator();
+    std::memcpy(reserve(value.size()), value.data(), value.size());
+    m_used += value.size();
+}
+
+void CsvWriter::text(std::string_view value) {
+    if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+        raw(value);
+        return;
+    }
+    separator();
+    char* out = reserve(2 * value.size() + 2);
+    std::size_t n = 0;
+    out[n++] = '"';
+    for (char c : value) {
+        if (c == '"') out[n++] = '"';
+        out[n++] = c;
+    }
+    out[n++] = '"';
+    m_used += n;
+}
+
+void CsvWriter::number(double value) {
+    separator();
+    m_used += put_number(value, reserve(k_max_number));
+}
+
+void CsvWriter::end_row() {
+    *reserve(1) = '\n';
+    ++m_used;
+    m_row_started = false;
+}
+
+void CsvWriter::flush() {
+    if (m_used == 0) return;
+    std::size_t used = m_used;
+    m_used = 0;
+    m_sink(m_buffer.data(), used);
+}
+
+std::string format_number(double value) {
+    char buf[k_max_number];
+    return std::string(buf, put_number(value, buf));
+}
+
+}  // namespace clusterp
