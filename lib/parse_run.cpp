@@ -178,6 +178,13 @@ void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_
     out.end_row();
 }
 
+std::string categories_text(unsigned bits) {
+    std::string text;
+    for (int i = 0; i < k_category_count; ++i)
+        if (bits & (1u << i)) text += (text.empty() ? "" : ", ") + std::string(category_name(static_cast<Category>(i)));
+    return text;
+}
+
 // One input being parsed: its reader, parser and current row.
 struct Input {
     // quiet: a first look that the full pass repeats, so warnings wait.
@@ -194,6 +201,12 @@ struct Input {
         bool complete;
         while (reader.next(line, complete))
             if (parser.feed(line, complete)) {
+                Category category = parser.row().category;
+                if (have_row && category != first_category)
+                    throw Error(k_exit_usage, clusterp::quoted(name) + " holds several categories (" +
+                                                  categories_text(parser.categories_seen()) +
+                                                  "): pick one with --category");
+                if (!have_row && parser.rows() == 1) first_category = category;
                 if (have_row && parser.row().time_ms < last_ms && !warned_backwards) {
                     warn(name + ":" + std::to_string(parser.line_number()) +
                          ": time goes backwards (clock set back?); rows kept in input order");
@@ -214,6 +227,7 @@ struct Input {
     SysstatParser parser;
     bool have_row = false;
     bool warned_backwards;
+    Category first_category = Category::cpu;
     std::int64_t last_ms = 0;
 };
 
@@ -226,13 +240,6 @@ std::optional<Config> optional_config(const ParseRunOptions& options) {
     LoadOptions load;
     load.require_hosts = false;
     return load_config(options.config_path, load);
-}
-
-std::string categories_text(unsigned bits) {
-    std::string text;
-    for (int i = 0; i < k_category_count; ++i)
-        if (bits & (1u << i)) text += (text.empty() ? "" : ", ") + std::string(category_name(static_cast<Category>(i)));
-    return text;
 }
 
 // Runs fn(0..count-1) on up to `jobs` threads.
@@ -303,10 +310,6 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
                 best = input.get();
         if (!best) break;
         const Row& row = best->parser.row();
-        if (row.category != *category)
-            throw Error(k_exit_usage, clusterp::quoted(best->name) + " holds several categories (" +
-                                          categories_text(best->parser.categories_seen()) +
-                                          "): pick one with --category");
         std::string_view row_host = options.host ? std::string_view(*options.host) : row.host;
         if (row_host != host) {
             host.assign(row_host);
@@ -316,6 +319,7 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
         try {
             best->advance();
         } catch (const Error& e) {
+            if (e.code() == k_exit_usage) throw;
             print_error(e.what());
             if (!status) status = e.code();
             best->have_row = false;

@@ -420,7 +420,10 @@ bool SysstatParser::feed_sadf(std::string_view line) {
         return false;
     }
     int count = split(line, ';', fields, k_max_fields);
-    if (count >= 3 && fields[1] == "-1") return false;  // LINUX-RESTART, COM
+    // Interval -1: LINUX-RESTART and COM rows.  Interval 0: the record sadc
+    // writes when it appends after a comment, at the same time as the one
+    // before, with values over no time at all.
+    if (count >= 3 && (fields[1] == "-1" || fields[1] == "0")) return false;
     if (!m_in_block) {
         bad_line("not sadf -d data");
         return false;
@@ -537,7 +540,11 @@ bool SysstatParser::feed_sar(std::string_view line) {
         m_after_average = false;
         return false;
     }
-    if (rest[0] == "COM") return false;
+    if (rest[0] == "COM") {
+        // The record after a comment repeats its time over a zero interval.
+        m_com_tod = tod;
+        return false;
+    }
     int non_numeric = 0;
     for (int i = 0; i < rest_count && i < k_max_fields - time_tokens && non_numeric < 2; ++i)
         if (!looks_numeric(rest[i])) ++non_numeric;
@@ -547,7 +554,11 @@ bool SysstatParser::feed_sar(std::string_view line) {
             m_last_tod = m_segment_tod;
             m_after_average = false;
         }
-        advance();
+        // A header carries the time of the sample before the first row: it
+        // sets the clock only at the start of a block (a live sar repeats
+        // headers with older times before every sample).
+        if (m_last_tod < 0) m_last_tod = tod;
+        m_com_tod = -1;
         start_block(rest, std::min(rest_count, k_max_fields - time_tokens), 0);
         m_block_fields = rest_count;
         return false;
@@ -561,7 +572,7 @@ bool SysstatParser::feed_sar(std::string_view line) {
         return false;
     }
     advance();
-    if (!m_block_wanted) return false;
+    if (!m_block_wanted || tod == m_com_tod) return false;
     if (m_banner_ambiguous) {
         // 05/06/26: a decimal comma means a locale that writes the day first.
         for (int i = 0; i < rest_count; ++i)

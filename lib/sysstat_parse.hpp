@@ -131,6 +131,7 @@ private:
     std::int64_t m_segment_day = 0;
     long m_segment_tod = -1;
     bool m_after_average = false;
+    long m_com_tod = -1;  // time of a COM line in this block
 
     // memory: what kbmemused means, decided from evidence once.
     enum class MemRule { undecided, total_free, total_known };
