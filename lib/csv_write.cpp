@@ -51,6 +51,7 @@ void CsvWriter::separator() {
 
 void CsvWriter::raw(std::string_view value) {
     separator();
+    if (value.empty()) return;  // data() may be null
     std::memcpy(reserve(value.size()), value.data(), value.size());
     m_used += value.size();
 }
