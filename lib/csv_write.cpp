@@ -11,22 +11,49 @@ namespace {
 constexpr std::size_t k_max_number = 64;
 
 // Fixed notation with six decimals, trailing zeros and a bare point dropped,
-// and no "-0".  to_chars never looks at the locale.
+// and no "-0"; never looks at the locale.  Values of everyday size go through
+// integer arithmetic (rounding v * 1e6 to the nearest integer, which may
+// differ from exact decimal rounding by one in the sixth decimal in halfway
+// cases); huge ones through to_chars.
 std::size_t put_number(double value, char* out) {
     if (std::isnan(value)) return 0;
-    if (!std::isfinite(value) || std::fabs(value) >= 1e18) {
-        auto r = std::to_chars(out, out + k_max_number, value);
+    if (!std::isfinite(value) || std::fabs(value) >= 1e12) {
+        auto r = std::to_chars(out, out + k_max_number, value, std::chars_format::general, 17);
         return static_cast<std::size_t>(r.ptr - out);
     }
-    auto r = std::to_chars(out, out + k_max_number, value, std::chars_format::fixed, 6);
-    char* end = r.ptr;
-    while (end[-1] == '0') --end;
-    if (end[-1] == '.') --end;
-    if (end - out == 2 && out[0] == '-' && out[1] == '0') {
-        out[0] = '0';
-        end = out + 1;
+    long long scaled = std::llround(value * 1e6);
+    char* p = out;
+    if (scaled < 0) {
+        *p++ = '-';
+        scaled = -scaled;
     }
-    return static_cast<std::size_t>(end - out);
+    unsigned long long whole = static_cast<unsigned long long>(scaled) / 1000000;
+    unsigned frac = static_cast<unsigned>(static_cast<unsigned long long>(scaled) % 1000000);
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (n) *p++ = digits[--n];
+    if (frac) {
+        *p++ = '.';
+        int width = 6;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            --width;
+        }
+        for (int i = width - 1; i >= 0; --i) {
+            p[i] = static_cast<char>('0' + frac % 10);
+            frac /= 10;
+        }
+        p += width;
+    }
+    if (p - out == 2 && out[0] == '-' && out[1] == '0') {
+        out[0] = '0';
+        p = out + 1;
+    }
+    return static_cast<std::size_t>(p - out);
 }
 
 }  // namespace

@@ -109,6 +109,12 @@ public:
         if (m_fd > 2) ::close(m_fd);
         m_fd = -1;
     }
+    // Closes now and says whether that worked (a write error can show here).
+    bool close() {
+        int fd = m_fd;
+        m_fd = -1;
+        return ::close(fd) == 0;
+    }
 
 private:
     int m_fd;
@@ -366,7 +372,7 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
     if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
     Fd out_fd(fd);
     try {
-        CsvWriter out([&](const char* data, std::size_t size) { write_all(fd, data, size, job.out_path); });
+        CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); });
         write_header(out, job.category);
         KeyAliases keys(config ? &*config : nullptr, job.category);
         while (input.advance()) {
@@ -374,16 +380,21 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
             write_row(out, row, row.time_ms - job.offset_ms, t0, job.host, job.alias, keys);
         }
         out.flush();
-        if (::close(fd) != 0) {
-            fd = -1;
+        if (!out_fd.close())
             throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
-        }
-        fd = -1;
     } catch (...) {
         ::unlink(tmp.c_str());
         throw;
     }
-    commit_file(tmp, job.out_path);
+    // Renamed without fsync (commit_file's): parsed/ is derived from raw/ and
+    // made again in seconds, and a sync per file costs more than the parse.
+    // Readers never see a half-written file; after a crash of the machine a
+    // CSV may be short, and running parse again makes it whole.
+    if (::rename(tmp.c_str(), job.out_path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(tmp.c_str());
+        throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(saved));
+    }
     debug("wrote " + clusterp::quoted(job.out_path) + " (" + std::to_string(input.parser.rows()) + " rows)");
 }
 

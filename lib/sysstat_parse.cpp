@@ -63,11 +63,41 @@ const SourceName k_sources[] = {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// A number as sysstat prints it: decimal point or comma, nothing else.
+constexpr double k_pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+// A number as sysstat prints it: decimal point or comma, nothing else.  The
+// common short form (digits, a mark, digits: at most 15 digits) is exact as
+// an integer divided by a power of ten, both exact doubles, since IEEE
+// division rounds correctly; anything else goes to fast_float.
 bool parse_number(std::string_view text, double& value) {
     const char* first = text.data();
     const char* last = first + text.size();
     if (first == last) return false;
+    {
+        const char* p = first;
+        bool negative = *p == '-';
+        if (negative) ++p;
+        std::uint64_t mantissa = 0;
+        int digits = 0, decimals = -1;
+        for (; p != last; ++p) {
+            char c = *p;
+            if (c >= '0' && c <= '9') {
+                mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
+                ++digits;
+                if (decimals >= 0) ++decimals;
+            } else if ((c == '.' || c == ',') && decimals < 0) {
+                decimals = 0;
+            } else {
+                break;
+            }
+        }
+        if (p == last && digits > 0 && digits <= 15 && decimals != 0) {
+            double v = static_cast<double>(mantissa);
+            if (decimals > 0) v /= k_pow10[decimals];
+            value = negative ? -v : v;
+            return true;
+        }
+    }
     auto result = fast_float::from_chars(first, last, value);
     if (result.ec == std::errc() && result.ptr == last) return std::isfinite(value);
     if (result.ptr != last && *result.ptr == ',') {
@@ -89,14 +119,16 @@ bool looks_numeric(std::string_view text) {
 // are stored).
 int split(std::string_view line, char sep, std::string_view* fields, int max) {
     int count = 0;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t end = line.find(sep, start);
-        std::string_view field = line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-        if (count < max) fields[count] = field;
-        ++count;
-        if (end == std::string_view::npos) break;
-        start = end + 1;
+    const char* p = line.data();
+    const char* end = p + line.size();
+    const char* start = p;
+    for (;; ++p) {
+        if (p == end || *p == sep) {
+            if (count < max) fields[count] = std::string_view(start, static_cast<std::size_t>(p - start));
+            ++count;
+            if (p == end) break;
+            start = p + 1;
+        }
     }
     return count;
 }

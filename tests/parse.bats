@@ -356,7 +356,7 @@ make_run() {
 	[ "$status" -eq 0 ]
 	[ "$(sed -n 2p parsed/cpu/n1 | cut -d, -f1-4)" = "2026-11-25T03:08:20.500Z,0,n1,alpha" ]
 	[ "$(sed -n 2p parsed/cpu/n2 | cut -d, -f1-4)" = "2026-11-25T03:10:50Z,149.5,n2,n2" ]
-	[ "$(sed -n 2p parsed/memory/n1 | cut -d, -f5)" = "515.039062" ]
+	[ "$(sed -n 2p parsed/memory/n1 | cut -d, -f5)" = "515.039063" ]
 }
 
 @test "directory mode: without config.yml names serve as aliases" {
