@@ -734,7 +734,15 @@ bool SysstatParser::fill_memory(const double* in) {
 void SysstatParser::finish() {
     if (m_bad_lines > k_max_warnings)
         m_warn(m_name + ": " + std::to_string(m_bad_lines - k_max_warnings) + " more bad lines skipped");
-    if (m_format == Format::unknown) m_warn(m_name + ": empty input, no rows");
+    if (m_format == Format::unknown) {
+        m_warn(m_name + ": empty input, no rows");
+    } else if (m_rows == 0) {
+        std::string held;
+        for (int i = 0; i < k_category_count; ++i)
+            if (m_seen & (1u << i)) held += (held.empty() ? "" : ", ") + std::string(k_category_names[i]);
+        std::string what = m_options.only ? std::string(category_name(*m_options.only)) + " rows" : "rows";
+        m_warn(m_name + ": no " + what + (held.empty() ? "" : " (it holds " + held + ")"));
+    }
     if (m_mem_unknown_rows > 0)
         m_warn(m_name + ": memory used_mib left empty in " + std::to_string(m_mem_unknown_rows) +
                " rows: this sysstat's kbmemused excludes slab and the input lacks MemTotal "

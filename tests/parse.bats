@@ -78,6 +78,23 @@ same_as() {
 	golden parse/12.6.1-cpu-ALL.csv out.csv
 }
 
+@test "sar -A and sadf -d -A: every other activity is skipped" {
+	for f in "$H/all.sar-C.txt" "$H/all.sadf-d"; do
+		same_as "$H/cpu-ALL.sadf-d" --category cpu "$f"
+		same_as "$S/12.6.1/memory-ALL.sadf-d" --category memory "$f"
+		same_as "$S/12.6.1/swap.sadf-d" --category swap "$f"
+		same_as "$S/12.6.1/disk.sadf-d" --category disk "$f"
+		same_as "$S/12.6.1/network.sadf-d" --category network "$f"
+	done
+}
+
+@test "input without rows of the category asked for: a warning" {
+	parse out.csv --category disk "$S/12.6.1/cpu.sadf-d"
+	[ "$status" -eq 0 ]
+	[ "$(cat out.csv.err)" = "clusterp-parse: warning: $S/12.6.1/cpu.sadf-d: no disk rows (it holds cpu)" ]
+	[ "$(wc -l <out.csv)" -eq 1 ]
+}
+
 @test "sadf -d: YYYY-MM-DD HH:MM:SS UTC timestamps" {
 	same_as "$S/12.6.1/disk.sadf-d" "$H/disk.sadf-d-utc"
 }
