@@ -21,7 +21,8 @@ std::size_t put_number(double value, char* out) {
         auto r = std::to_chars(out, out + k_max_number, value, std::chars_format::general, 17);
         return static_cast<std::size_t>(r.ptr - out);
     }
-    long long scaled = std::llround(value * 1e6);
+    double shifted = value * 1e6;
+    long long scaled = static_cast<long long>(shifted < 0 ? shifted - 0.5 : shifted + 0.5);
     char* p = out;
     if (scaled < 0) {
         *p++ = '-';
@@ -84,7 +85,13 @@ void CsvWriter::raw(std::string_view value) {
 }
 
 void CsvWriter::text(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    bool plain = true;
+    for (char c : value)
+        if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+            plain = false;
+            break;
+        }
+    if (plain) {
         raw(value);
         return;
     }
@@ -103,6 +110,42 @@ void CsvWriter::text(std::string_view value) {
 void CsvWriter::number(double value) {
     separator();
     m_used += put_number(value, reserve(k_max_number));
+}
+
+bool is_plain_decimal(std::string_view text) {
+    std::size_t i = 0, n = text.size();
+    if (i < n && text[i] == '-') ++i;
+    std::size_t digits = 0;
+    while (i < n && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+    if (digits == 0 || digits > 12) return false;
+    if (i == n) return true;
+    if (text[i] != '.' && text[i] != ',') return false;
+    std::size_t decimals = 0;
+    for (++i; i < n && text[i] >= '0' && text[i] <= '9'; ++i) ++decimals;
+    return i == n && decimals >= 1 && decimals <= 6;
+}
+
+void CsvWriter::decimal(std::string_view text) {
+    separator();
+    char* out = reserve(text.size() + 1);
+    std::size_t i = 0, n = text.size(), w = 0;
+    bool negative = text[0] == '-';
+    if (negative) ++i;
+    while (i + 1 < n && text[i] == '0' && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;  // leading zeros
+    std::size_t mark = i;
+    while (mark < n && text[mark] != '.' && text[mark] != ',') ++mark;
+    if (mark == n) mark = std::string_view::npos;
+    std::size_t end = n;
+    if (mark != std::string_view::npos) {
+        while (end > mark + 1 && text[end - 1] == '0') --end;
+        if (end == mark + 1) end = mark;
+    }
+    bool zero = true;
+    for (std::size_t k = i; k < end; ++k)
+        if (text[k] >= '1' && text[k] <= '9') zero = false;
+    if (negative && !zero) out[w++] = '-';
+    for (std::size_t k = i; k < end; ++k) out[w++] = text[k] == ',' ? '.' : text[k];
+    m_used += w;
 }
 
 void CsvWriter::end_row() {

@@ -169,10 +169,21 @@ void write_header(CsvWriter& out, Category category) {
     out.end_row();
 }
 
+// The ISO 8601 text of the last time written: rows of one sample (every
+// device) share it.
+struct Stamp {
+    std::int64_t time_ms = INT64_MIN;
+    char text[32];
+    std::size_t size = 0;
+};
+
 void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_t t0_ms, std::string_view host,
-               std::string_view alias, KeyAliases& keys) {
-    char stamp[32];
-    out.raw(std::string_view(stamp, format_iso8601(time_ms, stamp)));
+               std::string_view alias, KeyAliases& keys, Stamp& stamp) {
+    if (time_ms != stamp.time_ms) {
+        stamp.size = format_iso8601(time_ms, stamp.text);
+        stamp.time_ms = time_ms;
+    }
+    out.raw(std::string_view(stamp.text, stamp.size));
     out.number(static_cast<double>(time_ms - t0_ms) / 1000.0);
     out.text(host);
     out.text(alias);
@@ -180,7 +191,10 @@ void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_
         out.text(row.key);
         out.text(keys.get(row.key));
     }
-    for (int i = 0; i < value_count(row.category); ++i) out.number(row.values[i]);
+    for (int i = 0; i < value_count(row.category); ++i) {
+        if (!row.text[i].empty()) out.decimal(row.text[i]);
+        else out.number(row.values[i]);
+    }
     out.end_row();
 }
 
@@ -309,6 +323,7 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
     if (category && key_name(*category)) keys.emplace(config ? &*config : nullptr, *category);
     KeyAliases no_keys(nullptr, Category::cpu);
     std::string host, alias;
+    Stamp stamp;
     while (true) {
         Input* best = nullptr;
         for (const auto& input : inputs)
@@ -321,7 +336,7 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
             host.assign(row_host);
             alias = options.alias ? *options.alias : config ? config->host_alias(host) : host;
         }
-        write_row(out, row, row.time_ms, t0, host, alias, keys ? *keys : no_keys);
+        write_row(out, row, row.time_ms, t0, host, alias, keys ? *keys : no_keys, stamp);
         try {
             best->advance();
         } catch (const Error& e) {
@@ -375,9 +390,10 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
         CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); });
         write_header(out, job.category);
         KeyAliases keys(config ? &*config : nullptr, job.category);
+        Stamp stamp;
         while (input.advance()) {
             const Row& row = input.parser.row();
-            write_row(out, row, row.time_ms - job.offset_ms, t0, job.host, job.alias, keys);
+            write_row(out, row, row.time_ms - job.offset_ms, t0, job.host, job.alias, keys, stamp);
         }
         out.flush();
         if (!out_fd.close())

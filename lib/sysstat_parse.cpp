@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "csv_write.hpp"
 #include "diag.hpp"
 
 namespace clusterp {
@@ -14,7 +15,6 @@ namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double k_kib_per_mib = 1024.0;
-constexpr int k_max_fields = 64;
 
 const char* const k_category_names[k_category_count] = {"cpu", "memory", "swap", "disk", "network"};
 
@@ -413,6 +413,10 @@ bool SysstatParser::start_block(const std::string_view* names, int count, int fi
     m_in_block = true;
     m_block_fields = first + count;
     m_key_index = -1;
+    m_numeric_count = 0;
+    for (int src = 0; src < s_count; ++src)
+        if (m_index[src] >= 0 && src != s_cpu && src != s_dev && src != s_iface)
+            m_numeric[m_numeric_count++] = {src, m_index[src]};
     auto has = [&](Source s) { return m_index[s] >= 0; };
     bool known = true;
     if (has(s_cpu) && has(s_idle)) {
@@ -437,7 +441,7 @@ bool SysstatParser::start_block(const std::string_view* names, int count, int fi
 }
 
 bool SysstatParser::feed_sadf(std::string_view line) {
-    std::string_view fields[k_max_fields];
+    std::string_view* fields = m_fields;
     if (line[0] == '#') {
         line.remove_prefix(1);
         while (!line.empty() && line[0] == ' ') line.remove_prefix(1);
@@ -478,7 +482,7 @@ bool SysstatParser::feed_sadf(std::string_view line) {
 }
 
 bool SysstatParser::feed_sar(std::string_view line) {
-    std::string_view tokens[k_max_fields];
+    std::string_view* tokens = m_fields;
     int count = tokenize(line, tokens, k_max_fields);
     if (tokens[0] == "Linux" && line.find('(') != std::string_view::npos) {
         // Linux <release> (<host>) \t<date> \t_<arch>_\t(N CPU)
@@ -625,67 +629,70 @@ bool SysstatParser::feed_sar(std::string_view line) {
 bool SysstatParser::fill_row(const std::string_view* fields, int count) {
     (void)count;
     double in[s_count];
-    for (int s = 0; s < s_count; ++s) {
-        int i = m_index[s];
-        if (i < 0 || s == s_cpu || s == s_dev || s == s_iface) {
-            in[s] = k_nan;
-            continue;
-        }
-        if (!parse_number(fields[i], in[s])) {
+    for (double& v : in) v = k_nan;
+    for (int k = 0; k < m_numeric_count; ++k)
+        if (!parse_number(fields[m_numeric[k].field], in[m_numeric[k].source])) {
             bad_line("not a number");
             return false;
         }
-    }
     m_row.category = m_block_category;
     m_row.key = m_key_index >= 0 ? fields[m_key_index] : std::string_view();
     double* out = m_row.values;
-    for (int i = 0; i < k_max_values; ++i) out[i] = k_nan;
+    for (int i = 0; i < k_max_values; ++i) {
+        out[i] = k_nan;
+        m_row.text[i] = std::string_view();
+    }
+    // A value passed through unchanged keeps its text (no formatting cost).
+    auto pass = [&](int i, int source) {
+        out[i] = in[source];
+        if (m_index[source] >= 0 && is_plain_decimal(fields[m_index[source]])) m_row.text[i] = fields[m_index[source]];
+    };
     switch (m_block_category) {
     case Category::cpu: {
         if (m_row.key != "-1" && m_row.key != "all") return false;  // one CPU of -P
         m_row.key = std::string_view();
-        out[0] = !std::isnan(in[s_user]) ? in[s_user] : in[s_usr];
-        out[1] = in[s_nice];
+        pass(0, !std::isnan(in[s_user]) ? s_user : s_usr);
+        pass(1, s_nice);
         if (!std::isnan(in[s_system])) {
-            out[2] = in[s_system];
+            pass(2, s_system);
         } else if (!std::isnan(in[s_sys])) {
             out[2] = in[s_sys] + (std::isnan(in[s_irq]) ? 0 : in[s_irq]) +
                      (std::isnan(in[s_soft]) ? 0 : in[s_soft]);
         }
-        out[3] = in[s_iowait];
-        out[4] = in[s_steal];
-        out[5] = in[s_idle];
+        pass(3, s_iowait);
+        pass(4, s_steal);
+        pass(5, s_idle);
         out[6] = 100.0 - in[s_idle] - in[s_iowait];
         break;
     }
     case Category::memory:
-        if (!fill_memory(in)) return false;
+        if (!fill_memory(in, fields)) return false;
         break;
     case Category::swap:
         out[0] = in[s_swpused] / k_kib_per_mib;
-        out[1] = in[s_swpused_pct];
+        pass(1, s_swpused_pct);
         break;
     case Category::disk:
         if (m_row.key.empty()) return false;
-        out[0] = in[s_tps];
+        pass(0, s_tps);
         out[1] = !std::isnan(in[s_rkb]) ? in[s_rkb] / k_kib_per_mib : in[s_rdsec] / 2.0 / k_kib_per_mib;
         out[2] = !std::isnan(in[s_wkb]) ? in[s_wkb] / k_kib_per_mib : in[s_wrsec] / 2.0 / k_kib_per_mib;
-        out[3] = in[s_util];
-        out[4] = in[s_await];
+        pass(3, s_util);
+        pass(4, s_await);
         break;
     case Category::network:
         if (m_row.key.empty()) return false;
-        out[0] = in[s_rxpck];
-        out[1] = in[s_txpck];
+        pass(0, s_rxpck);
+        pass(1, s_txpck);
         out[2] = in[s_rxkb] / k_kib_per_mib;
         out[3] = in[s_txkb] / k_kib_per_mib;
-        out[4] = in[s_ifutil];
+        pass(4, s_ifutil);
         break;
     }
     return true;
 }
 
-bool SysstatParser::fill_memory(const double* in) {
+bool SysstatParser::fill_memory(const double* in, const std::string_view* fields) {
     double* out = m_row.values;
     const double free = in[s_memfree], used = in[s_memused], pct = in[s_memused_pct];
     const double buffers = in[s_buffers], cached = in[s_cached], avail = in[s_avail];
@@ -728,6 +735,8 @@ bool SysstatParser::fill_memory(const double* in) {
     out[3] = buffers / k_kib_per_mib;
     out[4] = cached / k_kib_per_mib;
     out[5] = in[s_commit_pct];
+    if (m_index[s_commit_pct] >= 0 && is_plain_decimal(fields[m_index[s_commit_pct]]))
+        m_row.text[5] = fields[m_index[s_commit_pct]];
     return true;
 }
 

@@ -47,6 +47,9 @@ struct Row {
     std::string_view host;     // as the input names it (sadf field, sar banner)
     std::string_view key;      // device or interface; empty for the others
     double values[k_max_values];
+    // The input's own text of a value copied unchanged (a plain decimal, see
+    // csv_write.hpp), or empty: then values[] is to be formatted.
+    std::string_view text[k_max_values];
 };
 
 struct ParseOptions {
@@ -90,7 +93,7 @@ private:
     bool feed_sar(std::string_view line);
     bool start_block(const std::string_view* names, int count, int first);
     bool fill_row(const std::string_view* fields, int count);
-    bool fill_memory(const double* in);
+    bool fill_memory(const double* in, const std::string_view* fields);
     void bad_line(const char* what);
     std::int64_t local_to_utc_ms(std::int64_t local_seconds);
 
@@ -103,6 +106,10 @@ private:
     std::size_t m_bad_lines = 0;
     static constexpr std::size_t k_max_warnings = 10;  // per input, then a count
     std::string m_scratch;  // a line without its colour codes
+    // The fields of the current line (a member: a local array would be
+    // zeroed on every line).
+    static constexpr int k_max_fields = 64;
+    std::string_view m_fields[k_max_fields];
     unsigned m_seen = 0;
     Row m_row;
 
@@ -115,6 +122,12 @@ private:
     int m_key_index = -1;
     static constexpr int k_max_sources = 40;
     int m_index[k_max_sources];  // field of each input column, -1 when absent
+    struct Numeric {
+        int source;
+        int field;
+    };
+    Numeric m_numeric[k_max_sources];  // the numeric columns present, to parse
+    int m_numeric_count = 0;
     std::string m_host;
 
     // sar text: the banner date (days since the epoch), the current block's

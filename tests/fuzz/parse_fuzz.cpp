@@ -35,7 +35,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             out.raw(std::string_view(stamp, format_iso8601(row.time_ms, stamp)));
             out.text(row.host);
             out.text(row.key);
-            for (int i = 0; i < value_count(row.category); ++i) out.number(row.values[i]);
+            for (int i = 0; i < value_count(row.category); ++i) {
+                if (row.text[i].empty()) {
+                    out.number(row.values[i]);
+                    continue;
+                }
+                // The text must come out as number() writes its value.
+                std::string copied;
+                {
+                    CsvWriter one([&](const char* d, std::size_t n) { copied.append(d, n); });
+                    one.decimal(row.text[i]);
+                    one.flush();
+                }
+                if (copied != format_number(row.values[i])) __builtin_trap();
+                out.decimal(row.text[i]);
+            }
             out.end_row();
         }
         parser.finish();
