@@ -1,20 +1,47 @@
 // clusterp-parse: sysstat output -> CSV.
 #include "cli.hpp"
-#include "config.hpp"
+#include "parse_run.hpp"
 
 using namespace clusterp;
 
 int main(int argc, char** argv) {
     return run_guarded([&] {
-        Cli cli("clusterp-parse", "[-hqv] [-c file] [--with-plot] [file ...]",
-                "Parse sysstat output into CSV.");
-        cli.add()("with-plot", "plot after parse")
+        Cli cli("clusterp-parse",
+                "[-hqv] [-c file] [-j jobs] [--category name] [--host name] [--alias name]\n"
+                "       [--mem-total kib] [--tz zone] [--with-plot] [file ...]",
+                "Parse sysstat output (sadf -d or sar text) into CSV.");
+        cli.add()("category", "the category to take from input that holds several: cpu, memory, swap, disk, "
+                              "network", cxxopts::value<std::string>(), "NAME")
+            ("host", "host name of the rows (files only; default: the input's)", cxxopts::value<std::string>(), "NAME")
+            ("alias", "alias of the rows (files only; default: from the config)", cxxopts::value<std::string>(), "NAME")
+            ("mem-total", "MemTotal in KiB, for used_mib of sysstat 11.6.4 to 12.7.7",
+             cxxopts::value<long long>(), "KIB")
+            ("tz", "time zone of local times in the input (default: $TZ)", cxxopts::value<std::string>(), "ZONE")
+            ("j,jobs", "files parsed at once (default: one per core)", cxxopts::value<int>(), "JOBS")
+            ("with-plot", "run clusterp-plot afterwards (directory mode)")
             ("files", "input files", cxxopts::value<std::vector<std::string>>());
         cli.positional("files");
         CommonOptions common;
-        cli.parse(argc, argv, common);
-        load_config(common.config_path, LoadOptions{{}, false});
-        throw Error(k_exit_software, "parse is not built yet");
-        return 0;
+        auto args = cli.parse(argc, argv, common);
+        ParseRunOptions options;
+        if (args.count("files")) options.files = args["files"].as<std::vector<std::string>>();
+        options.config_path = common.config_path;
+        options.config_explicit = args.count("config") > 0;
+        if (args.count("category")) {
+            options.category = category_from_name(args["category"].as<std::string>());
+            if (!options.category)
+                throw Error(k_exit_usage, "unknown category " + quoted(args["category"].as<std::string>()) +
+                                              " (cpu, memory, swap, disk, network)");
+        }
+        if (args.count("host")) options.host = args["host"].as<std::string>();
+        if (args.count("alias")) options.alias = args["alias"].as<std::string>();
+        if (args.count("mem-total")) options.mem_total_kib = args["mem-total"].as<long long>();
+        if (args.count("tz")) options.tz = args["tz"].as<std::string>();
+        if (args.count("jobs")) options.jobs = args["jobs"].as<int>();
+        options.with_plot = args.count("with-plot") > 0;
+        if (options.config_explicit) options.plot_args = {"-c", common.config_path};
+        if (verbosity() == Verbosity::quiet) options.plot_args.push_back("-q");
+        if (verbosity() == Verbosity::verbose) options.plot_args.push_back("-v");
+        return run_parse(options);
     });
 }

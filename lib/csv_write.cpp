@@ -1,0 +1,169 @@
+#include "csv_write.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace clusterp {
+
+namespace {
+
+constexpr std::size_t k_max_number = 64;
+
+// Fixed notation with six decimals, trailing zeros and a bare point dropped,
+// and no "-0"; never looks at the locale.  Values of everyday size go through
+// integer arithmetic (rounding v * 1e6 to the nearest integer, which may
+// differ from exact decimal rounding by one in the sixth decimal in halfway
+// cases); huge ones through to_chars.
+std::size_t put_number(double value, char* out) {
+    if (std::isnan(value)) return 0;
+    if (!std::isfinite(value) || std::fabs(value) >= 1e12) {
+        auto r = std::to_chars(out, out + k_max_number, value, std::chars_format::general, 17);
+        return static_cast<std::size_t>(r.ptr - out);
+    }
+    double shifted = value * 1e6;
+    long long scaled = static_cast<long long>(shifted < 0 ? shifted - 0.5 : shifted + 0.5);
+    char* p = out;
+    if (scaled < 0) {
+        *p++ = '-';
+        scaled = -scaled;
+    }
+    unsigned long long whole = static_cast<unsigned long long>(scaled) / 1000000;
+    unsigned frac = static_cast<unsigned>(static_cast<unsigned long long>(scaled) % 1000000);
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (n) *p++ = digits[--n];
+    if (frac) {
+        *p++ = '.';
+        int width = 6;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            --width;
+        }
+        for (int i = width - 1; i >= 0; --i) {
+            p[i] = static_cast<char>('0' + frac % 10);
+            frac /= 10;
+        }
+        p += width;
+    }
+    if (p - out == 2 && out[0] == '-' && out[1] == '0') {
+        out[0] = '0';
+        p = out + 1;
+    }
+    return static_cast<std::size_t>(p - out);
+}
+
+}  // namespace
+
+CsvWriter::CsvWriter(std::function<void(const char*, std::size_t)> sink, std::size_t buffer_size)
+    : m_sink(std::move(sink)) {
+    m_buffer.resize(buffer_size < 256 ? 256 : buffer_size);
+}
+
+char* CsvWriter::reserve(std::size_t size) {
+    if (m_used + size > m_buffer.size()) {
+        flush();
+        if (size > m_buffer.size()) m_buffer.resize(size);
+    }
+    return &m_buffer[m_used];
+}
+
+void CsvWriter::separator() {
+    if (m_row_started) *reserve(1) = ',', ++m_used;
+    m_row_started = true;
+}
+
+void CsvWriter::raw(std::string_view value) {
+    separator();
+    if (value.empty()) return;  // data() may be null
+    std::memcpy(reserve(value.size()), value.data(), value.size());
+    m_used += value.size();
+}
+
+void CsvWriter::text(std::string_view value) {
+    bool plain = true;
+    for (char c : value)
+        if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+            plain = false;
+            break;
+        }
+    if (plain) {
+        raw(value);
+        return;
+    }
+    separator();
+    char* out = reserve(2 * value.size() + 2);
+    std::size_t n = 0;
+    out[n++] = '"';
+    for (char c : value) {
+        if (c == '"') out[n++] = '"';
+        out[n++] = c;
+    }
+    out[n++] = '"';
+    m_used += n;
+}
+
+void CsvWriter::number(double value) {
+    separator();
+    m_used += put_number(value, reserve(k_max_number));
+}
+
+bool is_plain_decimal(std::string_view text) {
+    std::size_t i = 0, n = text.size();
+    if (i < n && text[i] == '-') ++i;
+    std::size_t digits = 0;
+    while (i < n && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+    if (digits == 0 || digits > 12) return false;
+    if (i == n) return true;
+    if (text[i] != '.' && text[i] != ',') return false;
+    std::size_t decimals = 0;
+    for (++i; i < n && text[i] >= '0' && text[i] <= '9'; ++i) ++decimals;
+    return i == n && decimals >= 1 && decimals <= 6;
+}
+
+void CsvWriter::decimal(std::string_view text) {
+    separator();
+    char* out = reserve(text.size() + 1);
+    std::size_t i = 0, n = text.size(), w = 0;
+    bool negative = text[0] == '-';
+    if (negative) ++i;
+    while (i + 1 < n && text[i] == '0' && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;  // leading zeros
+    std::size_t mark = i;
+    while (mark < n && text[mark] != '.' && text[mark] != ',') ++mark;
+    if (mark == n) mark = std::string_view::npos;
+    std::size_t end = n;
+    if (mark != std::string_view::npos) {
+        while (end > mark + 1 && text[end - 1] == '0') --end;
+        if (end == mark + 1) end = mark;
+    }
+    bool zero = true;
+    for (std::size_t k = i; k < end; ++k)
+        if (text[k] >= '1' && text[k] <= '9') zero = false;
+    if (negative && !zero) out[w++] = '-';
+    for (std::size_t k = i; k < end; ++k) out[w++] = text[k] == ',' ? '.' : text[k];
+    m_used += w;
+}
+
+void CsvWriter::end_row() {
+    *reserve(1) = '\n';
+    ++m_used;
+    m_row_started = false;
+}
+
+void CsvWriter::flush() {
+    if (m_used == 0) return;
+    std::size_t used = m_used;
+    m_used = 0;
+    m_sink(m_buffer.data(), used);
+}
+
+std::string format_number(double value) {
+    char buf[k_max_number];
+    return std::string(buf, put_number(value, buf));
+}
+
+}  // namespace clusterp

@@ -1,0 +1,55 @@
+// RFC 4180 CSV output: comma-separated, a field quoted only when it holds a
+// comma, a double quote, CR or LF (quotes doubled inside), rows ended by LF
+// (as Unix tools expect; RFC 4180 readers accept it).  Numbers always use
+// '.' as decimal point, whatever the locale, with at most six decimals and
+// no trailing zeros; NaN is an empty field.
+//
+// Pure: rows are built in a buffer that is handed to a sink when it fills
+// and at flush(); no allocation once the buffer has its size.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace clusterp {
+
+class CsvWriter {
+public:
+    // sink(data, size) must take all of it or throw.
+    explicit CsvWriter(std::function<void(const char*, std::size_t)> sink,
+                       std::size_t buffer_size = 1 << 16);
+    ~CsvWriter() = default;
+    CsvWriter(const CsvWriter&) = delete;
+    CsvWriter& operator=(const CsvWriter&) = delete;
+
+    void text(std::string_view value);
+    // A field written as is: the caller promises it needs no quoting.
+    void raw(std::string_view value);
+    void number(double value);
+    // A number already in text, as sysstat prints it: an optional '-',
+    // digits, and at most six decimals after '.' or ','.  Written exactly as
+    // number() would write its value (point, no trailing zeros, no "-0"),
+    // without the cost of formatting a double.
+    void decimal(std::string_view text);
+    void end_row();
+    // Hands what is buffered to the sink.
+    void flush();
+
+private:
+    void separator();
+    char* reserve(std::size_t size);
+
+    std::function<void(const char*, std::size_t)> m_sink;
+    std::string m_buffer;
+    std::size_t m_used = 0;
+    bool m_row_started = false;
+};
+
+// The number as CsvWriter writes it (tests, and callers that build text).
+std::string format_number(double value);
+// Whether decimal() takes TEXT.
+bool is_plain_decimal(std::string_view text);
+
+}  // namespace clusterp

@@ -1,0 +1,519 @@
+#include "parse_run.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <utility>
+
+#include "atomic_file.hpp"
+#include "config.hpp"
+#include "csv_write.hpp"
+#include "diag.hpp"
+#include "exec_path.hpp"
+#include "manifest.hpp"
+
+namespace clusterp {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Enough for the longest sysstat line many times over; lines longer than
+// this are cut and reach the parser as garbage.
+constexpr std::size_t k_read_buffer = 256 * 1024;
+
+// Lines of a file descriptor, through one fixed buffer.
+class LineReader {
+public:
+    LineReader(int fd, std::string name) : m_fd(fd), m_name(std::move(name)), m_buffer(k_read_buffer) {}
+
+    // false at the end; complete is false for a last line without LF.
+    bool next(std::string_view& line, bool& complete) {
+        while (true) {
+            char* base = m_buffer.data();
+            if (m_begin < m_end) {
+                auto* nl = static_cast<char*>(std::memchr(base + m_begin, '\n', m_end - m_begin));
+                if (nl) {
+                    line = std::string_view(base + m_begin, static_cast<std::size_t>(nl - (base + m_begin)));
+                    m_begin = static_cast<std::size_t>(nl - base) + 1;
+                    complete = true;
+                    if (m_skip_rest) {
+                        m_skip_rest = false;
+                        continue;
+                    }
+                    return true;
+                }
+            }
+            if (m_eof) {
+                if (m_begin >= m_end) return false;
+                line = std::string_view(base + m_begin, m_end - m_begin);
+                m_begin = m_end;
+                complete = false;
+                if (m_skip_rest) return false;
+                return true;
+            }
+            if (m_begin > 0) {
+                std::memmove(base, base + m_begin, m_end - m_begin);
+                m_end -= m_begin;
+                m_begin = 0;
+            }
+            if (m_end == m_buffer.size()) {
+                // A line longer than the buffer: its head goes to the parser
+                // (which rejects it), the rest is dropped.
+                line = std::string_view(base, m_end);
+                m_begin = m_end = 0;
+                m_skip_rest = true;
+                complete = true;
+                return true;
+            }
+            ssize_t n = ::read(m_fd, base + m_end, m_buffer.size() - m_end);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw Error(k_exit_io, "cannot read " + clusterp::quoted(m_name) + ": " + std::strerror(errno));
+            }
+            if (n == 0) m_eof = true;
+            m_end += static_cast<std::size_t>(n);
+        }
+    }
+
+private:
+    int m_fd;
+    std::string m_name;
+    std::vector<char> m_buffer;
+    std::size_t m_begin = 0, m_end = 0;
+    bool m_eof = false;
+    bool m_skip_rest = false;
+};
+
+class Fd {
+public:
+    explicit Fd(int fd = -1) : m_fd(fd) {}
+    ~Fd() { reset(); }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return m_fd; }
+    void reset() {
+        if (m_fd > 2) ::close(m_fd);
+        m_fd = -1;
+    }
+    // Closes now and says whether that worked (a write error can show here).
+    bool close() {
+        int fd = m_fd;
+        m_fd = -1;
+        return ::close(fd) == 0;
+    }
+
+private:
+    int m_fd;
+};
+
+void write_all(int fd, const char* data, std::size_t size, const std::string& name) {
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error(k_exit_io, "cannot write " + clusterp::quoted(name) + ": " + std::strerror(n < 0 ? errno : ENOSPC));
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+int open_input(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(path) + ": " + std::strerror(errno));
+    return fd;
+}
+
+// Aliases of devices or interfaces, looked up once per name and file (a file
+// names a handful), so that a row costs no allocation.
+class KeyAliases {
+public:
+    KeyAliases(const Config* config, Category category) : m_config(config), m_category(category) {}
+
+    std::string_view get(std::string_view key) {
+        if (!m_config) return key;
+        for (const auto& entry : m_cache)
+            if (entry.first == key) return entry.second;
+        std::string name(key);
+        std::string alias = m_category == Category::disk ? m_config->device_alias(name) : m_config->iface_alias(name);
+        m_cache.emplace_back(std::move(name), std::move(alias));
+        return m_cache.back().second;
+    }
+
+private:
+    const Config* m_config;
+    Category m_category;
+    std::vector<std::pair<std::string, std::string>> m_cache;
+};
+
+void write_header(CsvWriter& out, Category category) {
+    for (const char* name : {"time", "elapsed", "host", "alias"}) out.raw(name);
+    if (const char* key = key_name(category)) {
+        out.raw(key);
+        out.raw(std::string(key) + "_alias");
+    }
+    const char* const* names = value_names(category);
+    for (int i = 0; i < value_count(category); ++i) out.raw(names[i]);
+    out.end_row();
+}
+
+// The ISO 8601 text of the last time written: rows of one sample (every
+// device) share it.
+struct Stamp {
+    std::int64_t time_ms = INT64_MIN;
+    char text[32];
+    std::size_t size = 0;
+};
+
+void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_t t0_ms, std::string_view host,
+               std::string_view alias, KeyAliases& keys, Stamp& stamp) {
+    if (time_ms != stamp.time_ms) {
+        stamp.size = format_iso8601(time_ms, stamp.text);
+        stamp.time_ms = time_ms;
+    }
+    out.raw(std::string_view(stamp.text, stamp.size));
+    out.number(static_cast<double>(time_ms - t0_ms) / 1000.0);
+    out.text(host);
+    out.text(alias);
+    if (key_name(row.category)) {
+        out.text(row.key);
+        out.text(keys.get(row.key));
+    }
+    for (int i = 0; i < value_count(row.category); ++i) {
+        if (!row.text[i].empty()) out.decimal(row.text[i]);
+        else out.number(row.values[i]);
+    }
+    out.end_row();
+}
+
+std::string categories_text(unsigned bits) {
+    std::string text;
+    for (int i = 0; i < k_category_count; ++i)
+        if (bits & (1u << i)) text += (text.empty() ? "" : ", ") + std::string(category_name(static_cast<Category>(i)));
+    return text;
+}
+
+// One input being parsed: its reader, parser and current row.
+struct Input {
+    // quiet: a first look that the full pass repeats, so warnings wait.
+    Input(std::string name_, int fd, ParseOptions options, bool quiet = false)
+        : name(std::move(name_)), file(fd), reader(fd, name),
+          parser(name, options, [quiet](const std::string& message) {
+              if (!quiet) warn(message);
+          }),
+          warned_backwards(quiet) {}
+
+    // Moves to the next row; false at the end of the input.
+    bool advance() {
+        std::string_view line;
+        bool complete;
+        while (reader.next(line, complete))
+            if (parser.feed(line, complete)) {
+                Category category = parser.row().category;
+                if (have_row && category != first_category)
+                    throw Error(k_exit_usage, clusterp::quoted(name) + " holds several categories (" +
+                                                  categories_text(parser.categories_seen()) +
+                                                  "): pick one with --category");
+                if (!have_row && parser.rows() == 1) first_category = category;
+                if (have_row && parser.row().time_ms < last_ms && !warned_backwards) {
+                    warn(name + ":" + std::to_string(parser.line_number()) +
+                         ": time goes backwards (clock set back?); rows kept in input order");
+                    warned_backwards = true;
+                }
+                last_ms = parser.row().time_ms;
+                have_row = true;
+                return true;
+            }
+        parser.finish();
+        have_row = false;
+        return false;
+    }
+
+    std::string name;
+    Fd file;
+    LineReader reader;
+    SysstatParser parser;
+    bool have_row = false;
+    bool warned_backwards;
+    Category first_category = Category::cpu;
+    std::int64_t last_ms = 0;
+};
+
+std::optional<Config> optional_config(const ParseRunOptions& options) {
+    struct stat st;
+    if (!options.config_explicit && ::stat(options.config_path.c_str(), &st) != 0) {
+        debug("no " + clusterp::quoted(options.config_path) + ": names serve as aliases");
+        return std::nullopt;
+    }
+    LoadOptions load;
+    load.require_hosts = false;
+    return load_config(options.config_path, load);
+}
+
+// Runs fn(0..count-1) on up to `jobs` threads.
+void parallel_for(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn) {
+    std::size_t threads = jobs > 0 ? static_cast<std::size_t>(jobs) : std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min(threads, count);
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t i; (i = next++) < count;) fn(i);
+    };
+    if (threads <= 1) {
+        worker();
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& thread : pool) thread.join();
+}
+
+int stream_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
+    int status = 0;
+    ParseOptions parse;
+    parse.only = options.category;
+    parse.mem_total_kib = options.mem_total_kib;
+    std::vector<std::unique_ptr<Input>> inputs;
+    bool stdin_used = false;
+    for (const auto& path : options.files) {
+        try {
+            if (path == "-") {
+                if (stdin_used) throw Error(k_exit_usage, "'-' (standard input) given twice");
+                stdin_used = true;
+                inputs.push_back(std::make_unique<Input>("-", 0, parse));
+            } else {
+                inputs.push_back(std::make_unique<Input>(path, open_input(path), parse));
+            }
+            if (!inputs.back()->advance()) inputs.pop_back();
+        } catch (const Error& e) {
+            if (e.code() == k_exit_usage) throw;
+            print_error(e.what());
+            if (!status) status = e.code();
+            if (!inputs.empty() && inputs.back()->name == path) inputs.pop_back();
+        }
+    }
+
+    std::optional<Category> category = options.category;
+    for (const auto& input : inputs) {
+        Category c = input->parser.row().category;
+        if (category && *category != c)
+            throw Error(k_exit_usage, "mixed categories: " + clusterp::quoted(inputs.front()->name) + " holds " +
+                                          category_name(*category) + ", " + clusterp::quoted(input->name) + " holds " +
+                                          category_name(c) + " (parse one category at a time, or use --category)");
+        category = c;
+    }
+
+    CsvWriter out([](const char* data, std::size_t size) { write_all(1, data, size, "standard output"); });
+    if (category) write_header(out, *category);
+    std::int64_t t0 = INT64_MAX;
+    for (const auto& input : inputs) t0 = std::min(t0, input->parser.row().time_ms);
+    std::optional<KeyAliases> keys;
+    if (category && key_name(*category)) keys.emplace(config ? &*config : nullptr, *category);
+    KeyAliases no_keys(nullptr, Category::cpu);
+    std::string host, alias;
+    Stamp stamp;
+    while (true) {
+        Input* best = nullptr;
+        for (const auto& input : inputs)
+            if (input->have_row && (!best || input->parser.row().time_ms < best->parser.row().time_ms))
+                best = input.get();
+        if (!best) break;
+        const Row& row = best->parser.row();
+        std::string_view row_host = options.host ? std::string_view(*options.host) : row.host;
+        if (row_host != host) {
+            host.assign(row_host);
+            alias = options.alias ? *options.alias : config ? config->host_alias(host) : host;
+        }
+        write_row(out, row, row.time_ms, t0, host, alias, keys ? *keys : no_keys, stamp);
+        try {
+            best->advance();
+        } catch (const Error& e) {
+            if (e.code() == k_exit_usage) throw;
+            print_error(e.what());
+            if (!status) status = e.code();
+            best->have_row = false;
+        }
+    }
+    out.flush();
+    return status;
+}
+
+struct Job {
+    Category category;
+    std::string host;
+    std::string raw_path;
+    std::string out_path;
+    std::int64_t offset_ms = 0;
+    long long mem_total_kib = 0;
+    std::string alias;
+    std::optional<std::int64_t> first_ms;  // corrected
+    int status = 0;
+};
+
+std::int64_t first_corrected_ms(Job& job) {
+    ParseOptions parse;
+    parse.only = job.category;
+    parse.mem_total_kib = job.mem_total_kib;
+    // Warnings come in the second pass, which reads the whole file.
+    Input input(job.raw_path, open_input(job.raw_path), parse, true);
+    if (input.advance()) return input.parser.row().time_ms - job.offset_ms;
+    return INT64_MAX;
+}
+
+void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& config) {
+    ParseOptions parse;
+    parse.only = job.category;
+    parse.mem_total_kib = job.mem_total_kib;
+    Input input(job.raw_path, open_input(job.raw_path), parse);
+    std::error_code ec;
+    fs::create_directories(fs::path(job.out_path).parent_path(), ec);
+    if (ec)
+        throw Error(k_exit_cant_create,
+                    "cannot create " + clusterp::quoted(fs::path(job.out_path).parent_path().string()) + ": " + ec.message());
+    std::string tmp = temporary_path_for(job.out_path);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
+    Fd out_fd(fd);
+    try {
+        CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); });
+        write_header(out, job.category);
+        KeyAliases keys(config ? &*config : nullptr, job.category);
+        Stamp stamp;
+        while (input.advance()) {
+            const Row& row = input.parser.row();
+            write_row(out, row, row.time_ms - job.offset_ms, t0, job.host, job.alias, keys, stamp);
+        }
+        out.flush();
+        if (!out_fd.close())
+            throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    // Renamed without fsync (commit_file's): parsed/ is derived from raw/ and
+    // made again in seconds, and a sync per file costs more than the parse.
+    // Readers never see a half-written file; after a crash of the machine a
+    // CSV may be short, and running parse again makes it whole.
+    if (::rename(tmp.c_str(), job.out_path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(tmp.c_str());
+        throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(saved));
+    }
+    debug("wrote " + clusterp::quoted(job.out_path) + " (" + std::to_string(input.parser.rows()) + " rows)");
+}
+
+std::vector<std::string> directory_names(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return names;
+    while (dirent* entry = ::readdir(d)) {
+        std::string name = entry->d_name;
+        if (name.empty() || name[0] == '.') continue;  // ., .., temporary files
+        names.push_back(name);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+int directory_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
+    if (options.host || options.alias)
+        throw Error(k_exit_usage, "--host and --alias apply to files named on the command line");
+    struct stat st;
+    if (::stat("raw", &st) != 0 || !S_ISDIR(st.st_mode))
+        throw Error(k_exit_no_input, "no 'raw' directory here (run 'clusterp stop' first, or name files to parse)");
+    std::optional<Manifest> manifest = read_manifest(k_manifest_path);
+
+    std::vector<Job> jobs;
+    for (int c = 0; c < k_category_count; ++c) {
+        Category category = static_cast<Category>(c);
+        if (options.category && *options.category != category) continue;
+        std::string dir = std::string("raw/") + category_name(category);
+        for (const auto& host : directory_names(dir)) {
+            std::string path = dir + "/" + host;
+            if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+            Job job;
+            job.category = category;
+            job.host = host;
+            job.raw_path = path;
+            job.out_path = std::string("parsed/") + category_name(category) + "/" + host;
+            job.mem_total_kib = options.mem_total_kib;
+            job.alias = host;
+            if (const HostRecord* record = manifest ? manifest->find(host) : nullptr) {
+                job.offset_ms = std::llround(record->clock_offset * 1000.0);
+                if (record->mem_total_kib > 0) job.mem_total_kib = record->mem_total_kib;
+                if (!record->alias.empty()) job.alias = record->alias;
+            }
+            if (config) job.alias = config->host_alias(host);
+            jobs.push_back(std::move(job));
+        }
+    }
+    if (jobs.empty()) throw Error(k_exit_no_input, "nothing to parse under 'raw/'");
+
+    parallel_for(jobs.size(), options.jobs, [&](std::size_t i) {
+        try {
+            std::int64_t first = first_corrected_ms(jobs[i]);
+            if (first != INT64_MAX) jobs[i].first_ms = first;
+        } catch (const Error&) {
+            // Reported by the second pass.
+        }
+    });
+    std::int64_t t0 = INT64_MAX;
+    for (const auto& job : jobs)
+        if (job.first_ms) t0 = std::min(t0, *job.first_ms);
+    if (t0 == INT64_MAX) t0 = 0;
+
+    parallel_for(jobs.size(), options.jobs, [&](std::size_t i) {
+        try {
+            write_job(jobs[i], t0, config);
+        } catch (const Error& e) {
+            print_error(e.what());
+            jobs[i].status = e.code();
+        } catch (const std::exception& e) {
+            print_error(clusterp::quoted(jobs[i].raw_path) + ": internal error: " + e.what());
+            jobs[i].status = k_exit_software;
+        }
+    });
+    int status = 0;
+    std::size_t written = 0;
+    for (const auto& job : jobs) {
+        if (job.status == 0) ++written;
+        else if (!status) status = job.status;
+    }
+    inform("parsed " + std::to_string(written) + " of " + std::to_string(jobs.size()) + " files into 'parsed/'");
+    return status;
+}
+
+}  // namespace
+
+int run_parse(const ParseRunOptions& options) {
+    if (options.tz) {
+        ::setenv("TZ", options.tz->c_str(), 1);
+    }
+    ::tzset();
+    std::optional<Config> config = optional_config(options);
+    if (!options.files.empty()) {
+        if (options.with_plot) throw Error(k_exit_usage, "--with-plot applies to directory mode (no file arguments)");
+        return stream_mode(options, config);
+    }
+    int status = directory_mode(options, config);
+    if (options.with_plot && status == 0) {
+        int plot = run_program("clusterp-plot", options.plot_args);
+        if (plot != 0) status = plot;
+    }
+    return status;
+}
+
+}  // namespace clusterp

@@ -1,0 +1,61 @@
+// libFuzzer target: any bytes through the sysstat parser and the CSV writer,
+// as clusterp-parse feeds them (lines, the last one maybe without LF).  The
+// first byte picks the options.  Built and run by tests/fuzz/Makefile.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "csv_write.hpp"
+#include "diag.hpp"
+#include "sysstat_parse.hpp"
+
+using namespace clusterp;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    ParseOptions options;
+    const unsigned pick = data[0];
+    if (pick % 7 < 5) options.only = static_cast<Category>(pick % 7);
+    if (pick & 0x80) options.mem_total_kib = 24684096;
+    std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    std::size_t warnings = 0;
+    SysstatParser parser("fuzz", options, [&](const std::string& message) { warnings += message.size(); });
+    std::size_t written = 0;
+    CsvWriter out([&](const char*, std::size_t n) { written += n; }, 512);
+    try {
+        while (!text.empty()) {
+            std::size_t nl = text.find('\n');
+            bool complete = nl != std::string_view::npos;
+            std::string_view line = text.substr(0, complete ? nl : text.size());
+            text.remove_prefix(complete ? nl + 1 : text.size());
+            if (!parser.feed(line, complete)) continue;
+            const Row& row = parser.row();
+            char stamp[32];
+            out.raw(std::string_view(stamp, format_iso8601(row.time_ms, stamp)));
+            out.text(row.host);
+            out.text(row.key);
+            for (int i = 0; i < value_count(row.category); ++i) {
+                if (row.text[i].empty()) {
+                    out.number(row.values[i]);
+                    continue;
+                }
+                // The text must come out as number() writes its value.
+                std::string copied;
+                {
+                    CsvWriter one([&](const char* d, std::size_t n) { copied.append(d, n); });
+                    one.decimal(row.text[i]);
+                    one.flush();
+                }
+                if (copied != format_number(row.values[i])) __builtin_trap();
+                out.decimal(row.text[i]);
+            }
+            out.end_row();
+        }
+        parser.finish();
+        out.flush();
+    } catch (const Error& e) {
+        if (e.code() != k_exit_data) __builtin_trap();
+    }
+    return 0;
+}
