@@ -1,0 +1,54 @@
+// A small reader of the CSV that clusterp-parse writes (design.md, "Data
+// contract of parse"): what plot needs to know before it writes a script,
+// namely the category, the hosts and devices present and which devices show
+// any activity.  The values themselves are left to gnuplot, which reads the
+// files directly.  Pure: reads a stream it is given.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace clusterp {
+
+// One host (cpu, memory, swap) or one host's device or interface (disk,
+// network) as found in the rows.
+struct CsvSeries {
+    std::string host;
+    std::string alias;         // empty when the rows leave it empty
+    std::string device;        // disk: device, network: iface; else empty
+    std::string device_alias;  // empty when the rows leave it empty
+    bool active = false;       // some activity column above zero (disk, network)
+    bool has_value = false;    // `CsvSummary::value_column` not empty in some row
+};
+
+struct CsvSummary {
+    std::vector<std::string> header;
+    std::string category;  // cpu memory swap disk network, or empty when unknown
+    std::size_t rows = 0;  // data rows read
+    std::vector<CsvSeries> series;  // in order of first appearance
+    std::string value_column;       // as given to summarize_csv
+
+    bool has_column(const std::string& name) const;
+};
+
+// The category whose columns the header holds (design.md's table), or "".
+std::string csv_category(const std::vector<std::string>& header);
+
+// One CSV line split into fields (RFC 4180 quotes; no newline inside fields).
+std::vector<std::string> split_csv_line(const std::string& line);
+
+// Reads the header and rows of IN.  value_column (may be empty) is the column
+// whose presence CsvSeries::has_value records.  For cpu, memory and swap,
+// with first_row_only, it stops after the first data row: directory mode has
+// one host per file, so the first row already says who it is (rows then
+// counts at most 1).  A missing header gives an empty header and category.
+CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
+                         bool first_row_only = false);
+
+// Device and interface names that are never plotted unless configured:
+// loop*, ram*, lo.
+bool is_pseudo_device(const std::string& name);
+
+}  // namespace clusterp
