@@ -35,6 +35,7 @@ DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 
 .PHONY: all test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(TOOLS) $(UNITS)
 

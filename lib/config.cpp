@@ -1,0 +1,305 @@
+#include "config.hpp"
+
+#include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "diag.hpp"
+#include "hostlist.hpp"
+
+namespace clusterp {
+
+namespace {
+
+const std::vector<std::string> k_keys = {
+    "ssh_gateway", "ssh_username", "ssh_password", "ssh_port", "ssh_key", "ssh_known_hosts",
+    "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "remote_dir",
+    "hosts", "filesystem_names", "net_interfaces", "interval",
+};
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// Reads one YAML document and reports every mistake as `FILE:LINE: ...`.
+class Loader {
+public:
+    explicit Loader(const std::string& path) : m_path(path) {}
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+        std::string where = m_path;
+        if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+        throw Error(k_exit_config, where + ": " + (key.empty() ? "" : key + ": ") + what);
+    }
+
+    std::string scalar(const YAML::Node& node, const std::string& key) const {
+        if (!node.IsScalar()) fail(node, key, "must be a single value, not a " + kind(node));
+        return node.Scalar();
+    }
+
+    std::string text(const YAML::Node& node, const std::string& key) const {
+        std::string value = scalar(node, key);
+        if (value.empty()) fail(node, key, "must not be empty");
+        for (unsigned char c : value)
+            if (std::iscntrl(c)) fail(node, key, "must not hold control characters");
+        return value;
+    }
+
+    int whole_number(const YAML::Node& node, const std::string& key, int low, int high) const {
+        std::string value = scalar(node, key);
+        bool digits = !value.empty() && value.size() <= 9 &&
+                      std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
+        int number = digits ? std::stoi(value) : -1;
+        if (!digits || number < low || number > high) {
+            std::string range = high == k_unbounded ? "a whole number of at least " + std::to_string(low)
+                                                    : "a whole number from " + std::to_string(low) + " to " +
+                                                          std::to_string(high);
+            fail(node, key, "must be " + range + ", not '" + value + "'");
+        }
+        return number;
+    }
+
+    // `- name` or `- name: ALIAS` items (the seed's syntax); with ranges
+    // when `ranges` is set (hosts), where an alias must name as many.
+    std::vector<NamedItem> named_list(const YAML::Node& node, const std::string& key, bool ranges) const {
+        std::vector<NamedItem> items;
+        if (node.IsNull()) return items;
+        if (ranges && node.IsScalar()) {  // `hosts: node[01-16]`
+            add_entry(node, nullptr, key, ranges, items);
+            return items;
+        }
+        if (!node.IsSequence()) fail(node, key, "must be a list of names (`- name` or `- name: alias`)");
+        for (const auto& entry : node) {
+            if (entry.IsMap()) {
+                if (entry.size() != 1) fail(entry, key, "an entry must be `- name` or `- name: alias`");
+                auto pair = *entry.begin();
+                add_entry(pair.first, &pair.second, key, ranges, items);
+            } else {
+                add_entry(entry, nullptr, key, ranges, items);
+            }
+        }
+        return items;
+    }
+
+    static constexpr int k_unbounded = 1 << 30;
+
+private:
+    static std::string kind(const YAML::Node& node) {
+        if (node.IsSequence()) return "list";
+        if (node.IsMap()) return "mapping";
+        return "null value";
+    }
+
+    // alias_node: the value of `- name: ALIAS`, null for a plain `- name`.
+    void add_entry(const YAML::Node& name_node, const YAML::Node* alias_value, const std::string& key,
+                   bool ranges, std::vector<NamedItem>& items) const {
+        std::string name = text(name_node, key);
+        bool has_alias = alias_value && !alias_value->IsNull();
+        const YAML::Node& alias_node = has_alias ? *alias_value : name_node;
+        std::string alias = has_alias ? scalar(alias_node, key) : name;
+        std::vector<std::string> names{name}, aliases{alias};
+        if (ranges) {
+            names = expand(name_node, key, name);
+            aliases = has_alias ? expand(alias_node, key, alias) : names;
+            if (aliases.size() != names.size())
+                fail(alias_node, key,
+                     "alias '" + alias + "' names " + std::to_string(aliases.size()) + " but '" + name +
+                         "' names " + std::to_string(names.size()));
+        }
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            std::string problem = ranges ? host_name_problem(names[i]) : file_name_problem(names[i]);
+            if (!problem.empty()) fail(name_node, key, "'" + names[i] + "' " + problem);
+            problem = file_name_problem(aliases[i]);
+            if (!problem.empty()) fail(alias_node, key, "alias '" + aliases[i] + "' " + problem);
+            for (const auto& item : items) {
+                if (item.name == names[i]) fail(name_node, key, "'" + names[i] + "' is listed twice");
+                if (item.alias == aliases[i])
+                    fail(alias_node, key, "alias '" + aliases[i] + "' is used twice");
+            }
+            items.push_back({names[i], aliases[i]});
+        }
+    }
+
+    std::vector<std::string> expand(const YAML::Node& node, const std::string& key, const std::string& list) const {
+        try {
+            return expand_hostlist(list);
+        } catch (const HostlistError& e) {
+            fail(node, key, e.what());
+        }
+    }
+
+    std::string m_path;
+};
+
+std::string alias_in(const std::vector<NamedItem>& items, const std::string& name) {
+    for (const auto& item : items)
+        if (item.name == name) return item.alias;
+    return name;
+}
+
+void check_gateway(const Loader& loader, const YAML::Node& node, const std::string& gateway) {
+    std::string host = gateway.substr(gateway.find('@') == std::string::npos ? 0 : gateway.find('@') + 1);
+    std::size_t colon = host.rfind(':');
+    if (colon != std::string::npos && host.find(':') == colon) {  // host:port, not a bare IPv6 address
+        std::string port = host.substr(colon + 1);
+        host = host.substr(0, colon);
+        bool digits = !port.empty() && port.size() <= 5 &&
+                      std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535)
+            loader.fail(node, "ssh_gateway", "bad port '" + port + "' in '" + gateway + "'");
+    }
+    std::string problem = host_name_problem(host);
+    if (!problem.empty()) loader.fail(node, "ssh_gateway", "'" + host + "' " + problem);
+}
+
+void warn_if_password_readable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+        warn(quoted(path) + " holds ssh_password and is readable by others (chmod 600 " + path + ")");
+}
+
+}  // namespace
+
+std::string file_name_problem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name.find('/') != std::string::npos) return "must not contain '/'";
+    if (name[0] == '.') return "must not start with '.'";
+    for (unsigned char c : name)
+        if (std::iscntrl(c)) return "must not hold control characters";
+    return "";
+}
+
+std::string host_name_problem(const std::string& host) {
+    if (host.empty()) return "is empty";
+    if (host.size() > 253) return "is too long for a host name";
+    bool ipv6 = host.find(':') != std::string::npos;
+    for (unsigned char c : host) {
+        bool ok = std::isalnum(c) || c == '-' || c == '.' || c == '_' || (ipv6 && c == ':');
+        if (!ok) return "is not a host name or IP address";
+    }
+    if (host[0] == '-' || host[0] == '.') return "is not a host name or IP address";
+    return "";
+}
+
+std::string Config::host_alias(const std::string& host) const { return alias_in(hosts, host); }
+std::string Config::device_alias(const std::string& device) const { return alias_in(filesystem_names, device); }
+std::string Config::iface_alias(const std::string& iface) const { return alias_in(net_interfaces, iface); }
+
+Config load_config(const std::string& path, const LoadOptions& options) {
+    std::ifstream probe(path);
+    if (!probe) throw Error(k_exit_no_input, "cannot open " + quoted(path) + " (run 'clusterp init' to write one)");
+    YAML::Node root;
+    try {
+        root = YAML::Load(probe);
+    } catch (const YAML::ParserException& e) {
+        throw Error(k_exit_config, path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    }
+    Loader loader(path);
+    if (!root.IsNull() && !root.IsMap()) loader.fail(root, "", "must be a mapping of keys (see clusterp.yml(5))");
+
+    Config config;
+    config.path = path;
+    YAML::Node hosts_node;
+    for (const auto& pair : root) {
+        const std::string key = loader.scalar(pair.first, "");
+        const YAML::Node& value = pair.second;
+        if (key == "ssh_gateway") {
+            config.ssh_gateway = loader.text(value, key);
+            check_gateway(loader, value, *config.ssh_gateway);
+        } else if (key == "ssh_username") {
+            config.ssh_username = loader.text(value, key);
+        } else if (key == "ssh_password") {
+            config.ssh_password = loader.scalar(value, key);
+        } else if (key == "ssh_port") {
+            config.ssh_port = loader.whole_number(value, key, 1, 65535);
+        } else if (key == "ssh_key") {
+            config.ssh_key = loader.text(value, key);
+        } else if (key == "ssh_known_hosts") {
+            config.ssh_known_hosts = loader.text(value, key);
+        } else if (key == "ssh_host_key_checking") {
+            std::string mode = loader.scalar(value, key);
+            if (mode == "yes") config.ssh_host_key_checking = HostKeyChecking::yes;
+            else if (mode == "accept-new") config.ssh_host_key_checking = HostKeyChecking::accept_new;
+            else if (mode == "no") config.ssh_host_key_checking = HostKeyChecking::no;
+            else loader.fail(value, key, "must be yes, accept-new or no, not '" + mode + "'");
+        } else if (key == "ssh_timeout") {
+            config.ssh_timeout = loader.whole_number(value, key, 1, 3600);
+        } else if (key == "fanout") {
+            config.fanout = loader.whole_number(value, key, 1, 1024);
+        } else if (key == "transport") {
+            std::string kind = loader.scalar(value, key);
+            if (kind == "ssh") config.transport = TransportKind::ssh;
+            else if (kind == "local") config.transport = TransportKind::local;
+            else loader.fail(value, key, "must be ssh or local, not '" + kind + "'");
+        } else if (key == "remote_dir") {
+            config.remote_dir = loader.text(value, key);
+            if ((*config.remote_dir)[0] != '/') loader.fail(value, key, "must be an absolute path");
+        } else if (key == "interval") {
+            config.interval = loader.whole_number(value, key, 1, Loader::k_unbounded);
+        } else if (key == "hosts") {
+            hosts_node = value;
+            config.hosts = loader.named_list(value, key, true);
+        } else if (key == "filesystem_names") {
+            config.filesystem_names = loader.named_list(value, key, false);
+        } else if (key == "net_interfaces") {
+            config.net_interfaces = loader.named_list(value, key, false);
+        } else {
+            std::string hint;
+            for (const auto& known : k_keys)
+                if (edit_distance(key, known) <= std::max<std::size_t>(2, known.size() / 4)) {
+                    hint = " (did you mean '" + known + "'?)";
+                    break;
+                }
+            loader.fail(pair.first, "", "unknown key '" + key + "'" + hint);
+        }
+    }
+
+    const char* slurm = std::getenv("SLURM_JOB_NODELIST");
+    std::optional<std::string> override_list = options.hosts_override;
+    std::string override_origin = "-H";
+    if (!override_list && !hosts_node && slurm && *slurm) {
+        override_list = slurm;
+        override_origin = "SLURM_JOB_NODELIST";
+    }
+    if (override_list) {
+        std::vector<std::string> names;
+        try {
+            names = expand_hostlist(*override_list);
+        } catch (const HostlistError& e) {
+            throw Error(k_exit_config, override_origin + ": " + e.what());
+        }
+        std::vector<NamedItem> chosen;
+        std::set<std::string> seen;
+        for (const auto& name : names) {
+            std::string problem = host_name_problem(name);
+            if (!problem.empty()) throw Error(k_exit_config, override_origin + ": '" + name + "' " + problem);
+            if (seen.insert(name).second) chosen.push_back({name, config.host_alias(name)});
+        }
+        config.hosts = chosen;
+    }
+    if (options.require_hosts && config.hosts.empty()) {
+        if (hosts_node) loader.fail(hosts_node, "hosts", "lists no host");
+        throw Error(k_exit_config, path + ": hosts: no host to profile (add `hosts:`, use -H, or run inside a Slurm job)");
+    }
+    if (config.ssh_password) warn_if_password_readable(path);
+    return config;
+}
+
+}  // namespace clusterp

@@ -1,0 +1,106 @@
+#include "manifest.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "atomic_file.hpp"
+#include "diag.hpp"
+
+namespace clusterp {
+
+namespace {
+
+std::string json_string(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                char escape[8];
+                std::snprintf(escape, sizeof escape, "\\u%04x", c);
+                out += escape;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+std::string json_number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6f", value);
+    return text;
+}
+
+template <typename T>
+T field(const YAML::Node& node, const char* key, T fallback) {
+    return node[key] ? node[key].as<T>() : fallback;
+}
+
+}  // namespace
+
+const HostRecord* Manifest::find(const std::string& host) const {
+    for (const auto& record : hosts)
+        if (record.host == host) return &record;
+    return nullptr;
+}
+
+std::optional<Manifest> read_manifest(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    Manifest manifest;
+    try {
+        YAML::Node root = YAML::Load(in);
+        manifest.version = field(root, "version", 1);
+        manifest.run_id = field<std::string>(root, "run_id", "");
+        manifest.started = field<std::string>(root, "started", "");
+        manifest.interval = field(root, "interval", 0);
+        manifest.transport = field<std::string>(root, "transport", "");
+        for (const auto& node : root["hosts"]) {
+            HostRecord record;
+            record.host = node["host"].as<std::string>();
+            record.alias = field<std::string>(node, "alias", record.host);
+            record.status = field<std::string>(node, "status", "");
+            record.error = field<std::string>(node, "error", "");
+            record.dir = field<std::string>(node, "dir", "");
+            record.pid = field(node, "pid", 0L);
+            record.sysstat = field<std::string>(node, "sysstat", "");
+            record.clock_offset = field(node, "clock_offset", 0.0);
+            record.mem_total_kib = field(node, "mem_total_kib", 0LL);
+            record.cpus = field(node, "cpus", 0);
+            manifest.hosts.push_back(record);
+        }
+    } catch (const YAML::Exception& e) {
+        throw Error(k_exit_data, quoted(path) + " is not a clusterp manifest: " + e.msg);
+    }
+    if (manifest.run_id.empty()) throw Error(k_exit_data, quoted(path) + " is not a clusterp manifest: no run_id");
+    return manifest;
+}
+
+void write_manifest(const std::string& path, const Manifest& manifest) {
+    std::ostringstream out;
+    out << "{\n  \"version\": " << manifest.version << ",\n  \"run_id\": " << json_string(manifest.run_id)
+        << ",\n  \"started\": " << json_string(manifest.started) << ",\n  \"interval\": " << manifest.interval
+        << ",\n  \"transport\": " << json_string(manifest.transport) << ",\n  \"hosts\": [";
+    const char* separator = "\n";
+    for (const auto& h : manifest.hosts) {
+        out << separator << "    {\"host\": " << json_string(h.host) << ", \"alias\": " << json_string(h.alias)
+            << ", \"status\": " << json_string(h.status) << ", \"error\": " << json_string(h.error)
+            << ", \"dir\": " << json_string(h.dir) << ", \"pid\": " << h.pid
+            << ", \"sysstat\": " << json_string(h.sysstat) << ", \"clock_offset\": " << json_number(h.clock_offset)
+            << ", \"mem_total_kib\": " << h.mem_total_kib << ", \"cpus\": " << h.cpus << "}";
+        separator = ",\n";
+    }
+    out << "\n  ]\n}\n";
+    write_file_atomically(path, out.str());
+}
+
+}  // namespace clusterp
