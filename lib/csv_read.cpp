@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <utility>
 
 namespace clusterp {
@@ -15,7 +16,7 @@ int column_index(const std::vector<std::string>& header, const std::string& name
 
 // A number above zero: any non-zero digit before an exponent.  The contract
 // writes plain decimals, so "0", "0.00" and "" are the only zeros.
-bool positive(const std::string& field) {
+bool positive(std::string_view field) {
     if (field.empty() || field[0] == '-') return false;
     for (char c : field) {
         if (c == 'e' || c == 'E') break;
@@ -27,6 +28,8 @@ bool positive(const std::string& field) {
 }  // namespace
 
 bool CsvSummary::has_column(const std::string& name) const { return column_index(header, name) >= 0; }
+
+int CsvSummary::column_number(const std::string& name) const { return column_index(header, name) + 1; }
 
 std::string csv_category(const std::vector<std::string>& header) {
     auto has = [&](const char* name) { return column_index(header, name) >= 0; };
@@ -89,28 +92,66 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
     }
     const int value = value_column.empty() ? -1 : column_index(header, value_column);
     const bool stop_early = first_row_only && device < 0;
+    std::vector<std::size_t> last_rows;  // per series, its latest row
 
     std::map<std::pair<std::string, std::string>, std::size_t> index;
-    auto field = [](const std::vector<std::string>& row, int i) {
-        return i >= 0 && std::size_t(i) < row.size() ? row[std::size_t(i)] : std::string();
+    std::vector<std::string_view> fields;
+    std::vector<std::string> unquoted;
+    auto field = [&](int i) {
+        return i >= 0 && std::size_t(i) < fields.size() ? fields[std::size_t(i)] : std::string_view();
     };
+    bool blank_seen = false;
+    std::pair<std::string, std::string> key;
     while (std::getline(in, line)) {
-        if (line.empty() || line == "\r") continue;
-        const std::vector<std::string> row = split_csv_line(line);
-        ++summary.rows;
-        auto key = std::make_pair(field(row, host), field(row, device));
+        if (line.empty() || line == "\r") {
+            blank_seen = summary.rows > 0;
+            continue;
+        }
+        fields.clear();
+        if (line.find('"') != std::string::npos) {
+            unquoted = split_csv_line(line);
+            for (const std::string& f : unquoted) fields.emplace_back(f);
+        } else {
+            std::string_view rest(line);
+            if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+            for (;;) {
+                auto comma = rest.find(',');
+                fields.push_back(rest.substr(0, comma));
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+        }
+        const std::size_t row = summary.rows++;
+        key.first.assign(field(host));
+        key.second.assign(field(device));
         auto found = index.find(key);
         if (found == index.end()) {
             found = index.emplace(key, summary.series.size()).first;
-            summary.series.push_back({key.first, field(row, alias), key.second, field(row, device_alias), false, false});
+            CsvSeries series;
+            series.host = key.first;
+            series.alias = std::string(field(alias));
+            series.device = key.second;
+            series.device_alias = std::string(field(device_alias));
+            series.first_row = row;
+            summary.series.push_back(std::move(series));
+            last_rows.push_back(row);
+        } else {
+            CsvSeries& series = summary.series[found->second];
+            std::size_t& last = last_rows[found->second];
+            const std::size_t step = row - last;
+            if (series.stride == 0) series.stride = step;
+            else if (step != series.stride) series.regular = false;
+            last = row;
         }
         CsvSeries& series = summary.series[found->second];
         if (!series.active)
             for (int i : activity)
-                if (positive(field(row, i))) { series.active = true; break; }
-        if (!series.has_value && !field(row, value).empty()) series.has_value = true;
+                if (positive(field(i))) { series.active = true; break; }
+        if (!series.has_value && !field(value).empty()) series.has_value = true;
         if (stop_early) break;
     }
+    if (blank_seen)
+        for (CsvSeries& series : summary.series) series.regular = false;
     return summary;
 }
 

@@ -21,6 +21,13 @@ struct CsvSeries {
     std::string device_alias;  // empty when the rows leave it empty
     bool active = false;       // some activity column above zero (disk, network)
     bool has_value = false;    // `CsvSummary::value_column` not empty in some row
+    // Where its rows are among the data rows (counted from 0, header and
+    // blank lines not counted): the first at first_row, then one every
+    // `stride` rows without a gap when `regular` (stride 0: a single row).
+    // Lets gnuplot pick them with `every` instead of testing each row.
+    std::size_t first_row = 0;
+    std::size_t stride = 0;
+    bool regular = true;
 };
 
 struct CsvSummary {
@@ -31,6 +38,8 @@ struct CsvSummary {
     std::string value_column;       // as given to summarize_csv
 
     bool has_column(const std::string& name) const;
+    // The 1-based position of column NAME in the header, 0 when absent.
+    int column_number(const std::string& name) const;
 };
 
 // The category whose columns the header holds (design.md's table), or "".
@@ -43,7 +52,8 @@ std::vector<std::string> split_csv_line(const std::string& line);
 // whose presence CsvSeries::has_value records.  For cpu, memory and swap,
 // with first_row_only, it stops after the first data row: directory mode has
 // one host per file, so the first row already says who it is (rows then
-// counts at most 1).  A missing header gives an empty header and category.
+// counts at most 1).  A blank line between rows makes every series
+// irregular (gnuplot starts a new block there).  A missing header gives an empty header and category.
 CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
                          bool first_row_only = false);
 

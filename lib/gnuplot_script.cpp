@@ -37,18 +37,22 @@ std::string terminal_line(PlotFormat format, int width, int height) {
     return out.str();
 }
 
-// The y expression: the column itself, or the column on this series' rows
-// only (NaN elsewhere, which `set datafile missing NaN` turns into a missing
-// point rather than a break in the line).
-std::string y_expression(const PlotSpec& spec, const SeriesSpec& series) {
-    if (series.host.empty() && series.device.empty()) return gnuplot_quote(spec.column);
-    std::string condition;
-    if (!series.host.empty()) condition = "strcol('host') eq " + gnuplot_quote(series.host);
-    if (!series.device.empty()) {
-        if (!condition.empty()) condition += " && ";
-        condition += "strcol(" + gnuplot_quote(series.device_column) + ") eq " + gnuplot_quote(series.device);
+// The using and every clauses of one series.  Rows of other series become
+// NaN, which `set datafile missing NaN` turns into a missing point rather
+// than a break in the line.
+std::string series_clauses(const SeriesSpec& series) {
+    std::string y = std::to_string(series.y_column);
+    if (series.stride == 0 && !series.match.empty()) {
+        std::string condition;
+        for (const auto& [column, value] : series.match) {
+            if (!condition.empty()) condition += " && ";
+            condition += "strcol(" + std::to_string(column) + ") eq " + gnuplot_quote(value);
+        }
+        y = "(" + condition + " ? column(" + y + ") : NaN)";
     }
-    return "(" + condition + " ? column(" + gnuplot_quote(spec.column) + ") : NaN)";
+    std::string out = " using " + std::to_string(series.x_column) + ":" + y + " skip 1";
+    if (series.stride > 0) out += " every " + std::to_string(series.stride) + "::" + std::to_string(series.offset);
+    return out;
 }
 
 }  // namespace
@@ -103,23 +107,22 @@ std::string gnuplot_script(const PlotSpec& spec) {
     for (const Datablock& block : spec.datablocks)
         out << block.name << " << EOD\n" << block.content << "EOD\n";
 
-    out << "set datafile separator comma\n"
+    out << "# x: " << (spec.time_axis == TimeAxis::clock ? "time" : "elapsed") << ", y: " << spec.column
+        << " (columns by number, data rows after the header)\n"
+        << "set datafile separator comma\n"
         << "set datafile missing NaN\n"
         << "set title " << gnuplot_quote(spec.title) << "\n"
         << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
         << "set yrange [0:" << (spec.percent ? "100<*" : "*") << "]\n";
-    std::string x_column;
     if (spec.time_axis == TimeAxis::clock) {
         out << "set xlabel 'Time (UTC)'\n"
             << "set xdata time\n"
             << "set timefmt '%Y-%m-%dT%H:%M:%SZ'\n"
             << "set format x '%H:%M:%S'\n"
             << "set xtics rotate by -30\n";
-        x_column = "'time'";
     } else {
         out << "set xlabel 'Elapsed time (s)'\n"
             << "set xrange [0:*]\n";
-        x_column = "'elapsed'";
     }
     // Outside on the right, one column per screenful of names: with many
     // hosts gnuplot adds columns rather than overprinting the lines.
@@ -151,7 +154,7 @@ std::string gnuplot_script(const PlotSpec& spec) {
             out << (i ? ", \\\n     " : " \\\n     ");
             if (block) out << series.source;
             else out << (relative ? "root." : "") << gnuplot_quote(series.source);
-            out << " using " << x_column << ":" << y_expression(spec, series) << " with lines lt " << i + 1
+            out << series_clauses(series) << " with lines lt " << i + 1
                 << " title " << gnuplot_quote(series.title);
         }
         out << "\n";

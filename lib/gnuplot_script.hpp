@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace clusterp {
@@ -17,18 +18,25 @@ const char* plot_format_name(PlotFormat format);
 
 enum class TimeAxis { elapsed, clock };
 
-// Where one series' rows are and which of them belong to it.
+// Where one series' rows are and which of them belong to it.  Columns are
+// given by number (1-based, from the file's header): gnuplot finds a named
+// column on every row, which costs more than reading the file.
 struct SeriesSpec {
     // A file name (see PlotSpec::self_name for what it is relative to), or
     // a datablock name starting with '$' that PlotSpec::datablocks defines.
     std::string source;
     std::string title;  // legend text, shown verbatim (no enhanced-text markup)
-    // When not empty, only the rows whose `host` column equals `host`, and
-    // whose `device_column` equals `device`, belong to this series: the other
-    // rows of the file are treated as missing, so the line is not broken.
-    std::string host;
-    std::string device_column;
-    std::string device;
+    int x_column = 0;   // elapsed, or time for TimeAxis::clock
+    int y_column = 0;
+    // When stride > 0, only every stride-th data row from row `offset`
+    // (counted from 0 after the header) belongs to the series: gnuplot skips
+    // the others without evaluating them.
+    std::size_t stride = 0;
+    std::size_t offset = 0;
+    // Otherwise, when not empty, only the rows whose field in each column
+    // equals the value: the other rows are treated as missing, so the line
+    // is not broken.
+    std::vector<std::pair<int, std::string>> match;
 };
 
 struct Datablock {
@@ -44,7 +52,7 @@ struct PlotOutput {
 struct PlotSpec {
     std::string title;
     std::string ylabel;  // with its unit: "CPU utilization (%)"
-    std::string column;  // the header name of the plotted column
+    std::string column;  // the header name of the plotted column, for readers
     bool percent = false;  // y axis from 0 to at least 100
     TimeAxis time_axis = TimeAxis::elapsed;
     int width = 0;  // pixels (vector formats: 100 px per inch); 0: chosen

@@ -264,6 +264,27 @@ bool plausible_data_file(const fs::directory_entry& entry) {
     return entry.is_regular_file() && file_name_problem(name).empty();
 }
 
+// One series of SUMMARY's file: its columns by number, and how gnuplot picks
+// its rows when the file holds others too (every Nth row when they are
+// regular, else a test on host and device).
+SeriesSpec make_series(const std::string& source, const std::string& title, const CsvSummary& summary,
+                       const CsvSeries& series, const std::string& column, TimeAxis axis) {
+    SeriesSpec spec;
+    spec.source = source;
+    spec.title = title;
+    spec.x_column = summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed");
+    spec.y_column = summary.column_number(column);
+    if (summary.series.size() < 2) return spec;
+    if (series.regular && series.stride > 0) {
+        spec.stride = series.stride;
+        spec.offset = series.first_row;
+        return spec;
+    }
+    spec.match.emplace_back(summary.column_number("host"), series.host);
+    if (per_device(summary.category)) spec.match.emplace_back(summary.column_number(device_column(summary.category)), series.device);
+    return spec;
+}
+
 struct HostFile {
     std::string host;
     std::string path;  // from the working directory
@@ -364,7 +385,8 @@ int plot_directory(const PlotOptions& options) {
                              plot.suffix);
                         continue;
                     }
-                    spec.series.push_back({file.path, host_title(host, row.alias, config), "", "", ""});
+                    spec.series.push_back(make_series(file.path, host_title(host, row.alias, config), file.summary,
+                                                      row, plot.column, options.time_axis));
                 }
                 if (spec.series.empty()) continue;
                 add_plot(category, plot.suffix, std::move(spec));
@@ -396,12 +418,12 @@ int plot_directory(const PlotOptions& options) {
                 bad_input = true;
                 continue;
             }
-            std::vector<std::pair<std::string, const HostFile*>> with;  // title, file
+            std::vector<std::pair<const CsvSeries*, const HostFile*>> with;
             for (const std::string& host : hosts) {
                 const HostFile& file = files.at(host);
                 for (const CsvSeries& series : file.summary.series)
                     if (series.device == device.name) {
-                        with.emplace_back(host_title(host, series.alias, config), &file);
+                        with.emplace_back(&series, &file);
                         break;
                     }
             }
@@ -412,8 +434,9 @@ int plot_directory(const PlotOptions& options) {
             for (const MetricPlot& plot : k_plots) {
                 if (category != plot.category) continue;
                 PlotSpec spec = spec_for(plot, device_title(plot, device.alias));
-                for (const auto& [title, file] : with)
-                    spec.series.push_back({file->path, title, "", device_column(category), device.name});
+                for (const auto& [series, file] : with)
+                    spec.series.push_back(make_series(file->path, host_title(file->host, series->alias, config),
+                                                      file->summary, *series, plot.column, options.time_axis));
                 add_plot(category, device.alias + "_" + plot.suffix, std::move(spec));
             }
         }
@@ -540,7 +563,6 @@ int plot_stream(const PlotOptions& options) {
         for (const CsvSeries& series : input.summary.series) hosts.push_back(series.host);
     for (const std::string& host : ordered_hosts(hosts, config))
         for (const Input& input : inputs) {
-            const bool filter = input.summary.series.size() > 1;
             for (const CsvSeries& series : input.summary.series) {
                 if (series.host != host || !wanted(series)) continue;
                 std::string title = host_title(host, series.alias, config);
@@ -549,9 +571,8 @@ int plot_stream(const PlotOptions& options) {
                     if (alias == series.device && !series.device_alias.empty()) alias = series.device_alias;
                     title += " " + alias;
                 }
-                spec.series.push_back({input.source, title, filter ? series.host : "",
-                                       filter && per_device(category) ? device_column(category) : "",
-                                       filter ? series.device : ""});
+                spec.series.push_back(
+                    make_series(input.source, title, input.summary, series, metric, options.time_axis));
             }
         }
     if (spec.series.empty()) throw Error(k_exit_data, "nothing to plot: no rows" +

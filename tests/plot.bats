@@ -311,13 +311,3 @@ n2 [db's 2] - [] value"
 rows 1
  [] - []"
 }
-
-@test "man page: renders without warnings, SYNOPSIS equals the usage line" {
-	run groff -mandoc -ww -z "$ROOT/man/clusterp-plot.1"
-	assert_success
-	assert_output ''
-	MANWIDTH=200 man -l "$ROOT/man/clusterp-plot.1" 2>/dev/null | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
-		tr -s ' \n' ' ' | sed 's/^ //; s/ $//' >synopsis
-	clusterp-plot --help | sed -n '1,/^$/p' | sed 's/^usage: //' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//' >usage
-	diff -u usage synopsis
-}

@@ -7,8 +7,8 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-plot",
-                "[-hqv] [-c file] [-f format[,format...]] [-j jobs] [-s WxH] [-t elapsed|clock]\n"
-                "       [--script] [-m column] [-o file] [file ...]",
+                "[-hqv] [-c file] [-f format] [-j jobs] [-s WxH] [-t axis] [--script] [-m column] [-o file] "
+                "[file ...]",
                 "Plot parsed CSV with gnuplot: parsed/ -> plot/, or the given files (- for stdin) -> one plot.");
         cli.add()
             ("f,format", "eps (default), pdf, png, svg; several with commas", cxxopts::value<std::vector<std::string>>(), "FORMAT")
