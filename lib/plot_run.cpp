@@ -340,6 +340,7 @@ int plot_directory(const PlotOptions& options) {
         std::vector<std::string> names;
         for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
             if (plausible_data_file(entry)) names.push_back(entry.path().filename().string());
+        std::sort(names.begin(), names.end());
         std::map<std::string, HostFile> files;
         const MetricPlot* first = nullptr;
         for (const MetricPlot& plot : k_plots)

@@ -1,4 +1,5 @@
 # CPU utilization: 2 series.  Written by clusterp-plot.
+# x: elapsed, y: util_pct (columns by number, data rows after the header)
 set datafile separator comma
 set datafile missing NaN
 set title 'CPU utilization'
@@ -13,6 +14,6 @@ set linetype 2 lc rgb '#ff7f0e' lw 1.5 dt 1
 set terminal svg noenhanced size 1000,600 font 'sans,10' background rgb 'white'
 set output 'cpu.svg'
 plot \
-     'parsed/cpu/n1' using 'elapsed':'util_pct' with lines lt 1 title 'web_1', \
-     'parsed/cpu/n2' using 'elapsed':'util_pct' with lines lt 2 title 'db''s 2'
+     'parsed/cpu/n1' using 2:11 skip 1 with lines lt 1 title 'web_1', \
+     'parsed/cpu/n2' using 2:11 skip 1 with lines lt 2 title 'db''s 2'
 unset output

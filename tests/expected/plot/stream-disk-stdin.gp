@@ -22,6 +22,7 @@ time,elapsed,host,alias,device,device_alias,tps,read_mibps,write_mibps,util_pct,
 2026-11-25T02:41:40Z,40,n2,"db's 2",sdb,sdb,0.00,0.00,0.00,0.00,0.00
 2026-11-25T02:41:40Z,40,n2,"db's 2",nvme0n1,nvme0n1,24.00,4.00,10.00,100.00,3.00
 EOD
+# x: elapsed, y: write_mibps (columns by number, data rows after the header)
 set datafile separator comma
 set datafile missing NaN
 set title 'Disk write'
@@ -35,6 +36,6 @@ set linetype 1 lc rgb '#1f77b4' lw 1.5 dt 1
 set linetype 2 lc rgb '#ff7f0e' lw 1.5 dt 1
 set terminal postscript eps color solid noenhanced size 10in,6in font 'Helvetica,12'
 plot \
-     $stdin using 'elapsed':(strcol('host') eq 'n2' && strcol('device') eq 'sda' ? column('write_mibps') : NaN) with lines lt 1 title 'db''s 2 sda', \
-     $stdin using 'elapsed':(strcol('host') eq 'n2' && strcol('device') eq 'nvme0n1' ? column('write_mibps') : NaN) with lines lt 2 title 'db''s 2 nvme0n1'
+     $stdin using 2:9 skip 1 every 4::1 with lines lt 1 title 'db''s 2 sda', \
+     $stdin using 2:9 skip 1 every 4::3 with lines lt 2 title 'db''s 2 nvme0n1'
 unset output
