@@ -114,6 +114,7 @@ private:
         bool has_alias = alias_value && !alias_value->IsNull();
         const YAML::Node& alias_node = has_alias ? *alias_value : name_node;
         std::string alias = has_alias ? scalar(alias_node, key) : name;
+        if (alias.empty()) fail(alias_node, key, "alias of '" + name + "' is empty");
         std::vector<std::string> names{name}, aliases{alias};
         if (ranges) {
             names = expand(name_node, key, name);
@@ -216,7 +217,8 @@ Config load_config(const std::string& path, const LoadOptions& options) {
 
     Config config;
     config.path = path;
-    YAML::Node hosts_node;
+    YAML::Node hosts_node;  // where `hosts` stood, for messages
+    bool has_hosts_key = false;
     for (const auto& pair : root) {
         const std::string key = loader.scalar(pair.first, "");
         const YAML::Node& value = pair.second;
@@ -255,6 +257,7 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             config.interval = loader.whole_number(value, key, 1, Loader::k_unbounded);
         } else if (key == "hosts") {
             hosts_node = value;
+            has_hosts_key = true;
             config.hosts = loader.named_list(value, key, true);
         } else if (key == "filesystem_names") {
             config.filesystem_names = loader.named_list(value, key, false);
@@ -274,7 +277,7 @@ Config load_config(const std::string& path, const LoadOptions& options) {
     const char* slurm = std::getenv("SLURM_JOB_NODELIST");
     std::optional<std::string> override_list = options.hosts_override;
     std::string override_origin = "-H";
-    if (!override_list && !hosts_node && slurm && *slurm) {
+    if (!override_list && !has_hosts_key && slurm && *slurm) {
         override_list = slurm;
         override_origin = "SLURM_JOB_NODELIST";
     }
@@ -295,7 +298,7 @@ Config load_config(const std::string& path, const LoadOptions& options) {
         config.hosts = chosen;
     }
     if (options.require_hosts && config.hosts.empty()) {
-        if (hosts_node) loader.fail(hosts_node, "hosts", "lists no host");
+        if (has_hosts_key) loader.fail(hosts_node, "hosts", "lists no host");
         throw Error(k_exit_config, path + ": hosts: no host to profile (add `hosts:`, use -H, or run inside a Slurm job)");
     }
     if (config.ssh_password) warn_if_password_readable(path);

@@ -29,8 +29,7 @@ public:
         m_options.add_options()
             ("h,help", "show this help and exit")
             ("version", "show the version and exit")
-            ("c,config", "read FILE instead of ./config.yml",
-             cxxopts::value<std::string>()->default_value("config.yml"), "FILE")
+            ("c,config", "use FILE instead of ./config.yml", cxxopts::value<std::string>(), "FILE")
             ("v,verbose", "say more: every remote command and file")
             ("q,quiet", "say only errors");
     }
@@ -46,7 +45,7 @@ public:
         try {
             result = m_options.parse(argc, argv);
         } catch (const cxxopts::exceptions::exception& e) {
-            throw Error(k_exit_usage, lowercase_first(e.what()) + "\n" + m_usage);
+            throw Error(k_exit_usage, plain_message(e.what()) + " (see '" + program_name() + " -h')");
         }
         if (result.count("help")) {
             std::cout << help();
@@ -60,7 +59,7 @@ public:
             throw Error(k_exit_usage, "-v and -q exclude each other");
         if (result.count("quiet")) set_verbosity(Verbosity::quiet);
         if (result.count("verbose")) set_verbosity(Verbosity::verbose);
-        common.config_path = result["config"].as<std::string>();
+        if (result.count("config")) common.config_path = result["config"].as<std::string>();
         return result;
     }
 
@@ -70,14 +69,18 @@ public:
         std::string line, options;
         bool past_usage = false;
         while (std::getline(table, line)) {
-            if (past_usage) options += line + "\n";
+            if (past_usage) options += line.erase(line.find_last_not_of(' ') + 1) + "\n";
             else if (line.rfind("Usage:", 0) == 0) { std::getline(table, line); past_usage = true; }
         }
         return m_usage + "\n" + options;
     }
 
 private:
-    static std::string lowercase_first(std::string text) {
+    // cxxopts' message in this project's style: lowercase first letter,
+    // ASCII quotes (its own are U+2018/U+2019, unreadable in a C locale).
+    static std::string plain_message(std::string text) {
+        for (const char* curly : {"\u2018", "\u2019"})
+            for (std::size_t at; (at = text.find(curly)) != std::string::npos;) text.replace(at, 3, "'");
         if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
         return text;
     }

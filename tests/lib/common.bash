@@ -1,3 +1,4 @@
+bats_require_minimum_version 1.5.0
 # Shared set-up for the bats suites: `load lib/common` at the top of a suite.
 bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
 bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'

@@ -1,0 +1,21 @@
+#!/usr/bin/env bats
+# make install / uninstall honour PREFIX and DESTDIR.
+
+load lib/common
+
+@test "install lays out 6 binaries, 7 man pages and the template; uninstall removes them" {
+	dest=$BATS_TEST_TMPDIR/dest
+	make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/usr >/dev/null
+	(cd "$dest" && find . ! -type d | sort) >installed
+	golden install/files.txt installed
+	for tool in clusterp clusterp-init clusterp-start clusterp-stop clusterp-parse clusterp-plot; do
+		[ -x "$dest/usr/bin/$tool" ]
+	done
+	# The installed dispatcher finds its verbs beside itself.
+	cd "$BATS_TEST_TMPDIR"
+	PATH=/usr/bin:/bin run -0 "$dest/usr/bin/clusterp" init -q
+	cmp config.yml "$dest/usr/share/clusterp/config.yml"
+	make -s -C "$ROOT" uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
+	run -0 find "$dest" ! -type d
+	assert_output ""
+}
