@@ -1,7 +1,12 @@
 #include "csv_read.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
+#include <sstream>
+
+#include <fast_float/fast_float.h>
 #include <string_view>
 #include <utility>
 
@@ -94,56 +99,75 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
     const bool stop_early = first_row_only && device < 0;
     std::vector<std::size_t> last_rows;  // per series, its latest row
 
-    std::map<std::pair<std::string, std::string>, std::size_t> index;
     std::vector<std::string_view> fields;
     std::vector<std::string> unquoted;
     auto field = [&](int i) {
         return i >= 0 && std::size_t(i) < fields.size() ? fields[std::size_t(i)] : std::string_view();
     };
     bool blank_seen = false;
-    std::pair<std::string, std::string> key;
-    while (std::getline(in, line)) {
-        if (line.empty() || line == "\r") {
+    std::size_t previous = 0;  // the series of the previous row
+    std::string text;
+    if (stop_early) {
+        while (text.empty() && std::getline(in, text)) {}
+    } else {
+        std::ostringstream rest_of_input;
+        rest_of_input << in.rdbuf();
+        text = rest_of_input.str();
+    }
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string_view line(text.data() + pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) {
             blank_seen = summary.rows > 0;
             continue;
         }
         fields.clear();
-        if (line.find('"') != std::string::npos) {
-            unquoted = split_csv_line(line);
+        if (line.find('"') != std::string_view::npos) {
+            unquoted = split_csv_line(std::string(line));
             for (const std::string& f : unquoted) fields.emplace_back(f);
         } else {
-            std::string_view rest(line);
-            if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
             for (;;) {
-                auto comma = rest.find(',');
-                fields.push_back(rest.substr(0, comma));
+                auto comma = line.find(',');
+                fields.push_back(line.substr(0, comma));
                 if (comma == std::string_view::npos) break;
-                rest.remove_prefix(comma + 1);
+                line.remove_prefix(comma + 1);
             }
         }
         const std::size_t row = summary.rows++;
-        key.first.assign(field(host));
-        key.second.assign(field(device));
-        auto found = index.find(key);
-        if (found == index.end()) {
-            found = index.emplace(key, summary.series.size()).first;
+        // Rows cycle through a few series: try the one after the previous.
+        const std::string_view host_name = field(host), device_name = field(device);
+        const std::size_t n = summary.series.size();
+        std::size_t found = n;
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t c = (previous + 1 + k) % n;
+            if (summary.series[c].device == device_name && summary.series[c].host == host_name) {
+                found = c;
+                break;
+            }
+        }
+        if (found == n) {
             CsvSeries series;
-            series.host = key.first;
+            series.host = std::string(host_name);
             series.alias = std::string(field(alias));
-            series.device = key.second;
+            series.device = std::string(device_name);
             series.device_alias = std::string(field(device_alias));
             series.first_row = row;
             summary.series.push_back(std::move(series));
             last_rows.push_back(row);
         } else {
-            CsvSeries& series = summary.series[found->second];
-            std::size_t& last = last_rows[found->second];
+            CsvSeries& series = summary.series[found];
+            std::size_t& last = last_rows[found];
             const std::size_t step = row - last;
             if (series.stride == 0) series.stride = step;
             else if (step != series.stride) series.regular = false;
             last = row;
         }
-        CsvSeries& series = summary.series[found->second];
+        previous = found;
+        CsvSeries& series = summary.series[found];
         if (!series.active)
             for (int i : activity)
                 if (positive(field(i))) { series.active = true; break; }
@@ -153,6 +177,99 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
     if (blank_seen)
         for (CsvSeries& series : summary.series) series.regular = false;
     return summary;
+}
+
+}  // namespace clusterp
+
+namespace clusterp {
+
+namespace {
+
+double parse_number(std::string_view field) {
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (!field.empty()) {
+        auto result = fast_float::from_chars(field.data(), field.data() + field.size(), value);
+        if (result.ec != std::errc() || result.ptr != field.data() + field.size())
+            value = std::numeric_limits<double>::quiet_NaN();
+    }
+    return value;
+}
+
+// `YYYY-MM-DDTHH:MM:SSZ` -> seconds since the epoch (NaN otherwise).
+double parse_utc(std::string_view field) {
+    if (field.size() != 20 || field[4] != '-' || field[7] != '-' || field[10] != 'T' || field[13] != ':' ||
+        field[16] != ':' || field[19] != 'Z')
+        return std::numeric_limits<double>::quiet_NaN();
+    auto num = [&](std::size_t at, std::size_t len) {
+        long v = 0;
+        for (std::size_t i = at; i < at + len; ++i) {
+            if (field[i] < '0' || field[i] > '9') return -1L;
+            v = v * 10 + (field[i] - '0');
+        }
+        return v;
+    };
+    long y = num(0, 4), m = num(5, 2), d = num(8, 2), hh = num(11, 2), mm = num(14, 2), ss = num(17, 2);
+    if (y < 0 || m < 1 || m > 12 || d < 1 || hh < 0 || mm < 0 || ss < 0) return std::numeric_limits<double>::quiet_NaN();
+    // Days from the civil date (Howard Hinnant's algorithm).
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const long yoe = y - era * 400;
+    const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const long days = era * 146097 + doe - 719468;
+    return double(days * 86400 + hh * 3600 + mm * 60 + ss);
+}
+
+}  // namespace
+
+std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
+                                     const std::vector<int>& y_columns) {
+    std::vector<ColumnData> out;
+    std::map<std::string, std::size_t, std::less<>> index;
+    std::vector<std::string_view> fields;
+    std::vector<std::string> unquoted;
+    std::size_t pos = text.find('\n');  // past the header
+    pos = pos == std::string::npos ? text.size() : pos + 1;
+    std::size_t last = std::string::npos;  // the latest series, most often the next one too
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string_view line(text.data() + pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+        fields.clear();
+        if (line.find('"') != std::string_view::npos) {
+            unquoted = split_csv_line(std::string(line));
+            for (const std::string& f : unquoted) fields.emplace_back(f);
+        } else {
+            for (;;) {
+                auto comma = line.find(',');
+                fields.push_back(line.substr(0, comma));
+                if (comma == std::string_view::npos) break;
+                line.remove_prefix(comma + 1);
+            }
+        }
+        auto field = [&](int column) {
+            return column >= 1 && std::size_t(column) <= fields.size() ? fields[std::size_t(column - 1)]
+                                                                        : std::string_view();
+        };
+        const double x = x_is_time ? parse_utc(field(x_column)) : parse_number(field(x_column));
+        if (std::isnan(x)) continue;
+        const std::string_view key = field(key_column);
+        if (last == std::string::npos || out[last].key != key) {
+            auto found = index.find(key);
+            if (found == index.end()) {
+                found = index.emplace(std::string(key), out.size()).first;
+                out.push_back({std::string(key), {}, std::vector<std::vector<double>>(y_columns.size())});
+            }
+            last = found->second;
+        }
+        ColumnData& data = out[last];
+        data.x.push_back(x);
+        for (std::size_t j = 0; j < y_columns.size(); ++j) data.y[j].push_back(parse_number(field(y_columns[j])));
+    }
+    return out;
 }
 
 }  // namespace clusterp

@@ -62,3 +62,23 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
 bool is_pseudo_device(const std::string& name);
 
 }  // namespace clusterp
+
+namespace clusterp {
+
+// The numbers of some columns of one contract CSV, per series key: what
+// plot reduces before handing it to gnuplot.
+struct ColumnData {
+    std::string key;            // the key column's field ("" without one)
+    std::vector<double> x;      // one per row
+    std::vector<std::vector<double>> y;  // per y column, one per row; NaN when empty
+};
+
+// Reads TEXT (a whole CSV file, header included).  x_column, key_column and
+// y_columns are 1-based (key_column 0: no key); with x_is_time the x field is
+// an ISO 8601 UTC time (`2026-11-25T02:40:56Z`) read as seconds since the
+// epoch.  Rows whose x is not a number are left out.  Series come in the
+// order of their first row.
+std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
+                                     const std::vector<int>& y_columns);
+
+}  // namespace clusterp

@@ -27,6 +27,7 @@ struct SeriesSpec {
     std::string source;
     std::string title;  // legend text, shown verbatim (no enhanced-text markup)
     int x_column = 0;   // elapsed, or time for TimeAxis::clock
+    bool header = true;  // false: a datablock of bare `x,y` rows
     int y_column = 0;
     // When stride > 0, only every stride-th data row from row `offset`
     // (counted from 0 after the header) belongs to the series: gnuplot skips
@@ -60,6 +61,9 @@ struct PlotSpec {
     std::vector<SeriesSpec> series;  // drawn and listed in this order
     std::vector<PlotOutput> outputs;
     std::vector<Datablock> datablocks;
+    // The clock axis reads seconds since the epoch (reduced datablocks)
+    // rather than the CSV's ISO 8601 time.
+    bool epoch_time = false;
 
     // Directory mode: the script's own file name ("utilization.gp"), its
     // directory from the working directory ("plot/cpu/") and the way back
@@ -79,6 +83,15 @@ struct PlotSpec {
 // room).
 int default_plot_width(std::size_t series);
 int default_plot_height(std::size_t series);
+
+// Appends `x,y` rows (one per line) for the series X, Y reduced for a plot
+// `buckets` pixels wide over [x0, x1]: in each bucket, its first, lowest,
+// highest and last point in x order (M4 aggregation), so that the lines
+// drawn are those of every point at that width, peaks included.  A series of
+// at most 4 * buckets points is kept whole.  Points whose y is NaN are left
+// out (gnuplot would draw across them anyway).
+void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
+                    std::string& out);
 
 // The whole script.  Deterministic: equal specs give equal text.
 std::string gnuplot_script(const PlotSpec& spec);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "atomic_file.hpp"
 #include "config.hpp"
@@ -291,6 +293,118 @@ struct HostFile {
     CsvSummary summary;
 };
 
+// A series of a plot: the host file and the device ("" for cpu, memory,
+// swap) whose rows it draws.
+struct SeriesRef {
+    const HostFile* file;
+    std::string device;
+};
+
+// Reads the files of one category, several at a time: what each holds, per
+// device, for the columns of the category's plots.
+std::map<const HostFile*, std::vector<ColumnData>> read_category(const std::vector<const HostFile*>& files,
+                                                                 const std::string& category, TimeAxis axis,
+                                                                 int threads) {
+    std::vector<std::vector<ColumnData>> results(files.size());
+    std::vector<std::string> errors(files.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next++) < files.size();) {
+            const HostFile& file = *files[i];
+            std::ifstream in(file.path, std::ios::binary);
+            std::ostringstream text;
+            text << in.rdbuf();
+            if (!in) {
+                errors[i] = "cannot read " + clusterp::quoted(file.path);
+                continue;
+            }
+            std::vector<int> y_columns;
+            for (const MetricPlot& plot : k_plots)
+                if (category == plot.category) y_columns.push_back(file.summary.column_number(plot.column));
+            results[i] = read_columns(text.str(), file.summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
+                                      axis == TimeAxis::clock,
+                                      per_device(category) ? file.summary.column_number(device_column(category)) : 0,
+                                      y_columns);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && std::size_t(t) < files.size(); ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& thread : pool) thread.join();
+    for (const std::string& error : errors)
+        if (!error.empty()) throw Error(k_exit_io, error);
+    std::map<const HostFile*, std::vector<ColumnData>> out;
+    for (std::size_t i = 0; i < files.size(); ++i) out.emplace(files[i], std::move(results[i]));
+    return out;
+}
+
+// For the plots of one category from index `first` on: where a series has
+// more points than the plot has pixels across (times four), gives gnuplot
+// the series reduced to what it would draw (append_reduced) in a datablock
+// of the script, instead of the whole CSV to read: long runs then plot many
+// times faster, and the plots look the same.
+void reduce_plots(std::vector<std::pair<std::string, PlotSpec>>& scripts,
+                  const std::vector<std::vector<SeriesRef>>& refs, std::size_t first, const std::string& category,
+                  const PlotOptions& options) {
+    // Cheap test first: a file's row count against the widest plot.
+    std::vector<const HostFile*> files;
+    for (std::size_t p = first; p < scripts.size(); ++p)
+        for (const SeriesRef& ref : refs[p])
+            if (std::find(files.begin(), files.end(), ref.file) == files.end()) files.push_back(ref.file);
+    std::size_t longest = 0;
+    for (const HostFile* file : files) {
+        std::error_code ec;
+        // Rows are more than 40 bytes each: a bound without reading.
+        longest = std::max<std::size_t>(longest, std::size_t(fs::file_size(file->path, ec)) / 40);
+    }
+    int widest = 0;
+    for (std::size_t p = first; p < scripts.size(); ++p) {
+        const PlotSpec& spec = scripts[p].second;
+        widest = std::max(widest, spec.width > 0 ? spec.width : default_plot_width(spec.series.size()));
+    }
+    if (files.empty() || longest <= 4 * std::size_t(widest)) return;
+
+    const auto data = read_category(files, category, options.time_axis,
+                                    options.jobs > 0 ? options.jobs : default_jobs());
+    std::vector<std::string> columns;
+    for (const MetricPlot& plot : k_plots)
+        if (category == plot.category) columns.push_back(plot.column);
+    for (std::size_t p = first; p < scripts.size(); ++p) {
+        PlotSpec& spec = scripts[p].second;
+        const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), spec.column) - columns.begin());
+        std::vector<const ColumnData*> series;
+        double x0 = 0, x1 = 0;
+        bool any = false;
+        std::size_t most = 0;
+        for (const SeriesRef& ref : refs[p]) {
+            const ColumnData* found = nullptr;
+            for (const ColumnData& column : data.at(ref.file))
+                if (column.key == ref.device) found = &column;
+            series.push_back(found);
+            if (!found || found->x.empty()) continue;
+            x0 = any ? std::min(x0, found->x.front()) : found->x.front();
+            x1 = any ? std::max(x1, found->x.back()) : found->x.back();
+            any = true;
+            most = std::max(most, found->x.size());
+        }
+        const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
+        if (most <= 4 * std::size_t(width)) continue;
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            Datablock block{"$" + std::string("host") + std::to_string(i + 1), ""};
+            if (series[i]) append_reduced(series[i]->x, series[i]->y[y], x0, x1, width, block.content);
+            SeriesSpec& s = spec.series[i];
+            s.source = block.name;
+            s.x_column = 1;
+            s.y_column = 2;
+            s.header = false;
+            s.stride = 0;
+            s.match.clear();
+            spec.datablocks.push_back(std::move(block));
+        }
+        spec.epoch_time = true;
+    }
+}
+
 }  // namespace
 
 void parse_plot_size(const std::string& text, int& width, int& height) {
@@ -319,8 +433,11 @@ int plot_directory(const PlotOptions& options) {
                                                                     : options.formats;
     bool bad_input = false;
     std::vector<std::pair<std::string, PlotSpec>> scripts;  // path from the working directory
+    std::vector<std::vector<SeriesRef>> script_refs;        // where each series comes from
 
-    auto add_plot = [&](const std::string& category, const std::string& name, PlotSpec spec) {
+    auto add_plot = [&](const std::string& category, const std::string& name, PlotSpec spec,
+                        std::vector<SeriesRef> refs) {
+        script_refs.push_back(std::move(refs));
         spec.time_axis = options.time_axis;
         spec.width = options.width;
         spec.height = options.height;
@@ -332,6 +449,7 @@ int plot_directory(const PlotOptions& options) {
     };
 
     for (const std::string category : k_categories) {
+        const std::size_t category_start = scripts.size();
         const std::string dir = "parsed/" + category;
         if (!fs::is_directory(dir, ec)) {
             debug("no " + clusterp::quoted(dir) + ", no " + category + " plots");
@@ -373,6 +491,7 @@ int plot_directory(const PlotOptions& options) {
             for (const MetricPlot& plot : k_plots) {
                 if (category != plot.category) continue;
                 PlotSpec spec = spec_for(plot, plot.title);
+                std::vector<SeriesRef> refs;
                 for (const std::string& host : hosts) {
                     const HostFile& file = files.at(host);
                     const CsvSeries& row = file.summary.series.front();
@@ -388,10 +507,12 @@ int plot_directory(const PlotOptions& options) {
                     }
                     spec.series.push_back(make_series(file.path, host_title(host, row.alias, config), file.summary,
                                                       row, plot.column, options.time_axis));
+                    refs.push_back({&file, ""});
                 }
                 if (spec.series.empty()) continue;
-                add_plot(category, plot.suffix, std::move(spec));
+                add_plot(category, plot.suffix, std::move(spec), std::move(refs));
             }
+            if (!options.all_points) reduce_plots(scripts, script_refs, category_start, category, options);
             continue;
         }
 
@@ -435,12 +556,16 @@ int plot_directory(const PlotOptions& options) {
             for (const MetricPlot& plot : k_plots) {
                 if (category != plot.category) continue;
                 PlotSpec spec = spec_for(plot, device_title(plot, device.alias));
-                for (const auto& [series, file] : with)
+                std::vector<SeriesRef> refs;
+                for (const auto& [series, file] : with) {
                     spec.series.push_back(make_series(file->path, host_title(file->host, series->alias, config),
                                                       file->summary, *series, plot.column, options.time_axis));
-                add_plot(category, device.alias + "_" + plot.suffix, std::move(spec));
+                    refs.push_back({file, series->device});
+                }
+                add_plot(category, device.alias + "_" + plot.suffix, std::move(spec), std::move(refs));
             }
         }
+        if (!options.all_points) reduce_plots(scripts, script_refs, category_start, category, options);
     }
 
     if (scripts.empty()) {

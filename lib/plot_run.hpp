@@ -24,6 +24,9 @@ struct PlotOptions {
     TimeAxis time_axis = TimeAxis::elapsed;
     bool script_only = false;  // stream: print the script; directory: write only .gp files
     int jobs = 0;              // gnuplot processes at once; 0: one per core
+    // Directory mode: always let gnuplot read every point of the CSV, even
+    // when the plot has far fewer pixels across than a series has points.
+    bool all_points = false;
     std::string config_path = "config.yml";
     bool config_required = false;  // -c given: a missing file is an error
 };

@@ -7,14 +7,15 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-plot",
-                "[-hqv] [-c file] [-f format] [-j jobs] [-s WxH] [-t axis] [--script] [-m column] [-o file] "
-                "[file ...]",
+                "[-hqv] [-c file] [-f format] [-j jobs] [-s WxH] [-t axis] [--all-points] [--script] "
+                "[-m column] [-o file] [file ...]",
                 "Plot parsed CSV with gnuplot: parsed/ -> plot/, or the given files (- for stdin) -> one plot.");
         cli.add()
             ("f,format", "eps (default), pdf, png, svg; several with commas", cxxopts::value<std::vector<std::string>>(), "FORMAT")
             ("j,jobs", "run at most N gnuplot processes at once (default: one per core)", cxxopts::value<int>(), "N")
             ("s,size", "plot size in pixels (100 per inch for eps and pdf)", cxxopts::value<std::string>(), "WxH")
             ("t,time-axis", "x axis: elapsed seconds or UTC clock time", cxxopts::value<std::string>()->default_value("elapsed"), "AXIS")
+            ("all-points", "give gnuplot every point even where the plot is too narrow to show them")
             ("script", "print the gnuplot script instead of running gnuplot (directory mode: write only the .gp files)")
             ("m,metric", "stream mode: the column to plot (default per category)", cxxopts::value<std::string>(), "COLUMN")
             ("o,output", "stream mode: write the plot to FILE (default: stdout)", cxxopts::value<std::string>(), "FILE")
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
             throw Error(k_exit_usage, "unknown time axis " + clusterp::quoted(axis) + ": elapsed or clock");
         options.time_axis = axis == "clock" ? TimeAxis::clock : TimeAxis::elapsed;
         options.script_only = args.count("script") > 0;
+        options.all_points = args.count("all-points") > 0;
         if (args.count("metric")) options.metric = args["metric"].as<std::string>();
         if (args.count("output")) options.output = args["output"].as<std::string>();
         if (options.inputs.empty()) {
