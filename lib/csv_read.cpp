@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <sstream>
 
 #include <fast_float/fast_float.h>
 #include <string_view>
@@ -110,9 +109,8 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
     if (stop_early) {
         while (text.empty() && std::getline(in, text)) {}
     } else {
-        std::ostringstream rest_of_input;
-        rest_of_input << in.rdbuf();
-        text = rest_of_input.str();
+        char chunk[1 << 16];
+        for (std::streamsize n; (n = in.rdbuf()->sgetn(chunk, sizeof chunk)) > 0;) text.append(chunk, std::size_t(n));
     }
     std::size_t pos = 0;
     while (pos < text.size()) {

@@ -300,6 +300,19 @@ struct SeriesRef {
     std::string device;
 };
 
+// Calls body(i) for i in [0, n) on up to `threads` threads.
+template <typename Body>
+void parallel_for(std::size_t n, int threads, Body body) {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next++) < n;) body(i);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && std::size_t(t) < n; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& thread : pool) thread.join();
+}
+
 // Reads the files of one category, several at a time: what each holds, per
 // device, for the columns of the category's plots.
 std::map<const HostFile*, std::vector<ColumnData>> read_category(const std::vector<const HostFile*>& files,
@@ -307,30 +320,23 @@ std::map<const HostFile*, std::vector<ColumnData>> read_category(const std::vect
                                                                  int threads) {
     std::vector<std::vector<ColumnData>> results(files.size());
     std::vector<std::string> errors(files.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t i; (i = next++) < files.size();) {
-            const HostFile& file = *files[i];
-            std::ifstream in(file.path, std::ios::binary);
-            std::ostringstream text;
-            text << in.rdbuf();
-            if (!in) {
-                errors[i] = "cannot read " + clusterp::quoted(file.path);
-                continue;
-            }
-            std::vector<int> y_columns;
-            for (const MetricPlot& plot : k_plots)
-                if (category == plot.category) y_columns.push_back(file.summary.column_number(plot.column));
-            results[i] = read_columns(text.str(), file.summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
-                                      axis == TimeAxis::clock,
-                                      per_device(category) ? file.summary.column_number(device_column(category)) : 0,
-                                      y_columns);
+    parallel_for(files.size(), threads, [&](std::size_t i) {
+        const HostFile& file = *files[i];
+        std::error_code ec;
+        std::string text(std::size_t(fs::file_size(file.path, ec)), '\0');
+        std::ifstream in(file.path, std::ios::binary);
+        if (ec || !in.read(text.data(), std::streamsize(text.size()))) {
+            errors[i] = "cannot read " + clusterp::quoted(file.path);
+            return;
         }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && std::size_t(t) < files.size(); ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& thread : pool) thread.join();
+        std::vector<int> y_columns;
+        for (const MetricPlot& plot : k_plots)
+            if (category == plot.category) y_columns.push_back(file.summary.column_number(plot.column));
+        results[i] = read_columns(text, file.summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
+                                  axis == TimeAxis::clock,
+                                  per_device(category) ? file.summary.column_number(device_column(category)) : 0,
+                                  y_columns);
+    });
     for (const std::string& error : errors)
         if (!error.empty()) throw Error(k_exit_io, error);
     std::map<const HostFile*, std::vector<ColumnData>> out;
@@ -463,15 +469,23 @@ int plot_directory(const PlotOptions& options) {
         const MetricPlot* first = nullptr;
         for (const MetricPlot& plot : k_plots)
             if (!first && category == plot.category) first = &plot;
-        for (const std::string& host : names) {
+        // Read several at a time: disk and network files are read whole.
+        std::vector<CsvSummary> summaries(names.size());
+        std::vector<char> opened(names.size());
+        parallel_for(names.size(), options.jobs > 0 ? options.jobs : default_jobs(), [&](std::size_t i) {
+            std::ifstream in(dir + "/" + names[i]);
+            opened[i] = bool(in);
+            if (in) summaries[i] = summarize_csv(in, first->column, true);
+        });
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const std::string& host = names[i];
             HostFile file{host, dir + "/" + host, {}};
-            std::ifstream in(file.path);
-            if (!in) {
+            if (!opened[i]) {
                 print_error("cannot open " + clusterp::quoted(file.path));
                 bad_input = true;
                 continue;
             }
-            file.summary = summarize_csv(in, first->column, true);
+            file.summary = std::move(summaries[i]);
             if (file.summary.category != category) {
                 warn(clusterp::quoted(file.path) + " is not " + category + " CSV (no contract header), left out");
                 bad_input = true;

@@ -334,3 +334,45 @@ rows 1
 	[ "$(grep -c '^ *[0-9]' regular.txt)" -eq 10 ]
 	diff regular.txt shuffled.txt
 }
+
+@test "long series: reduced per pixel column into the script, peaks kept; --all-points reads the CSV" {
+	cd_workdir
+	"$ROOT/bench/lib/gen-parsed" . 3 6000
+	run clusterp-plot -q -f eps,png
+	assert_success
+	for f in plot/*/*.eps plot/*/*.png; do valid_plot "$f"; done
+	gp=plot/cpu/utilization.gp
+	grep -q '^\$host3 << EOD$' "$gp"
+	grep -q "^     \$host1 using 1:2 with lines lt 1 title 'N01', " "$gp"
+	# At most 4 points per pixel column of the 1000 px plot, fewer than the 6000 samples.
+	rows=$(awk '/^\$host1 << EOD$/ { on = 1; next } /^EOD$/ { on = 0 } on' "$gp" | wc -l)
+	[ "$rows" -gt 1000 ] && [ "$rows" -le 4000 ]
+	# Every host's highest and lowest value survive the reduction.
+	for h in 1 2 3; do
+		awk -v b="\$host$h" '$0 == b " << EOD" { on = 1; next } /^EOD$/ { on = 0 } on' "$gp" | cut -d, -f2 | sort -g >kept
+		awk -F, 'NR > 1 { print $11 + 0 }' "parsed/cpu/node0$h" | sort -g >all
+		[ "$(head -n 1 kept)" = "$(head -n 1 all)" ]
+		[ "$(tail -n 1 kept)" = "$(tail -n 1 all)" ]
+	done
+	# Disk: the right device (sdb is 3 times sda in this data).
+	awk '/^\$host1 << EOD$/ { on = 1; next } /^EOD$/ { on = 0 } on' plot/disk/sdb_write.gp | cut -d, -f2 | sort -g | tail -n 1 >sdb_max
+	awk -F, 'NR > 1 && $5 == "sdb" { print $9 + 0 }' parsed/disk/node01 | sort -g | tail -n 1 >expected
+	diff expected sdb_max
+	run clusterp-plot -q --all-points --script
+	assert_success
+	run grep -c 'EOD' plot/cpu/utilization.gp
+	assert_output 0
+	grep -q "root.'parsed/cpu/node01' using 2:11 skip 1 with lines" plot/cpu/utilization.gp
+}
+
+@test "long series with --time-axis clock: epoch seconds in the datablocks" {
+	cd_workdir
+	"$ROOT/bench/lib/gen-parsed" . 2 5000
+	run clusterp-plot -q -t clock -f png
+	assert_success
+	valid_plot plot/cpu/utilization.png
+	grep -q "^set timefmt '%s'$" plot/cpu/utilization.gp
+	awk '/^\$host1 << EOD$/ { getline; print; exit }' plot/cpu/utilization.gp >first
+	# 2026-11-25T02:40:56Z
+	grep -q '^1795574456,' first
+}
