@@ -95,7 +95,7 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
         for (const char* c : {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps"}) activity.push_back(column_index(header, c));
     }
     const int value = value_column.empty() ? -1 : column_index(header, value_column);
-    const bool stop_early = first_row_only && device < 0;
+    const bool stop_early = first_row_only;
     std::vector<std::size_t> last_rows;  // per series, its latest row
 
     std::vector<std::string_view> fields;
@@ -221,7 +221,7 @@ double parse_utc(std::string_view field) {
 }  // namespace
 
 std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
-                                     const std::vector<int>& y_columns) {
+                                     int label_column, const std::vector<int>& y_columns) {
     std::vector<ColumnData> out;
     std::map<std::string, std::size_t, std::less<>> index;
     std::vector<std::string_view> fields;
@@ -259,7 +259,8 @@ std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool
             auto found = index.find(key);
             if (found == index.end()) {
                 found = index.emplace(std::string(key), out.size()).first;
-                out.push_back({std::string(key), {}, std::vector<std::vector<double>>(y_columns.size())});
+                out.push_back({std::string(key), std::string(field(label_column)), {},
+                               std::vector<std::vector<double>>(y_columns.size())});
             }
             last = found->second;
         }

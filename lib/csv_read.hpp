@@ -49,10 +49,11 @@ std::string csv_category(const std::vector<std::string>& header);
 std::vector<std::string> split_csv_line(const std::string& line);
 
 // Reads the header and rows of IN.  value_column (may be empty) is the column
-// whose presence CsvSeries::has_value records.  For cpu, memory and swap,
-// with first_row_only, it stops after the first data row: directory mode has
-// one host per file, so the first row already says who it is (rows then
-// counts at most 1).  A blank line between rows makes every series
+// whose presence CsvSeries::has_value records.
+// with first_row_only it stops after the first data row (rows then counts
+// at most 1): directory mode has one host per file, so the first row already
+// says who it is, and disk and network files read by read_columns need no
+// second pass.  A blank line between rows makes every series
 // irregular (gnuplot starts a new block there).  A missing header gives an empty header and category.
 CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
                          bool first_row_only = false);
@@ -69,16 +70,17 @@ namespace clusterp {
 // plot reduces before handing it to gnuplot.
 struct ColumnData {
     std::string key;            // the key column's field ("" without one)
+    std::string label;          // the label column's field in the key's first row
     std::vector<double> x;      // one per row
     std::vector<std::vector<double>> y;  // per y column, one per row; NaN when empty
 };
 
-// Reads TEXT (a whole CSV file, header included).  x_column, key_column and
-// y_columns are 1-based (key_column 0: no key); with x_is_time the x field is
+// Reads TEXT (a whole CSV file, header included).  x_column, key_column,
+// label_column and y_columns are 1-based (0: none); with x_is_time the x field is
 // an ISO 8601 UTC time (`2026-11-25T02:40:56Z`) read as seconds since the
 // epoch.  Rows whose x is not a number are left out.  Series come in the
 // order of their first row.
 std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
-                                     const std::vector<int>& y_columns);
+                                     int label_column, const std::vector<int>& y_columns);
 
 }  // namespace clusterp

@@ -313,68 +313,47 @@ void parallel_for(std::size_t n, int threads, Body body) {
     for (std::thread& thread : pool) thread.join();
 }
 
-// Reads the files of one category, several at a time: what each holds, per
-// device, for the columns of the category's plots.
-std::map<const HostFile*, std::vector<ColumnData>> read_category(const std::vector<const HostFile*>& files,
-                                                                 const std::string& category, TimeAxis axis,
-                                                                 int threads) {
-    std::vector<std::vector<ColumnData>> results(files.size());
-    std::vector<std::string> errors(files.size());
-    parallel_for(files.size(), threads, [&](std::size_t i) {
-        const HostFile& file = *files[i];
-        std::error_code ec;
-        std::string text(std::size_t(fs::file_size(file.path, ec)), '\0');
-        std::ifstream in(file.path, std::ios::binary);
-        if (ec || !in.read(text.data(), std::streamsize(text.size()))) {
-            errors[i] = "cannot read " + clusterp::quoted(file.path);
-            return;
-        }
-        std::vector<int> y_columns;
-        for (const MetricPlot& plot : k_plots)
-            if (category == plot.category) y_columns.push_back(file.summary.column_number(plot.column));
-        results[i] = read_columns(text, file.summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
-                                  axis == TimeAxis::clock,
-                                  per_device(category) ? file.summary.column_number(device_column(category)) : 0,
-                                  y_columns);
-    });
-    for (const std::string& error : errors)
-        if (!error.empty()) throw Error(k_exit_io, error);
-    std::map<const HostFile*, std::vector<ColumnData>> out;
-    for (std::size_t i = 0; i < files.size(); ++i) out.emplace(files[i], std::move(results[i]));
-    return out;
+// The columns plot reads from a category's files: those of its plots, then
+// those that tell whether a device shows activity.
+std::vector<std::string> category_columns(const std::string& category) {
+    std::vector<std::string> columns;
+    for (const MetricPlot& plot : k_plots)
+        if (category == plot.category) columns.push_back(plot.column);
+    std::vector<std::string> activity;
+    if (category == "disk") activity = {"tps", "read_mibps", "write_mibps", "util_pct"};
+    if (category == "network") activity = {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps"};
+    for (const std::string& column : activity)
+        if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    return columns;
+}
+
+// Reads PATH's columns (category_columns) per device, for reduce_plots.
+std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary& summary,
+                                       const std::string& category, TimeAxis axis) {
+    std::error_code ec;
+    std::string text(std::size_t(fs::file_size(path, ec)), '\0');
+    std::ifstream in(path, std::ios::binary);
+    if (ec || !in.read(text.data(), std::streamsize(text.size())))
+        throw Error(k_exit_io, "cannot read " + clusterp::quoted(path));
+    std::vector<int> y_columns;
+    for (const std::string& column : category_columns(category)) y_columns.push_back(summary.column_number(column));
+    const bool devices = per_device(category);
+    return read_columns(text, summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
+                        axis == TimeAxis::clock, devices ? summary.column_number(device_column(category)) : 0,
+                        devices ? summary.column_number(std::string(device_column(category)) + "_alias") : 0,
+                        y_columns);
 }
 
 // For the plots of one category from index `first` on: where a series has
 // more points than the plot has pixels across (times four), gives gnuplot
 // the series reduced to what it would draw (append_reduced) in a datablock
 // of the script, instead of the whole CSV to read: long runs then plot many
-// times faster, and the plots look the same.
+// times faster, and the plots look the same.  DATA: what read_host_file
+// found, per host.
 void reduce_plots(std::vector<std::pair<std::string, PlotSpec>>& scripts,
                   const std::vector<std::vector<SeriesRef>>& refs, std::size_t first, const std::string& category,
-                  const PlotOptions& options) {
-    // Cheap test first: a file's row count against the widest plot.
-    std::vector<const HostFile*> files;
-    for (std::size_t p = first; p < scripts.size(); ++p)
-        for (const SeriesRef& ref : refs[p])
-            if (std::find(files.begin(), files.end(), ref.file) == files.end()) files.push_back(ref.file);
-    std::size_t longest = 0;
-    for (const HostFile* file : files) {
-        std::error_code ec;
-        // Rows are more than 40 bytes each: a bound without reading.
-        longest = std::max<std::size_t>(longest, std::size_t(fs::file_size(file->path, ec)) / 40);
-    }
-    int widest = 0;
-    for (std::size_t p = first; p < scripts.size(); ++p) {
-        const PlotSpec& spec = scripts[p].second;
-        widest = std::max(widest, spec.width > 0 ? spec.width : default_plot_width(spec.series.size()));
-    }
-    if (files.empty() || longest <= 4 * std::size_t(widest)) return;
-
-    const auto data = read_category(files, category, options.time_axis,
-                                    options.jobs > 0 ? options.jobs : default_jobs());
-    std::vector<std::string> columns;
-    for (const MetricPlot& plot : k_plots)
-        if (category == plot.category) columns.push_back(plot.column);
+                  const std::map<std::string, std::vector<ColumnData>>& data) {
+    const std::vector<std::string> columns = category_columns(category);
     for (std::size_t p = first; p < scripts.size(); ++p) {
         PlotSpec& spec = scripts[p].second;
         const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), spec.column) - columns.begin());
@@ -384,8 +363,10 @@ void reduce_plots(std::vector<std::pair<std::string, PlotSpec>>& scripts,
         std::size_t most = 0;
         for (const SeriesRef& ref : refs[p]) {
             const ColumnData* found = nullptr;
-            for (const ColumnData& column : data.at(ref.file))
-                if (column.key == ref.device) found = &column;
+            auto host = data.find(ref.file->host);
+            if (host != data.end())
+                for (const ColumnData& column : host->second)
+                    if (column.key == ref.device) found = &column;
             series.push_back(found);
             if (!found || found->x.empty()) continue;
             x0 = any ? std::min(x0, found->x.front()) : found->x.front();
@@ -396,8 +377,9 @@ void reduce_plots(std::vector<std::pair<std::string, PlotSpec>>& scripts,
         const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
         if (most <= 4 * std::size_t(width)) continue;
         for (std::size_t i = 0; i < series.size(); ++i) {
-            Datablock block{"$" + std::string("host") + std::to_string(i + 1), ""};
-            if (series[i]) append_reduced(series[i]->x, series[i]->y[y], x0, x1, width, block.content);
+            Datablock block{"$host" + std::to_string(i + 1), ""};
+            if (series[i] && y < series[i]->y.size())
+                append_reduced(series[i]->x, series[i]->y[y], x0, x1, width, block.content);
             SeriesSpec& s = spec.series[i];
             s.source = block.name;
             s.x_column = 1;
@@ -469,23 +451,61 @@ int plot_directory(const PlotOptions& options) {
         const MetricPlot* first = nullptr;
         for (const MetricPlot& plot : k_plots)
             if (!first && category == plot.category) first = &plot;
-        // Read several at a time: disk and network files are read whole.
+        // Long series will be reduced (reduce_plots): then each file is read
+        // whole once, by read_host_file, which also finds the devices.
+        // Rows are more than 40 bytes: a bound on their number from the size.
+        bool reduce = false;
+        const int width = options.width > 0 ? options.width : default_plot_width(names.size());
+        for (const std::string& name : names)
+            reduce = reduce || fs::file_size(dir + "/" + name, ec) / 40 > 4 * std::size_t(width);
+        reduce = reduce && !options.all_points;
+        // Several files at a time.
         std::vector<CsvSummary> summaries(names.size());
-        std::vector<char> opened(names.size());
+        std::vector<std::vector<ColumnData>> columns(names.size());
+        std::vector<std::string> problems(names.size());
         parallel_for(names.size(), options.jobs > 0 ? options.jobs : default_jobs(), [&](std::size_t i) {
-            std::ifstream in(dir + "/" + names[i]);
-            opened[i] = bool(in);
-            if (in) summaries[i] = summarize_csv(in, first->column, true);
+            const std::string path = dir + "/" + names[i];
+            std::ifstream in(path);
+            if (!in) {
+                problems[i] = "cannot open " + clusterp::quoted(path);
+                return;
+            }
+            summaries[i] = summarize_csv(in, first->column, !per_device(category) || reduce);
+            if (!reduce || summaries[i].category != category || summaries[i].rows == 0) return;
+            try {
+                columns[i] = read_host_file(path, summaries[i], category, options.time_axis);
+            } catch (const Error& e) {
+                problems[i] = e.what();
+                return;
+            }
+            if (!per_device(category)) return;
+            CsvSummary& summary = summaries[i];
+            const CsvSeries head = summary.series.front();
+            summary.series.clear();
+            summary.rows = 0;
+            for (const ColumnData& data : columns[i]) {
+                CsvSeries series = head;
+                series.device = data.key;
+                series.device_alias = data.label;
+                series.active = false;
+                // Every column read for disk and network tells activity.
+                for (std::size_t j = 0; j < data.y.size() && !series.active; ++j)
+                    series.active = std::any_of(data.y[j].begin(), data.y[j].end(), [](double v) { return v > 0; });
+                summary.rows += data.x.size();
+                summary.series.push_back(std::move(series));
+            }
         });
+        std::map<std::string, std::vector<ColumnData>> data_by_host;
         for (std::size_t i = 0; i < names.size(); ++i) {
             const std::string& host = names[i];
             HostFile file{host, dir + "/" + host, {}};
-            if (!opened[i]) {
-                print_error("cannot open " + clusterp::quoted(file.path));
+            if (!problems[i].empty()) {
+                print_error(problems[i]);
                 bad_input = true;
                 continue;
             }
             file.summary = std::move(summaries[i]);
+            if (reduce) data_by_host[host] = std::move(columns[i]);
             if (file.summary.category != category) {
                 warn(clusterp::quoted(file.path) + " is not " + category + " CSV (no contract header), left out");
                 bad_input = true;
@@ -526,7 +546,7 @@ int plot_directory(const PlotOptions& options) {
                 if (spec.series.empty()) continue;
                 add_plot(category, plot.suffix, std::move(spec), std::move(refs));
             }
-            if (!options.all_points) reduce_plots(scripts, script_refs, category_start, category, options);
+            if (reduce) reduce_plots(scripts, script_refs, category_start, category, data_by_host);
             continue;
         }
 
@@ -579,7 +599,7 @@ int plot_directory(const PlotOptions& options) {
                 add_plot(category, device.alias + "_" + plot.suffix, std::move(spec), std::move(refs));
             }
         }
-        if (!options.all_points) reduce_plots(scripts, script_refs, category_start, category, options);
+        if (reduce) reduce_plots(scripts, script_refs, category_start, category, data_by_host);
     }
 
     if (scripts.empty()) {
