@@ -156,10 +156,12 @@ std::string gnuplot_script(const PlotSpec& spec) {
             << "set xdata time\n"
             << (spec.epoch_time ? "set timefmt '%s'\n" : "set timefmt '%Y-%m-%dT%H:%M:%SZ'\n")
             << "set format x '%H:%M:%S'\n"
-            << "set xtics rotate by -30\n";
+            << "set xtics rotate by -30\n"
+            << "set autoscale xfix\n";
     } else {
         out << "set xlabel 'Elapsed time (s)'\n"
-            << "set xrange [0:*]\n";
+            << "set xrange [0:*]\n"
+            << "set autoscale xfixmax\n";
     }
     // Outside on the right, one column per screenful of names: with many
     // hosts gnuplot adds columns rather than overprinting the lines.

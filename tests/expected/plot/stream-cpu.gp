@@ -7,6 +7,7 @@ set ylabel 'CPU utilization (%)'
 set yrange [0:100<*]
 set xlabel 'Elapsed time (s)'
 set xrange [0:*]
+set autoscale xfixmax
 set grid
 set key outside right top vertical Left reverse samplen 3 spacing 1
 set linetype 1 lc rgb '#1f77b4' lw 1.5 dt 1

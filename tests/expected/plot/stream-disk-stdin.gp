@@ -30,6 +30,7 @@ set ylabel 'Write (MiB/s)'
 set yrange [0:*]
 set xlabel 'Elapsed time (s)'
 set xrange [0:*]
+set autoscale xfixmax
 set grid
 set key outside right top vertical Left reverse samplen 3 spacing 1
 set linetype 1 lc rgb '#1f77b4' lw 1.5 dt 1
