@@ -16,9 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <memory>
 #include <optional>
-#include <set>
 #include <sstream>
 #include <thread>
 
@@ -456,8 +454,10 @@ int plot_directory(const PlotOptions& options) {
         // Rows are more than 40 bytes: a bound on their number from the size.
         bool reduce = false;
         const int width = options.width > 0 ? options.width : default_plot_width(names.size());
-        for (const std::string& name : names)
-            reduce = reduce || fs::file_size(dir + "/" + name, ec) / 40 > 4 * std::size_t(width);
+        for (const std::string& name : names) {
+            const std::uintmax_t size = fs::file_size(dir + "/" + name, ec);
+            reduce = reduce || (!ec && size / 40 > 4 * std::uintmax_t(width));
+        }
         reduce = reduce && !options.all_points;
         // Several files at a time.
         std::vector<CsvSummary> summaries(names.size());
