@@ -229,6 +229,8 @@ std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool
     std::size_t pos = text.find('\n');  // past the header
     pos = pos == std::string::npos ? text.size() : pos + 1;
     std::size_t last = std::string::npos;  // the latest series, most often the next one too
+    std::size_t last_wanted = std::size_t(std::max({x_column, key_column, label_column, 1}));
+    for (int column : y_columns) last_wanted = std::max(last_wanted, std::size_t(std::max(column, 0)));
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
         if (end == std::string::npos) end = text.size();
@@ -241,7 +243,8 @@ std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool
             unquoted = split_csv_line(std::string(line));
             for (const std::string& f : unquoted) fields.emplace_back(f);
         } else {
-            for (;;) {
+            // Fields past the last one wanted are never looked at.
+            while (fields.size() < last_wanted) {
                 auto comma = line.find(',');
                 fields.push_back(line.substr(0, comma));
                 if (comma == std::string_view::npos) break;
