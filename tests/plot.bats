@@ -376,3 +376,17 @@ rows 1
 	# 2026-11-25T02:40:56Z
 	grep -q '^1795574456,' first
 }
+
+@test "a parsed tree from a real run (clusterp-parse on sadc data): every plot in every format" {
+	use_tree real
+	run clusterp-plot -q -f eps,pdf,png,svg
+	assert_success
+	find plot -type f | sort >tree
+	golden plot/real-tree tree
+	for f in plot/*/*.eps plot/*/*.pdf plot/*/*.png plot/*/*.svg; do valid_plot "$f"; done
+	for gp in plot/*/*.gp; do
+		series_titles "$gp" >titles
+		printf 'hostA\nhostB\n' >expected
+		diff -u expected titles
+	done
+}
