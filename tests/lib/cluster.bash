@@ -40,9 +40,28 @@
 # cluster_down stops everything it started, including any process still
 # running in a node's namespace (a leftover sadc), even after a failure.
 #
+# Nodes that really differ (opt-in): `CLUSTER_ISOLATE=1 cluster_up N` puts
+# every node in cgroups of its own (cpu, cpuacct, cpuset, memory, blkio: its
+# sshd and all it starts, sadc included) and, as containers do, bind-mounts
+# the files of one LXCFS (lxcfs(1)) over /proc/stat, /proc/meminfo,
+# /proc/cpuinfo and /proc/loadavg inside the node's mount namespace.  A
+# node's /proc/stat then counts its own CPU time only (the rest of the
+# machine is idle time to it, and iowait is always 0), its /proc/meminfo
+# shows a MemTotal of $CLUSTER_NODE_MEMORY (default 1G: the node's memory
+# limit) and its own use.  Each node also gets a private /var/tmp on the disk
+# that holds this machine's /var/tmp, for loads that must reach a disk (/tmp
+# is a tmpfs).  What stays shared, because lxcfs 5 has nothing better on
+# cgroup v1 with blk-mq (no CFQ blkio.io_serviced_recursive files, so it
+# hands out the machine's own file): /proc/diskstats, and /proc/net/dev
+# (the nodes share the loopback interface).  Also exported then:
+#   CLUSTER_ISOLATE      1
+#   CLUSTER_DISK         the whole disk under the nodes' /var/tmp, as
+#                        /proc/diskstats names it (e.g. vda)
+#
 # In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
 # agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
-# inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH).
+# inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH),
+# cluster_name (n1.. of an address).
 
 CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
 
@@ -151,8 +170,15 @@ _cluster_node() {
 		mounts="$mounts && mount -t overlay clusterp-nosysstat -o lowerdir='$d/hide':/usr/bin /usr/bin &&
 			mount --bind '$d/empty' /usr/lib/sysstat"
 	fi
+	if [ "${CLUSTER_ISOLATE:-}" = 1 ]; then
+		_cluster_node_cgroups "$name" || return 1
+		mounts="$mounts && $(_cluster_node_isolation "$name")" || return 1
+	fi
 	local cmd=(unshare --mount --propagation private sh -c "$mounts && exec /usr/sbin/sshd -f '$d/sshd_config' -E '$d/sshd.log'")
 	[ -n "$netns" ] && cmd=(ip netns exec "$netns" "${cmd[@]}")
+	# The cgroups are joined first: `ip netns exec` mounts a /sys of its own,
+	# without /sys/fs/cgroup.
+	[ "${CLUSTER_ISOLATE:-}" = 1 ] && cmd=(_cluster_join "$name" "${cmd[@]}")
 	"${cmd[@]}" </dev/null 3>&- || _cluster_die "sshd of $name did not start (see $d/sshd.log)" || return 1
 	_cluster_wait_listen "$addr" "$CLUSTER_PORT" "$netns" || return 1
 	readlink "/proc/$(cat "$d/sshd.pid")/ns/mnt" >"$d/mntns"
@@ -167,6 +193,101 @@ _cluster_bg() {
 	shift
 	setsid "$@" </dev/null >>"$CLUSTER_DIR/$name.log" 2>&1 3>&- &
 	echo "$!" >>"$CLUSTER_DIR/helpers.pid"
+}
+
+# The cgroup controllers a node gets, and the lxcfs files bound over /proc.
+_CLUSTER_CONTROLLERS='cpu cpuacct cpuset memory blkio'
+_CLUSTER_LXCFS_FILES='stat meminfo cpuinfo loadavg'
+
+# _cluster_cgroup_base CONTROLLER: the directory of this process's cgroup in
+# that (cgroup v1) hierarchy; node cgroups go below it, so that whatever
+# limits and accounts for the caller keeps doing so for the nodes.
+_cluster_cgroup_base() {
+	local rel
+	rel=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/self/cgroup)
+	if [ -z "$rel" ] || [ ! -d "/sys/fs/cgroup/$1$rel" ]; then
+		_cluster_die "no cgroup v1 hierarchy for $1 under /sys/fs/cgroup"
+		return 1
+	fi
+	realpath "/sys/fs/cgroup/$1${rel%/}"
+}
+
+# _cluster_isolate: one lxcfs for the cluster, and the cluster's cgroups
+# (listed in $CLUSTER_DIR/cgroups) that hold the nodes'.
+_cluster_isolate() {
+	local c base dir i
+	command -v lxcfs >/dev/null || { _cluster_die "CLUSTER_ISOLATE=1 needs lxcfs (Debian package lxcfs)"; return 1; }
+	[ -e /dev/fuse ] || { _cluster_die "CLUSTER_ISOLATE=1 needs FUSE (/dev/fuse)"; return 1; }
+	: >"$CLUSTER_DIR/cgroups"
+	for c in $_CLUSTER_CONTROLLERS; do
+		base=$(_cluster_cgroup_base "$c") || return 1
+		dir=$base/clusterp-${CLUSTER_DIR##*.}
+		# Controllers mounted together (cpu,cpuacct) share one directory.
+		grep -qxF "$dir" "$CLUSTER_DIR/cgroups" && continue
+		mkdir "$dir" || return 1
+		echo "$dir" >>"$CLUSTER_DIR/cgroups"
+		if [ "$c" = cpuset ]; then
+			# A new cpuset has no CPU and no memory node until given some.
+			cat "$base/cpuset.effective_cpus" >"$dir/cpuset.cpus" &&
+				cat "$base/cpuset.effective_mems" >"$dir/cpuset.mems" || return 1
+		fi
+	done
+	mkdir -p "$CLUSTER_DIR/lxcfs"
+	# -l: per-cgroup load averages; its own pid file (the default one is
+	# locked by the machine's lxcfs, if any).
+	_cluster_bg lxcfs lxcfs -f -l -p "$CLUSTER_DIR/lxcfs.pid" "$CLUSTER_DIR/lxcfs"
+	for i in $(seq 1 250); do
+		[ -r "$CLUSTER_DIR/lxcfs/proc/stat" ] && break
+		sleep 0.02
+	done
+	[ -r "$CLUSTER_DIR/lxcfs/proc/stat" ] || { _cluster_die "lxcfs did not start (see $CLUSTER_DIR/lxcfs.log)"; return 1; }
+	# The disk of /var/tmp, where each node's private /var/tmp lives.
+	local source disk
+	source=$(findmnt -no SOURCE -T /var/tmp) || return 1
+	disk=$(lsblk -no PKNAME "$source" 2>/dev/null | head -n 1)
+	[ -n "$disk" ] || disk=${source##*/}
+	CLUSTER_DISK=$disk
+	CLUSTER_ISOLATE=1
+	export CLUSTER_DISK CLUSTER_ISOLATE
+}
+
+# _cluster_node_cgroups NAME: the node's cgroups, one per controller below
+# the cluster's, listed in nodes/NAME/cgroups.
+_cluster_node_cgroups() {
+	local name=$1 parent dir list=$CLUSTER_DIR/nodes/$1/cgroups
+	: >"$list"
+	while read -r parent; do
+		dir=$parent/$name
+		mkdir "$dir" || return 1
+		echo "$dir" >>"$list"
+		case $parent in
+		*/cpuset/* | */cpuset,*/* | *,cpuset/* | *,cpuset,*/*)
+			cat "$parent/cpuset.cpus" >"$dir/cpuset.cpus" &&
+				cat "$parent/cpuset.mems" >"$dir/cpuset.mems" || return 1
+			;;
+		*/memory/* | */memory,*/* | *,memory/* | *,memory,*/*) echo "${CLUSTER_NODE_MEMORY:-1G}" >"$dir/memory.limit_in_bytes" || return 1 ;;
+		esac
+	done <"$CLUSTER_DIR/cgroups"
+}
+
+# _cluster_node_isolation NAME: the mount commands (inside the node's mount
+# namespace) that show it lxcfs's /proc files and its private /var/tmp.
+_cluster_node_isolation() {
+	local name=$1 f vartmp out=
+	vartmp=$(mktemp -d /var/tmp/clusterp-node.XXXXXX) || return 1
+	chmod 1777 "$vartmp"
+	echo "$vartmp" >"$CLUSTER_DIR/nodes/$name/vartmp"
+	for f in $_CLUSTER_LXCFS_FILES; do
+		out="$out${out:+ && }mount --bind '$CLUSTER_DIR/lxcfs/proc/$f' /proc/$f"
+	done
+	echo "$out && mount --bind '$vartmp' /var/tmp"
+}
+
+# _cluster_join NAME CMD...: runs CMD in the node's cgroups.
+_cluster_join() {
+	local list=$CLUSTER_DIR/nodes/$1/cgroups
+	shift
+	sh -c 'while read -r dir; do echo $$ >"$dir/cgroup.procs" || exit 1; done <"$0"; exec "$@"' "$list" "$@"
 }
 
 # A cluster that fails to come up is taken down at once, so that a caller
@@ -185,6 +306,7 @@ _cluster_up() {
 	CLUSTER_PORT=${CLUSTER_PORT:-$(_cluster_pick_port)} || return 1
 	mkdir -p /run/sshd
 	chmod 755 "$CLUSTER_DIR"
+	if [ "${CLUSTER_ISOLATE:-}" = 1 ]; then _cluster_isolate || return 1; fi
 	CLUSTER_USER=root
 	CLUSTER_PASSWORD=$(openssl rand -hex 12)
 	CLUSTER_HOME=$CLUSTER_DIR/home
@@ -300,14 +422,54 @@ cluster_down() {
 	# Every process of every node: sshd, its sessions, leftover collectors.
 	# shellcheck disable=SC2046
 	kill -KILL $(_cluster_ns_pids "$CLUSTER_DIR"/nodes/*/mntns) 2>/dev/null
+	# With isolation, also whatever is in a node's cgroups (cluster_exec).
+	# shellcheck disable=SC2046
+	[ -f "$CLUSTER_DIR/cgroups" ] && kill -KILL $(_cluster_cgroup_pids) 2>/dev/null
+	# lxcfs's mount goes before lxcfs does (a dead FUSE mount refuses
+	# every access until unmounted); then lxcfs has nothing left to do and
+	# is killed outright (on SIGTERM it takes seconds to end its threads).
+	if mountpoint -q "$CLUSTER_DIR/lxcfs" 2>/dev/null; then
+		umount "$CLUSTER_DIR/lxcfs" 2>/dev/null || umount -l "$CLUSTER_DIR/lxcfs"
+	fi
+	if [ -f "$CLUSTER_DIR/lxcfs.pid" ] && ! mountpoint -q "$CLUSTER_DIR/lxcfs" 2>/dev/null; then
+		kill -KILL "$(cat "$CLUSTER_DIR/lxcfs.pid")" 2>/dev/null
+	fi
 	if [ -f "$CLUSTER_DIR/helpers.pid" ]; then
 		while read -r pid; do
 			kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
 		done <"$CLUSTER_DIR/helpers.pid"
 	fi
+	[ -f "$CLUSTER_DIR/cgroups" ] && _cluster_remove_cgroups
+	for d in "$CLUSTER_DIR"/nodes/*/vartmp; do
+		[ -f "$d" ] && rm -rf --one-file-system "$(cat "$d")"
+	done
 	[ -f "$CLUSTER_DIR/netns" ] && ip netns del "$(cat "$CLUSTER_DIR/netns")" 2>/dev/null
 	[ -n "${CLUSTER_PREFIX:-}" ] && rm -f "$CLUSTER_STATE_ROOT/clusterp-nets/${CLUSTER_PREFIX#127.}"
-	rm -rf "$CLUSTER_DIR"
+	# --one-file-system: never into a mount left behind (lxcfs's).
+	rm -rf --one-file-system "$CLUSTER_DIR"
+}
+
+# _cluster_cgroup_pids: the processes in the nodes' cgroups.
+_cluster_cgroup_pids() {
+	local list dir
+	for list in "$CLUSTER_DIR"/nodes/*/cgroups; do
+		[ -f "$list" ] || continue
+		while read -r dir; do cat "$dir/cgroup.procs" 2>/dev/null; done <"$list"
+	done | sort -u
+}
+
+# _cluster_remove_cgroups: the nodes' cgroups, then the cluster's, once the
+# killed processes have left them.
+_cluster_remove_cgroups() {
+	local i dir
+	for i in $(seq 1 100); do
+		[ -z "$(_cluster_cgroup_pids)" ] && break
+		sleep 0.05
+	done
+	cat "$CLUSTER_DIR"/nodes/*/cgroups "$CLUSTER_DIR/cgroups" 2>/dev/null |
+		while read -r dir; do
+			[ -d "$dir" ] && rmdir "$dir"
+		done
 }
 
 # cluster_home: a fresh client HOME for this test, with ~/.ssh/id_ed25519 and
@@ -342,12 +504,20 @@ cluster_pid() {
 }
 
 # cluster_exec NAME CMD...: runs CMD on the node as its sessions see it
-# (private /tmp, hidden sysstat), without SSH.
+# (private /tmp, hidden sysstat; with isolation its cgroups and /proc), without
+# SSH.
 cluster_exec() {
-	local name=$1 nsopts=(--mount)
+	local name=$1 nsopts=(--mount) join=()
 	shift
 	[ -f "$CLUSTER_DIR/nodes/$name/netns" ] && nsopts+=(--net)
-	nsenter --target "$(cluster_pid "$name")" "${nsopts[@]}" -- "$@"
+	[ -f "$CLUSTER_DIR/nodes/$name/cgroups" ] && join=(_cluster_join "$name")
+	"${join[@]}" nsenter --target "$(cluster_pid "$name")" "${nsopts[@]}" -- "$@"
+}
+
+# cluster_name ADDR: the node name (n1.., pw, kbd, nosysstat, gateway,
+# hidden) of an address.
+cluster_name() {
+	awk -v a="$1" '$2 == a { print $1; found = 1 } END { exit !found }' "$CLUSTER_DIR/nodes.list"
 }
 
 # cluster_procs NAME: `pid comm args` of every process on the node but its
