@@ -56,12 +56,14 @@
 # (the nodes share the loopback interface).  Also exported then:
 #   CLUSTER_ISOLATE      1
 #   CLUSTER_DISK         the whole disk under the nodes' /var/tmp, as
-#                        /proc/diskstats names it (e.g. vda)
+#                        /proc/diskstats names it (e.g. vda); what each node
+#                        reads and writes there is known per node all the
+#                        same, from its blkio cgroup: cluster_disk_bytes
 #
 # In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
 # agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
 # inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH),
-# cluster_name (n1.. of an address).
+# cluster_name (n1.. of an address), cluster_disk_bytes (isolated nodes).
 
 CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
 
@@ -193,6 +195,9 @@ _cluster_bg() {
 	shift
 	setsid "$@" </dev/null >>"$CLUSTER_DIR/$name.log" 2>&1 3>&- &
 	echo "$!" >>"$CLUSTER_DIR/helpers.pid"
+	# Not a job of this shell: its end (killed by cluster_down) is no news.
+	disown "$!" 2>/dev/null
+	return 0
 }
 
 # The cgroup controllers a node gets, and the lxcfs files bound over /proc.
@@ -266,6 +271,12 @@ _cluster_node_cgroups() {
 				cat "$parent/cpuset.mems" >"$dir/cpuset.mems" || return 1
 			;;
 		*/memory/* | */memory,*/* | *,memory/* | *,memory,*/*) echo "${CLUSTER_NODE_MEMORY:-1G}" >"$dir/memory.limit_in_bytes" || return 1 ;;
+		*/blkio/* | */blkio,*/* | *,blkio/* | *,blkio,*/*)
+			# blk-throttle counts a cgroup's I/O only on a disk that has
+			# a rule: one that never bites (1 TiB/s), for cluster_disk_bytes.
+			echo "$(cat "/sys/class/block/$CLUSTER_DISK/dev") 1099511627776" >"$dir/blkio.throttle.write_bps_device" &&
+				echo "$(cat "/sys/class/block/$CLUSTER_DISK/dev") 1099511627776" >"$dir/blkio.throttle.read_bps_device" || return 1
+			;;
 		esac
 	done <"$CLUSTER_DIR/cgroups"
 }
@@ -424,7 +435,7 @@ cluster_down() {
 	kill -KILL $(_cluster_ns_pids "$CLUSTER_DIR"/nodes/*/mntns) 2>/dev/null
 	# With isolation, also whatever is in a node's cgroups (cluster_exec).
 	# shellcheck disable=SC2046
-	[ -f "$CLUSTER_DIR/cgroups" ] && kill -KILL $(_cluster_cgroup_pids) 2>/dev/null
+	[ -f "$CLUSTER_DIR/cgroups" ] && { kill -KILL $(_cluster_cgroup_pids) 2>/dev/null || :; }
 	# lxcfs's mount goes before lxcfs does (a dead FUSE mount refuses
 	# every access until unmounted); then lxcfs has nothing left to do and
 	# is killed outright (on SIGTERM it takes seconds to end its threads).
@@ -432,7 +443,7 @@ cluster_down() {
 		umount "$CLUSTER_DIR/lxcfs" 2>/dev/null || umount -l "$CLUSTER_DIR/lxcfs"
 	fi
 	if [ -f "$CLUSTER_DIR/lxcfs.pid" ] && ! mountpoint -q "$CLUSTER_DIR/lxcfs" 2>/dev/null; then
-		kill -KILL "$(cat "$CLUSTER_DIR/lxcfs.pid")" 2>/dev/null
+		kill -KILL "$(cat "$CLUSTER_DIR/lxcfs.pid")" 2>/dev/null || :
 	fi
 	if [ -f "$CLUSTER_DIR/helpers.pid" ]; then
 		while read -r pid; do
@@ -441,7 +452,7 @@ cluster_down() {
 	fi
 	[ -f "$CLUSTER_DIR/cgroups" ] && _cluster_remove_cgroups
 	for d in "$CLUSTER_DIR"/nodes/*/vartmp; do
-		[ -f "$d" ] && rm -rf --one-file-system "$(cat "$d")"
+		if [ -f "$d" ]; then rm -rf --one-file-system "$(cat "$d")"; fi
 	done
 	[ -f "$CLUSTER_DIR/netns" ] && ip netns del "$(cat "$CLUSTER_DIR/netns")" 2>/dev/null
 	[ -n "${CLUSTER_PREFIX:-}" ] && rm -f "$CLUSTER_STATE_ROOT/clusterp-nets/${CLUSTER_PREFIX#127.}"
@@ -468,7 +479,7 @@ _cluster_remove_cgroups() {
 	done
 	cat "$CLUSTER_DIR"/nodes/*/cgroups "$CLUSTER_DIR/cgroups" 2>/dev/null |
 		while read -r dir; do
-			[ -d "$dir" ] && rmdir "$dir"
+			if [ -d "$dir" ]; then rmdir "$dir" || :; fi
 		done
 }
 
@@ -512,6 +523,16 @@ cluster_exec() {
 	[ -f "$CLUSTER_DIR/nodes/$name/netns" ] && nsopts+=(--net)
 	[ -f "$CLUSTER_DIR/nodes/$name/cgroups" ] && join=(_cluster_join "$name")
 	"${join[@]}" nsenter --target "$(cluster_pid "$name")" "${nsopts[@]}" -- "$@"
+}
+
+# cluster_disk_bytes NAME Read|Write: the bytes a node (isolated) has read
+# from or written to $CLUSTER_DISK since it started, as its blkio cgroup
+# counts them (per node, unlike /proc/diskstats: see the header).
+cluster_disk_bytes() {
+	local dir
+	dir=$(grep /blkio "$CLUSTER_DIR/nodes/$1/cgroups") || return 1
+	awk -v d="$(cat "/sys/class/block/$CLUSTER_DISK/dev")" -v op="$2" \
+		'$1 == d && $2 == op { n = $3 } END { printf "%.0f\n", n }' "$dir/blkio.throttle.io_service_bytes_recursive"
 }
 
 # cluster_name ADDR: the node name (n1.., pw, kbd, nosysstat, gateway,
