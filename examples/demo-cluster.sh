@@ -42,7 +42,9 @@ mkdir -p "$demo"
 cd "$demo"
 
 # The cluster's key and known_hosts are named in the config, so that the
-# user's own ~/.ssh is neither needed nor touched.
+# user's own ~/.ssh is neither needed nor touched.  (cluster_up sets
+# CLUSTER_NODE_1..4.)
+# shellcheck disable=SC2153
 cluster_config ssh_key="$CLUSTER_HOME/.ssh/id_ed25519" ssh_known_hosts="$CLUSTER_HOME/.ssh/known_hosts" -- \
 	"$CLUSTER_NODE_1:cpu-busy" "$CLUSTER_NODE_2:disk-writer" "$CLUSTER_NODE_3:memory-hog" "$CLUSTER_NODE_4:idle" >config.yml
 printf 'filesystem_names:\n    - %s: disk\nnet_interfaces:\n    - lo: loopback\n' "$CLUSTER_DISK" >>config.yml
