@@ -35,6 +35,7 @@ trap 'exit 130' INT TERM
 
 echo "demo-cluster: starting four isolated sshd nodes"
 if ! CLUSTER_ISOLATE=1 cluster_up 4; then exit 1; fi
+echo "demo-cluster: nodes up, their state and logs in $CLUSTER_DIR until the end"
 
 # A previous demo's results are replaced: this directory is the demo's own.
 rm -rf "$demo"
