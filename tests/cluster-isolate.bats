@@ -7,18 +7,20 @@ load lib/cluster
 
 teardown() { cluster_down; }
 
-@test "cluster isolate: each node its own cgroups, memory size, /proc/stat and /var/tmp; cluster_down leaves nothing" {
+@test "cluster isolate: each node its own cgroups, memory size, /proc files, host name and /var/tmp; cluster_down leaves nothing" {
 	CLUSTER_ISOLATE=1 CLUSTER_NODE_MEMORY=512M cluster_up 2
 	cluster_home
 	[ "$CLUSTER_ISOLATE" = 1 ]
 	[ -b "/dev/$CLUSTER_DISK" ] || [ -e "/sys/class/block/$CLUSTER_DISK" ]
 	dir=$CLUSTER_DIR id=${CLUSTER_DIR##*.}
-	run cluster_ssh "$CLUSTER_NODE_1" 'cat /proc/self/cgroup; grep MemTotal /proc/meminfo; for f in stat meminfo cpuinfo loadavg; do findmnt -no TARGET,FSTYPE /proc/$f; done'
+	run cluster_ssh "$CLUSTER_NODE_1" 'hostname; cat /proc/self/cgroup; grep MemTotal /proc/meminfo; for f in stat meminfo cpuinfo loadavg; do findmnt -no TARGET,FSTYPE /proc/$f; done'
 	assert_success
 	for c in cpu cpuacct cpuset memory blkio; do
 		assert_line --regexp "^[0-9]+:$c:/(.*/)?clusterp-$id/n1\$"
 	done
 	assert_line --regexp '^MemTotal: +524288 kB$'
+	# Its own host name: its address.
+	assert_line --index 0 "$CLUSTER_NODE_1"
 	for f in stat meminfo cpuinfo loadavg; do assert_line "/proc/$f fuse.lxcfs"; done
 	# The hidden node, behind the gateway in a network namespace, too.
 	run cluster_exec hidden cat /proc/self/cgroup

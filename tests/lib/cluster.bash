@@ -48,11 +48,13 @@
 # node's /proc/stat then counts its own CPU time only (the rest of the
 # machine is idle time to it, and iowait is always 0), its /proc/meminfo
 # shows a MemTotal of $CLUSTER_NODE_MEMORY (default 1G: the node's memory
-# limit) and its own use.  Each node also gets a private /var/tmp on the disk
-# that holds this machine's /var/tmp, for loads that must reach a disk (/tmp
-# is a tmpfs).  What stays shared, because lxcfs 5 has nothing better on
-# cgroup v1 with blk-mq (no CFQ blkio.io_serviced_recursive files, so it
-# hands out the machine's own file): /proc/diskstats, and /proc/net/dev
+# limit) and its own use.  A UTS namespace gives each node its own host
+# name: its address, as configs name it, so that the host name sysstat
+# records tells nodes apart.  Each node also gets a private /var/tmp on the
+# disk that holds this machine's /var/tmp, for loads that must reach a disk
+# (/tmp is a tmpfs).  What stays shared, because lxcfs 5 has nothing better
+# on cgroup v1 with blk-mq (no CFQ blkio.io_serviced_recursive files, so it
+# hands out the machine's own file): /proc/diskstats; and /proc/net/dev
 # (the nodes share the loopback interface).  Also exported then:
 #   CLUSTER_ISOLATE      1
 #   CLUSTER_DISK         the whole disk under the nodes' /var/tmp, as
@@ -172,11 +174,17 @@ _cluster_node() {
 		mounts="$mounts && mount -t overlay clusterp-nosysstat -o lowerdir='$d/hide':/usr/bin /usr/bin &&
 			mount --bind '$d/empty' /usr/lib/sysstat"
 	fi
+	local unshare=(unshare --mount --propagation private)
 	if [ "${CLUSTER_ISOLATE:-}" = 1 ]; then
 		_cluster_node_cgroups "$name" || return 1
 		mounts="$mounts && $(_cluster_node_isolation "$name")" || return 1
+		# Its own host name: the address the cluster knows it by.
+		local known=$addr
+		[ "$name" = gateway ] && known=$CLUSTER_GATEWAY
+		unshare+=(--uts)
+		mounts="$mounts && hostname '$known'"
 	fi
-	local cmd=(unshare --mount --propagation private sh -c "$mounts && exec /usr/sbin/sshd -f '$d/sshd_config' -E '$d/sshd.log'")
+	local cmd=("${unshare[@]}" sh -c "$mounts && exec /usr/sbin/sshd -f '$d/sshd_config' -E '$d/sshd.log'")
 	[ -n "$netns" ] && cmd=(ip netns exec "$netns" "${cmd[@]}")
 	# The cgroups are joined first: `ip netns exec` mounts a /sys of its own,
 	# without /sys/fs/cgroup.
@@ -447,7 +455,7 @@ cluster_down() {
 	fi
 	if [ -f "$CLUSTER_DIR/helpers.pid" ]; then
 		while read -r pid; do
-			kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+			kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || :
 		done <"$CLUSTER_DIR/helpers.pid"
 	fi
 	[ -f "$CLUSTER_DIR/cgroups" ] && _cluster_remove_cgroups
@@ -521,7 +529,7 @@ cluster_exec() {
 	local name=$1 nsopts=(--mount) join=()
 	shift
 	[ -f "$CLUSTER_DIR/nodes/$name/netns" ] && nsopts+=(--net)
-	[ -f "$CLUSTER_DIR/nodes/$name/cgroups" ] && join=(_cluster_join "$name")
+	[ -f "$CLUSTER_DIR/nodes/$name/cgroups" ] && join=(_cluster_join "$name") nsopts+=(--uts)
 	"${join[@]}" nsenter --target "$(cluster_pid "$name")" "${nsopts[@]}" -- "$@"
 }
 
