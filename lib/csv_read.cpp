@@ -184,6 +184,13 @@ namespace clusterp {
 namespace {
 
 double parse_number(std::string_view field) {
+    // Most fields are small plain integers (elapsed seconds, zeros).
+    if (!field.empty() && field.size() < 10) {
+        long whole = 0;
+        std::size_t i = 0;
+        while (i < field.size() && field[i] >= '0' && field[i] <= '9') whole = whole * 10 + (field[i++] - '0');
+        if (i == field.size()) return double(whole);
+    }
     double value = std::numeric_limits<double>::quiet_NaN();
     if (!field.empty()) {
         auto result = fast_float::from_chars(field.data(), field.data() + field.size(), value);
@@ -223,33 +230,39 @@ double parse_utc(std::string_view field) {
 std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
                                      int label_column, const std::vector<int>& y_columns) {
     std::vector<ColumnData> out;
-    std::map<std::string, std::size_t, std::less<>> index;
     std::vector<std::string_view> fields;
     std::vector<std::string> unquoted;
     std::size_t pos = text.find('\n');  // past the header
     pos = pos == std::string::npos ? text.size() : pos + 1;
     std::size_t last = std::string::npos;  // the latest series, most often the next one too
-    std::size_t last_wanted = std::size_t(std::max({x_column, key_column, label_column, 1}));
-    for (int column : y_columns) last_wanted = std::max(last_wanted, std::size_t(std::max(column, 0)));
+    const char* const data = text.data();
+    const char* const stop = data + text.size();
     while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string_view line(text.data() + pos, end - pos);
-        pos = end + 1;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) continue;
+        // One pass over the line: its end, its commas, whether it quotes.
         fields.clear();
-        if (line.find('"') != std::string_view::npos) {
-            unquoted = split_csv_line(std::string(line));
-            for (const std::string& f : unquoted) fields.emplace_back(f);
-        } else {
-            // Fields past the last one wanted are never looked at.
-            while (fields.size() < last_wanted) {
-                auto comma = line.find(',');
-                fields.push_back(line.substr(0, comma));
-                if (comma == std::string_view::npos) break;
-                line.remove_prefix(comma + 1);
+        const char* const begin = data + pos;
+        const char* p = begin;
+        const char* start = begin;
+        bool quoted = false;
+        for (; p < stop && *p != '\n'; ++p) {
+            if (*p == ',') {
+                fields.emplace_back(start, std::size_t(p - start));
+                start = p + 1;
+            } else if (*p == '"') {
+                quoted = true;
             }
+        }
+        std::string_view line(begin, std::size_t(p - begin));
+        fields.emplace_back(start, std::size_t(p - start));
+        pos = std::size_t(p - data) + 1;
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+            fields.back().remove_suffix(1);
+        }
+        if (line.empty()) continue;
+        if (quoted) {
+            unquoted = split_csv_line(std::string(line));
+            fields.assign(unquoted.begin(), unquoted.end());
         }
         auto field = [&](int column) {
             return column >= 1 && std::size_t(column) <= fields.size() ? fields[std::size_t(column - 1)]
@@ -259,13 +272,19 @@ std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool
         if (std::isnan(x)) continue;
         const std::string_view key = field(key_column);
         if (last == std::string::npos || out[last].key != key) {
-            auto found = index.find(key);
-            if (found == index.end()) {
-                found = index.emplace(std::string(key), out.size()).first;
+            // Devices take turns: try the one after the latest, then all.
+            std::size_t found = out.size();
+            for (std::size_t k = 0; k < out.size(); ++k) {
+                const std::size_t c = (last + 1 + k) % out.size();
+                if (out[c].key == key) {
+                    found = c;
+                    break;
+                }
+            }
+            if (found == out.size())
                 out.push_back({std::string(key), std::string(field(label_column)), {},
                                std::vector<std::vector<double>>(y_columns.size())});
-            }
-            last = found->second;
+            last = found;
         }
         ColumnData& data = out[last];
         data.x.push_back(x);
