@@ -24,6 +24,8 @@
 #include "config.hpp"
 #include "csv_read.hpp"
 #include "diag.hpp"
+#include "manifest.hpp"
+#include "plot_index.hpp"
 
 extern char** environ;
 
@@ -391,6 +393,50 @@ void reduce_plots(std::vector<std::pair<std::string, PlotSpec>>& scripts,
     }
 }
 
+
+// The time of the first and the last row of a contract CSV (its first
+// column), without reading the rows between: the last line is found from the
+// end of the file.
+std::pair<std::string, std::string> time_span_of(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string header, first;
+    if (!std::getline(in, header) || !std::getline(in, first)) return {};
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    const std::streamoff tail = std::min<std::streamoff>(size, 4096);
+    std::string end(static_cast<std::size_t>(tail), '\0');
+    in.seekg(size - tail);
+    in.read(&end[0], tail);
+    while (!end.empty() && (end.back() == '\n' || end.back() == '\r')) end.pop_back();
+    const std::string last = end.substr(end.find_last_of('\n') + 1);
+    return {first.substr(0, first.find(',')), last.substr(0, last.find(','))};
+}
+
+// plot/index.html, when a format that a browser shows (svg, else png) was
+// drawn: every plot made, the hosts and the run's time span.
+void write_index(const std::vector<std::pair<std::string, PlotSpec>>& scripts, const std::vector<PlotFormat>& formats,
+                 const std::vector<IndexHost>& hosts, const std::vector<std::string>& csv_paths) {
+    const bool svg = std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end();
+    const bool png = std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end();
+    if (!svg && !png) return;
+    IndexPage page;
+    if (auto manifest = read_manifest(k_manifest_path)) page.run_id = manifest->run_id;
+    page.hosts = hosts;
+    for (const std::string& path : csv_paths) {
+        auto [first, last] = time_span_of(path);
+        if (first.empty()) continue;
+        if (page.first_time.empty() || first < page.first_time) page.first_time = first;
+        if (last > page.last_time) page.last_time = last;
+    }
+    std::error_code ec;
+    for (const auto& [path, spec] : scripts) {
+        const std::string name = spec.self_name.substr(0, spec.self_name.size() - 3);  // less ".gp"
+        const std::string category = spec.self_dir.substr(5, spec.self_dir.size() - 6);  // "plot/X/" -> X
+        const std::string image = category + "/" + name + (svg ? ".svg" : ".png");
+        if (fs::exists("plot/" + image, ec)) page.plots.push_back({category, name, image});
+    }
+    write_file_atomically("plot/index.html", render_index_html(page));
+}
 }  // namespace
 
 void parse_plot_size(const std::string& text, int& width, int& height) {
@@ -420,6 +466,8 @@ int plot_directory(const PlotOptions& options) {
     bool bad_input = false;
     std::vector<std::pair<std::string, PlotSpec>> scripts;  // path from the working directory
     std::vector<std::vector<SeriesRef>> script_refs;        // where each series comes from
+    std::vector<IndexHost> index_hosts;                     // every host plotted, for index.html
+    std::vector<std::string> cpu_csvs;                      // their time span, for index.html
 
     auto add_plot = [&](const std::string& category, const std::string& name, PlotSpec spec,
                         std::vector<SeriesRef> refs) {
@@ -520,6 +568,12 @@ int plot_directory(const PlotOptions& options) {
         std::vector<std::string> hosts;
         for (const auto& entry : files) hosts.push_back(entry.first);
         hosts = ordered_hosts(hosts, config);
+        for (const std::string& host : hosts) {
+            const HostFile& file = files.at(host);
+            if (category == std::string("cpu")) cpu_csvs.push_back(file.path);
+            if (std::none_of(index_hosts.begin(), index_hosts.end(), [&](const IndexHost& h) { return h.host == host; }))
+                index_hosts.push_back({host, host_title(host, file.summary.series.front().alias, config)});
+        }
 
         if (!per_device(category)) {
             for (const MetricPlot& plot : k_plots) {
@@ -625,6 +679,7 @@ int plot_directory(const PlotOptions& options) {
         return bad_input ? k_exit_data : k_exit_ok;
     }
     const int failed = run_jobs(jobs, options.jobs > 0 ? options.jobs : default_jobs());
+    write_index(scripts, formats, index_hosts, cpu_csvs);
     inform("made " + std::to_string(jobs.size() - std::size_t(failed)) + " of " + std::to_string(jobs.size()) +
            " plots under 'plot'");
     if (failed) return k_exit_partial;
