@@ -34,7 +34,7 @@ MANPAGES  = $(wildcard man/*.1 man/*.5)
 # Debian packages: to build and run, to run the tests, to run the benchmarks.
 DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev
 DEPS_RUN   = gnuplot-nox sysstat man-db
-DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client socat \
+DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl socat \
              iproute2 procps util-linux groff-base python3 libxml2-utils clang
 DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 

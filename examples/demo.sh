@@ -41,7 +41,8 @@ wait $load_pids || true
 rm -f disk-load.bin
 
 clusterp stop --with-parse --with-plot
-clusterp plot -q --format svg
+# The EPS plots above are the seed's; SVG too, for the page a browser shows.
+clusterp plot -q --format eps,svg
 
 echo
 echo "demo: the plots are in $demo/plot:"

@@ -3,6 +3,8 @@
 
 load lib/common
 
+setup() { cd_workdir; }
+
 @test "install lays out 6 binaries, 7 man pages and the template; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/usr >/dev/null

@@ -1,5 +1,6 @@
 // clusterp-start: start one sysstat collector per node.
 #include "cli.hpp"
+#include "collect.hpp"
 #include "config.hpp"
 
 using namespace clusterp;
@@ -16,9 +17,12 @@ int main(int argc, char** argv) {
         CommonOptions common;
         auto args = cli.parse(argc, argv, common);
         LoadOptions load;
+        CollectOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
-        load_config(common.config_path, load);
-        throw Error(k_exit_software, "start is not built yet");
-        return 0;
+        if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
+        options.dry_run = args.count("dry-run") > 0;
+        options.force = args.count("force") > 0;
+        options.hosts_given = load.hosts_override.has_value();
+        return start_collection(load_config(common.config_path, load), options);
     });
 }

@@ -1,5 +1,6 @@
 // clusterp-stop: stop the collectors and download their data into raw/.
 #include "cli.hpp"
+#include "collect.hpp"
 #include "config.hpp"
 
 using namespace clusterp;
@@ -17,12 +18,17 @@ int main(int argc, char** argv) {
             ("with-plot", "plot after parse (needs --with-parse)");
         CommonOptions common;
         auto args = cli.parse(argc, argv, common);
-        if (args.count("with-plot") && !args.count("with-parse"))
-            warn("ignoring --with-plot without --with-parse");
         LoadOptions load;
+        StopOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
-        load_config(common.config_path, load);
-        throw Error(k_exit_software, "stop is not built yet");
-        return 0;
+        if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
+        options.dry_run = args.count("dry-run") > 0;
+        options.force = args.count("force") > 0;
+        options.hosts_given = load.hosts_override.has_value();
+        options.with_parse = args.count("with-parse") > 0;
+        options.with_plot = options.with_parse && args.count("with-plot") > 0;
+        if (args.count("with-plot") && !options.with_parse) warn("ignoring --with-plot without --with-parse");
+        options.config_path = common.config_path;
+        return stop_collection(load_config(common.config_path, load), options);
     });
 }

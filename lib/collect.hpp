@@ -1,0 +1,43 @@
+// start and stop: the collection lifecycle over any transport.
+//
+// start runs one command per host (remote_command's start_command) and writes
+// .clusterp/run.json as hosts finish, so that an interrupted start still
+// leaves a record of every collector it launched.  stop stops, converts and
+// downloads per host, writes raw/<category>/<host> and raw/sa/<host>
+// atomically, size-checked, removes the node's directory only after that, and
+// updates the manifest per host: a host that fails at stop keeps its data on
+// the node and can be stopped again later (`-H host`).  Every remote command
+// and its outcome goes to clusterp.log.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace clusterp {
+
+struct Config;
+
+struct CollectOptions {
+    std::optional<int> fanout;  // -f, overrides config.fanout
+    bool dry_run = false;       // print `host: command` lines, connect nowhere
+    bool force = false;         // start over an active run / stop over another run's raw/
+    bool hosts_given = false;   // -H named the hosts (stop: only those)
+};
+
+// Returns the exit status: 0 all started, 1 some failed (each reported),
+// 69 none reachable.  Throws Error 73 when a run is active and !force.
+int start_collection(const Config& config, const CollectOptions& options);
+
+struct StopOptions : CollectOptions {
+    bool with_parse = false;  // then run clusterp-parse (with --with-plot)
+    bool with_plot = false;
+    std::string config_path;  // passed on to clusterp-parse
+};
+
+// Prints the files written on stdout, one per line.  Returns as
+// start_collection, or the status of clusterp-parse when it fails.  Throws
+// Error 66 when no run was started, 73 when raw/ holds another run and
+// !force.
+int stop_collection(const Config& config, const StopOptions& options);
+
+}  // namespace clusterp

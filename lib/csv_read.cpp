@@ -1,0 +1,296 @@
+#include "csv_read.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fast_float/fast_float.h>
+#include <string_view>
+#include <utility>
+
+namespace clusterp {
+
+namespace {
+
+int column_index(const std::vector<std::string>& header, const std::string& name) {
+    auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : int(it - header.begin());
+}
+
+// A number above zero: any non-zero digit before an exponent.  The contract
+// writes plain decimals, so "0", "0.00" and "" are the only zeros.
+bool positive(std::string_view field) {
+    if (field.empty() || field[0] == '-') return false;
+    for (char c : field) {
+        if (c == 'e' || c == 'E') break;
+        if (c >= '1' && c <= '9') return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+bool CsvSummary::has_column(const std::string& name) const { return column_index(header, name) >= 0; }
+
+int CsvSummary::column_number(const std::string& name) const { return column_index(header, name) + 1; }
+
+std::string csv_category(const std::vector<std::string>& header) {
+    auto has = [&](const char* name) { return column_index(header, name) >= 0; };
+    if (has("device")) return "disk";
+    if (has("iface")) return "network";
+    if (has("idle")) return "cpu";
+    if (has("avail_mib")) return "memory";
+    if (has("used_mib")) return "swap";
+    return "";
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    std::size_t end = line.size();
+    if (end && line[end - 1] == '\r') --end;
+    for (std::size_t i = 0; i < end; ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < end && line[i + 1] == '"') { fields.back() += '"'; ++i; }
+            else if (c == '"') quoted = false;
+            else fields.back() += c;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            fields.emplace_back();
+        } else {
+            fields.back() += c;
+        }
+    }
+    return fields;
+}
+
+bool is_pseudo_device(const std::string& name) {
+    return name == "lo" || name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0;
+}
+
+CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool first_row_only) {
+    CsvSummary summary;
+    summary.value_column = value_column;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line == "\r") continue;
+        summary.header = split_csv_line(line);
+        break;
+    }
+    summary.category = csv_category(summary.header);
+    const auto& header = summary.header;
+    const int host = column_index(header, "host"), alias = column_index(header, "alias");
+    int device = -1, device_alias = -1;
+    std::vector<int> activity;
+    if (summary.category == "disk") {
+        device = column_index(header, "device");
+        device_alias = column_index(header, "device_alias");
+        for (const char* c : {"tps", "read_mibps", "write_mibps", "util_pct"}) activity.push_back(column_index(header, c));
+    } else if (summary.category == "network") {
+        device = column_index(header, "iface");
+        device_alias = column_index(header, "iface_alias");
+        for (const char* c : {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps"}) activity.push_back(column_index(header, c));
+    }
+    const int value = value_column.empty() ? -1 : column_index(header, value_column);
+    const bool stop_early = first_row_only;
+    std::vector<std::size_t> last_rows;  // per series, its latest row
+
+    std::vector<std::string_view> fields;
+    std::vector<std::string> unquoted;
+    auto field = [&](int i) {
+        return i >= 0 && std::size_t(i) < fields.size() ? fields[std::size_t(i)] : std::string_view();
+    };
+    bool blank_seen = false;
+    std::size_t previous = 0;  // the series of the previous row
+    std::string text;
+    if (stop_early) {
+        while (text.empty() && std::getline(in, text)) {}
+    } else {
+        char chunk[1 << 16];
+        for (std::streamsize n; (n = in.rdbuf()->sgetn(chunk, sizeof chunk)) > 0;) text.append(chunk, std::size_t(n));
+    }
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string_view line(text.data() + pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) {
+            blank_seen = summary.rows > 0;
+            continue;
+        }
+        fields.clear();
+        if (line.find('"') != std::string_view::npos) {
+            unquoted = split_csv_line(std::string(line));
+            for (const std::string& f : unquoted) fields.emplace_back(f);
+        } else {
+            for (;;) {
+                auto comma = line.find(',');
+                fields.push_back(line.substr(0, comma));
+                if (comma == std::string_view::npos) break;
+                line.remove_prefix(comma + 1);
+            }
+        }
+        const std::size_t row = summary.rows++;
+        // Rows cycle through a few series: try the one after the previous.
+        const std::string_view host_name = field(host), device_name = field(device);
+        const std::size_t n = summary.series.size();
+        std::size_t found = n;
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t c = (previous + 1 + k) % n;
+            if (summary.series[c].device == device_name && summary.series[c].host == host_name) {
+                found = c;
+                break;
+            }
+        }
+        if (found == n) {
+            CsvSeries series;
+            series.host = std::string(host_name);
+            series.alias = std::string(field(alias));
+            series.device = std::string(device_name);
+            series.device_alias = std::string(field(device_alias));
+            series.first_row = row;
+            summary.series.push_back(std::move(series));
+            last_rows.push_back(row);
+        } else {
+            CsvSeries& series = summary.series[found];
+            std::size_t& last = last_rows[found];
+            const std::size_t step = row - last;
+            if (series.stride == 0) series.stride = step;
+            else if (step != series.stride) series.regular = false;
+            last = row;
+        }
+        previous = found;
+        CsvSeries& series = summary.series[found];
+        if (!series.active)
+            for (int i : activity)
+                if (positive(field(i))) { series.active = true; break; }
+        if (!series.has_value && !field(value).empty()) series.has_value = true;
+        if (stop_early) break;
+    }
+    if (blank_seen)
+        for (CsvSeries& series : summary.series) series.regular = false;
+    return summary;
+}
+
+}  // namespace clusterp
+
+namespace clusterp {
+
+namespace {
+
+double parse_number(std::string_view field) {
+    // Most fields are small plain integers (elapsed seconds, zeros).
+    if (!field.empty() && field.size() < 10) {
+        long whole = 0;
+        std::size_t i = 0;
+        while (i < field.size() && field[i] >= '0' && field[i] <= '9') whole = whole * 10 + (field[i++] - '0');
+        if (i == field.size()) return double(whole);
+    }
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (!field.empty()) {
+        auto result = fast_float::from_chars(field.data(), field.data() + field.size(), value);
+        if (result.ec != std::errc() || result.ptr != field.data() + field.size())
+            value = std::numeric_limits<double>::quiet_NaN();
+    }
+    return value;
+}
+
+// `YYYY-MM-DDTHH:MM:SSZ` -> seconds since the epoch (NaN otherwise).
+double parse_utc(std::string_view field) {
+    if (field.size() != 20 || field[4] != '-' || field[7] != '-' || field[10] != 'T' || field[13] != ':' ||
+        field[16] != ':' || field[19] != 'Z')
+        return std::numeric_limits<double>::quiet_NaN();
+    auto num = [&](std::size_t at, std::size_t len) {
+        long v = 0;
+        for (std::size_t i = at; i < at + len; ++i) {
+            if (field[i] < '0' || field[i] > '9') return -1L;
+            v = v * 10 + (field[i] - '0');
+        }
+        return v;
+    };
+    long y = num(0, 4), m = num(5, 2), d = num(8, 2), hh = num(11, 2), mm = num(14, 2), ss = num(17, 2);
+    if (y < 0 || m < 1 || m > 12 || d < 1 || hh < 0 || mm < 0 || ss < 0) return std::numeric_limits<double>::quiet_NaN();
+    // Days from the civil date (Howard Hinnant's algorithm).
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const long yoe = y - era * 400;
+    const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const long days = era * 146097 + doe - 719468;
+    return double(days * 86400 + hh * 3600 + mm * 60 + ss);
+}
+
+}  // namespace
+
+std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
+                                     int label_column, const std::vector<int>& y_columns) {
+    std::vector<ColumnData> out;
+    std::vector<std::string_view> fields;
+    std::vector<std::string> unquoted;
+    std::size_t pos = text.find('\n');  // past the header
+    pos = pos == std::string::npos ? text.size() : pos + 1;
+    std::size_t last = std::string::npos;  // the latest series, most often the next one too
+    const char* const data = text.data();
+    const char* const stop = data + text.size();
+    while (pos < text.size()) {
+        // One pass over the line: its end, its commas, whether it quotes.
+        fields.clear();
+        const char* const begin = data + pos;
+        const char* p = begin;
+        const char* start = begin;
+        bool quoted = false;
+        for (; p < stop && *p != '\n'; ++p) {
+            if (*p == ',') {
+                fields.emplace_back(start, std::size_t(p - start));
+                start = p + 1;
+            } else if (*p == '"') {
+                quoted = true;
+            }
+        }
+        std::string_view line(begin, std::size_t(p - begin));
+        fields.emplace_back(start, std::size_t(p - start));
+        pos = std::size_t(p - data) + 1;
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+            fields.back().remove_suffix(1);
+        }
+        if (line.empty()) continue;
+        if (quoted) {
+            unquoted = split_csv_line(std::string(line));
+            fields.assign(unquoted.begin(), unquoted.end());
+        }
+        auto field = [&](int column) {
+            return column >= 1 && std::size_t(column) <= fields.size() ? fields[std::size_t(column - 1)]
+                                                                        : std::string_view();
+        };
+        const double x = x_is_time ? parse_utc(field(x_column)) : parse_number(field(x_column));
+        if (std::isnan(x)) continue;
+        const std::string_view key = field(key_column);
+        if (last == std::string::npos || out[last].key != key) {
+            // Devices take turns: try the one after the latest, then all.
+            std::size_t found = out.size();
+            for (std::size_t k = 0; k < out.size(); ++k) {
+                const std::size_t c = (last + 1 + k) % out.size();
+                if (out[c].key == key) {
+                    found = c;
+                    break;
+                }
+            }
+            if (found == out.size())
+                out.push_back({std::string(key), std::string(field(label_column)), {},
+                               std::vector<std::vector<double>>(y_columns.size())});
+            last = found;
+        }
+        ColumnData& data = out[last];
+        data.x.push_back(x);
+        for (std::size_t j = 0; j < y_columns.size(); ++j) data.y[j].push_back(parse_number(field(y_columns[j])));
+    }
+    return out;
+}
+
+}  // namespace clusterp

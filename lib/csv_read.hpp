@@ -1,0 +1,86 @@
+// A small reader of the CSV that clusterp-parse writes (design.md, "Data
+// contract of parse"): what plot needs to know before it writes a script,
+// namely the category, the hosts and devices present and which devices show
+// any activity.  The values themselves are left to gnuplot, which reads the
+// files directly.  Pure: reads a stream it is given.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace clusterp {
+
+// One host (cpu, memory, swap) or one host's device or interface (disk,
+// network) as found in the rows.
+struct CsvSeries {
+    std::string host;
+    std::string alias;         // empty when the rows leave it empty
+    std::string device;        // disk: device, network: iface; else empty
+    std::string device_alias;  // empty when the rows leave it empty
+    bool active = false;       // some activity column above zero (disk, network)
+    bool has_value = false;    // `CsvSummary::value_column` not empty in some row
+    // Where its rows are among the data rows (counted from 0, header and
+    // blank lines not counted): the first at first_row, then one every
+    // `stride` rows without a gap when `regular` (stride 0: a single row).
+    // Lets gnuplot pick them with `every` instead of testing each row.
+    std::size_t first_row = 0;
+    std::size_t stride = 0;
+    bool regular = true;
+};
+
+struct CsvSummary {
+    std::vector<std::string> header;
+    std::string category;  // cpu memory swap disk network, or empty when unknown
+    std::size_t rows = 0;  // data rows read
+    std::vector<CsvSeries> series;  // in order of first appearance
+    std::string value_column;       // as given to summarize_csv
+
+    bool has_column(const std::string& name) const;
+    // The 1-based position of column NAME in the header, 0 when absent.
+    int column_number(const std::string& name) const;
+};
+
+// The category whose columns the header holds (design.md's table), or "".
+std::string csv_category(const std::vector<std::string>& header);
+
+// One CSV line split into fields (RFC 4180 quotes; no newline inside fields).
+std::vector<std::string> split_csv_line(const std::string& line);
+
+// Reads the header and rows of IN.  value_column (may be empty) is the column
+// whose presence CsvSeries::has_value records.
+// with first_row_only it stops after the first data row (rows then counts
+// at most 1): directory mode has one host per file, so the first row already
+// says who it is, and disk and network files read by read_columns need no
+// second pass.  A blank line between rows makes every series
+// irregular (gnuplot starts a new block there).  A missing header gives an empty header and category.
+CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
+                         bool first_row_only = false);
+
+// Device and interface names that are never plotted unless configured:
+// loop*, ram*, lo.
+bool is_pseudo_device(const std::string& name);
+
+}  // namespace clusterp
+
+namespace clusterp {
+
+// The numbers of some columns of one contract CSV, per series key: what
+// plot reduces before handing it to gnuplot.
+struct ColumnData {
+    std::string key;            // the key column's field ("" without one)
+    std::string label;          // the label column's field in the key's first row
+    std::vector<double> x;      // one per row
+    std::vector<std::vector<double>> y;  // per y column, one per row; NaN when empty
+};
+
+// Reads TEXT (a whole CSV file, header included).  x_column, key_column,
+// label_column and y_columns are 1-based (0: none); with x_is_time the x field is
+// an ISO 8601 UTC time (`2026-11-25T02:40:56Z`) read as seconds since the
+// epoch.  Rows whose x is not a number are left out.  Series come in the
+// order of their first row.
+std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
+                                     int label_column, const std::vector<int>& y_columns);
+
+}  // namespace clusterp

@@ -1,0 +1,205 @@
+#include "gnuplot_script.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace clusterp {
+
+namespace {
+
+// matplotlib's tab10: ten hues that stay apart on white, none black or white.
+const char* const k_colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+// Each round of ten colours gets the next dash pattern: 70 distinct styles.
+const char* const k_dashes[] = {"1", "2", "4", "5", "(12,6)", "(2,3)", "(16,4,4,4,4,4)"};
+
+const int k_px_per_inch = 100;
+
+std::string terminal_line(PlotFormat format, int width, int height) {
+    std::ostringstream out;
+    const double w = double(width) / k_px_per_inch, h = double(height) / k_px_per_inch;
+    switch (format) {
+    case PlotFormat::eps:
+        out << "set terminal postscript eps color solid noenhanced size " << w << "in," << h
+            << "in font 'Helvetica,12'";
+        break;
+    case PlotFormat::pdf:
+        out << "set terminal pdfcairo color noenhanced size " << w << "in," << h << "in font 'sans,9'";
+        break;
+    case PlotFormat::png:
+        out << "set terminal pngcairo color noenhanced size " << width << "," << height
+            << " font 'sans,9' background rgb 'white'";
+        break;
+    case PlotFormat::svg:
+        out << "set terminal svg noenhanced size " << width << "," << height
+            << " font 'sans,10' background rgb 'white'";
+        break;
+    }
+    return out.str();
+}
+
+// The using and every clauses of one series.  Rows of other series become
+// NaN, which `set datafile missing NaN` turns into a missing point rather
+// than a break in the line.
+std::string series_clauses(const SeriesSpec& series) {
+    std::string y = std::to_string(series.y_column);
+    if (series.stride == 0 && !series.match.empty()) {
+        std::string condition;
+        for (const auto& [column, value] : series.match) {
+            if (!condition.empty()) condition += " && ";
+            condition += "strcol(" + std::to_string(column) + ") eq " + gnuplot_quote(value);
+        }
+        y = "(" + condition + " ? column(" + y + ") : NaN)";
+    }
+    std::string out = " using " + std::to_string(series.x_column) + ":" + y + (series.header ? " skip 1" : "");
+    if (series.stride > 0) out += " every " + std::to_string(series.stride) + "::" + std::to_string(series.offset);
+    return out;
+}
+
+}  // namespace
+
+std::optional<PlotFormat> parse_plot_format(const std::string& text) {
+    for (PlotFormat f : {PlotFormat::eps, PlotFormat::pdf, PlotFormat::png, PlotFormat::svg})
+        if (text == plot_format_name(f)) return f;
+    return std::nullopt;
+}
+
+const char* plot_format_name(PlotFormat format) {
+    switch (format) {
+    case PlotFormat::eps: return "eps";
+    case PlotFormat::pdf: return "pdf";
+    case PlotFormat::png: return "png";
+    case PlotFormat::svg: return "svg";
+    }
+    return "eps";
+}
+
+int default_plot_width(std::size_t series) { return series > 16 ? 1400 : 1000; }
+
+int default_plot_height(std::size_t series) { return series > 16 ? 800 : 600; }
+
+std::string gnuplot_quote(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += "''";
+        else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += '?';
+        else out += c;
+    }
+    return out + "'";
+}
+
+void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
+                    std::string& out) {
+    char text[64];
+    auto emit = [&](std::size_t i) {
+        auto end = std::to_chars(text, text + sizeof text, x[i]).ptr;
+        *end++ = ',';
+        end = std::to_chars(end, text + sizeof text, y[i]).ptr;
+        *end++ = '\n';
+        out.append(text, end);
+    };
+    const std::size_t n = std::min(x.size(), y.size());
+    if (n <= 4 * std::size_t(buckets > 0 ? buckets : 1) || !(x1 > x0)) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!std::isnan(y[i])) emit(i);
+        return;
+    }
+    const double scale = buckets / (x1 - x0);
+    std::size_t i = 0;
+    while (i < n) {
+        if (std::isnan(y[i])) { ++i; continue; }
+        const long bucket = long((x[i] - x0) * scale);
+        std::size_t first = i, low = i, high = i, last = i;
+        for (++i; i < n && long((x[i] - x0) * scale) == bucket; ++i) {
+            if (std::isnan(y[i])) continue;
+            if (y[i] < y[low]) low = i;
+            if (y[i] > y[high]) high = i;
+            last = i;
+        }
+        std::size_t picks[] = {first, std::min(low, high), std::max(low, high), last};
+        for (std::size_t k = 0; k < 4; ++k)
+            if (k == 0 || picks[k] != picks[k - 1]) emit(picks[k]);
+    }
+}
+
+std::string gnuplot_script(const PlotSpec& spec) {
+    std::ostringstream out;
+    const bool relative = !spec.self_name.empty();
+    const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
+    const int height = spec.height > 0 ? spec.height : default_plot_height(spec.series.size());
+
+    out << "# " << spec.title << ": " << spec.series.size() << " series.  Written by clusterp-plot.\n";
+    if (relative) {
+        out << "# Re-run with `gnuplot " << spec.self_name << "` from any directory: data and plot\n"
+            << "# names are found from this script's own path (ARG0); read from stdin,\n"
+            << "# it must run in the directory that holds parsed/ and plot/.\n"
+            << "dir = " << gnuplot_quote(spec.self_dir) << "\n"
+            << "if (ARG0 ne '') { dir = ''; s = ARG0; while (strstrt(s, '/') > 0) "
+               "{ dir = dir.s[1:strstrt(s, '/')]; s = s[strstrt(s, '/') + 1:] } }\n"
+            << "root = dir." << gnuplot_quote(spec.root_from_self) << "\n"
+            << "if (!exists('suffix')) suffix = ''\n";
+    }
+    for (const Datablock& block : spec.datablocks)
+        out << block.name << " << EOD\n" << block.content << "EOD\n";
+
+    out << "# x: " << (spec.time_axis == TimeAxis::clock ? "time" : "elapsed") << ", y: " << spec.column
+        << " (columns by number, data rows after the header)\n"
+        << "set datafile separator comma\n"
+        << "set datafile missing NaN\n"
+        << "set title " << gnuplot_quote(spec.title) << "\n"
+        << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
+        << "set yrange [0:" << (spec.percent ? "100<*" : "*") << "]\n";
+    if (spec.time_axis == TimeAxis::clock) {
+        out << "set xlabel 'Time (UTC)'\n"
+            << "set xdata time\n"
+            << (spec.epoch_time ? "set timefmt '%s'\n" : "set timefmt '%Y-%m-%dT%H:%M:%SZ'\n")
+            << "set format x '%H:%M:%S'\n"
+            << "set xtics rotate by -30\n"
+            << "set autoscale xfix\n";
+    } else {
+        out << "set xlabel 'Elapsed time (s)'\n"
+            << "set xrange [0:*]\n"
+            << "set autoscale xfixmax\n";
+    }
+    // Outside on the right, one column per screenful of names: with many
+    // hosts gnuplot adds columns rather than overprinting the lines.
+    out << "set grid\n"
+        << "set key outside right top vertical Left reverse samplen 3 spacing 1\n";
+    for (std::size_t i = 0; i < spec.series.size(); ++i) {
+        const std::size_t n_colours = sizeof k_colours / sizeof *k_colours;
+        const std::size_t n_dashes = sizeof k_dashes / sizeof *k_dashes;
+        out << "set linetype " << i + 1 << " lc rgb '" << k_colours[i % n_colours] << "' lw 1.5 dt "
+            << k_dashes[(i / n_colours) % n_dashes] << "\n";
+    }
+
+    bool first = true;
+    for (const PlotOutput& output : spec.outputs) {
+        out << terminal_line(output.format, width, height) << "\n";
+        if (!output.path.empty()) {
+            out << "set output " << (relative ? "dir." : "") << gnuplot_quote(output.path)
+                << (relative ? ".suffix" : "") << "\n";
+        }
+        if (!first) {
+            out << "replot\n";
+            continue;
+        }
+        first = false;
+        out << "plot";
+        for (std::size_t i = 0; i < spec.series.size(); ++i) {
+            const SeriesSpec& series = spec.series[i];
+            const bool block = !series.source.empty() && series.source[0] == '$';
+            out << (i ? ", \\\n     " : " \\\n     ");
+            if (block) out << series.source;
+            else out << (relative ? "root." : "") << gnuplot_quote(series.source);
+            out << series_clauses(series) << " with lines lt " << i + 1
+                << " title " << gnuplot_quote(series.title);
+        }
+        out << "\n";
+    }
+    out << "unset output\n";
+    return out.str();
+}
+
+}  // namespace clusterp

@@ -1,0 +1,103 @@
+// gnuplot script text for one plot: one line per series, every requested
+// format from one script.  Pure: no I/O; the caller writes and runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace clusterp {
+
+enum class PlotFormat { eps, pdf, png, svg };
+
+// "eps" -> eps ...; nullopt for anything else.
+std::optional<PlotFormat> parse_plot_format(const std::string& text);
+// The file extension without its dot, also the name parse_plot_format takes.
+const char* plot_format_name(PlotFormat format);
+
+enum class TimeAxis { elapsed, clock };
+
+// Where one series' rows are and which of them belong to it.  Columns are
+// given by number (1-based, from the file's header): gnuplot finds a named
+// column on every row, which costs more than reading the file.
+struct SeriesSpec {
+    // A file name (see PlotSpec::self_name for what it is relative to), or
+    // a datablock name starting with '$' that PlotSpec::datablocks defines.
+    std::string source;
+    std::string title;  // legend text, shown verbatim (no enhanced-text markup)
+    int x_column = 0;   // elapsed, or time for TimeAxis::clock
+    bool header = true;  // false: a datablock of bare `x,y` rows
+    int y_column = 0;
+    // When stride > 0, only every stride-th data row from row `offset`
+    // (counted from 0 after the header) belongs to the series: gnuplot skips
+    // the others without evaluating them.
+    std::size_t stride = 0;
+    std::size_t offset = 0;
+    // Otherwise, when not empty, only the rows whose field in each column
+    // equals the value: the other rows are treated as missing, so the line
+    // is not broken.
+    std::vector<std::pair<int, std::string>> match;
+};
+
+struct Datablock {
+    std::string name;     // "$data"
+    std::string content;  // the CSV text, ending with a newline
+};
+
+struct PlotOutput {
+    PlotFormat format;
+    std::string path;  // empty: stdout (stream mode only, one output)
+};
+
+struct PlotSpec {
+    std::string title;
+    std::string ylabel;  // with its unit: "CPU utilization (%)"
+    std::string column;  // the header name of the plotted column, for readers
+    bool percent = false;  // y axis from 0 to at least 100
+    TimeAxis time_axis = TimeAxis::elapsed;
+    int width = 0;  // pixels (vector formats: 100 px per inch); 0: chosen
+    int height = 0; // from the number of series
+    std::vector<SeriesSpec> series;  // drawn and listed in this order
+    std::vector<PlotOutput> outputs;
+    std::vector<Datablock> datablocks;
+    // The clock axis reads seconds since the epoch (reduced datablocks)
+    // rather than the CSV's ISO 8601 time.
+    bool epoch_time = false;
+
+    // Directory mode: the script's own file name ("utilization.gp"), its
+    // directory from the working directory ("plot/cpu/") and the way back
+    // ("../../").  Then sources are relative to the working directory and
+    // output paths relative to the script's directory, and the script finds
+    // both from ARG0, so that `gnuplot NAME.gp` works from any directory
+    // (read from stdin, it assumes the working directory).  An output name
+    // gets the gnuplot variable `suffix` appended when it is defined
+    // (`gnuplot -e "suffix='.tmp'" NAME.gp`), for atomic replacement.
+    // Empty self_name (stream mode): every path is used as given.
+    std::string self_name;
+    std::string self_dir;
+    std::string root_from_self;
+};
+
+// The default size in pixels for n series (larger when the legend needs
+// room).
+int default_plot_width(std::size_t series);
+int default_plot_height(std::size_t series);
+
+// Appends `x,y` rows (one per line) for the series X, Y reduced for a plot
+// `buckets` pixels wide over [x0, x1]: in each bucket, its first, lowest,
+// highest and last point in x order (M4 aggregation), so that the lines
+// drawn are those of every point at that width, peaks included.  A series of
+// at most 4 * buckets points is kept whole.  Points whose y is NaN are left
+// out (gnuplot would draw across them anyway).
+void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
+                    std::string& out);
+
+// The whole script.  Deterministic: equal specs give equal text.
+std::string gnuplot_script(const PlotSpec& spec);
+
+// `'text'` as a gnuplot single-quoted string (quotes doubled, control
+// characters replaced by '?').
+std::string gnuplot_quote(const std::string& text);
+
+}  // namespace clusterp

@@ -1,0 +1,135 @@
+#include "local_transport.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "diag.hpp"
+
+extern char** environ;
+
+namespace clusterp {
+
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+class Pipe {
+public:
+    Pipe() {
+        if (pipe2(m_fds, O_CLOEXEC) != 0) throw HostError("cannot make a pipe: " + errno_text(errno));
+    }
+    ~Pipe() {
+        close_read();
+        close_write();
+    }
+    int read_end() const { return m_fds[0]; }
+    int write_end() const { return m_fds[1]; }
+    void close_read() { reset(m_fds[0]); }
+    void close_write() { reset(m_fds[1]); }
+
+private:
+    static void reset(int& fd) {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+    int m_fds[2] = {-1, -1};
+};
+
+class LocalSession : public Session {
+public:
+    CommandResult run(const std::string& command, std::chrono::seconds timeout) override {
+        Pipe out, err;
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&actions, out.write_end(), 1);
+        posix_spawn_file_actions_adddup2(&actions, err.write_end(), 2);
+        // Nothing of ours leaks into the node's processes: a collector
+        // holding one of our descriptors would keep a caller's pipe open.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+        posix_spawnattr_t attr;
+        posix_spawnattr_init(&attr);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
+        const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+        pid_t pid = 0;
+        int spawned = posix_spawn(&pid, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
+        if (spawned != 0) throw HostError("cannot run /bin/sh: " + errno_text(spawned));
+        out.close_write();
+        err.close_write();
+
+        CommandResult result;
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        pollfd fds[2] = {{out.read_end(), POLLIN, 0}, {err.read_end(), POLLIN, 0}};
+        std::string* sinks[2] = {&result.out, &result.err};
+        int open_streams = 2;
+        bool timed_out = false;
+        while (open_streams > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                timed_out = true;
+                break;
+            }
+            int ready = ::poll(fds, 2, static_cast<int>(left.count()));
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready < 0) break;
+            for (int i = 0; i < 2; ++i) {
+                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+                char buffer[8192];
+                ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+                if (n > 0) {
+                    sinks[i]->append(buffer, static_cast<std::size_t>(n));
+                } else if (n == 0 || errno != EINTR) {
+                    fds[i].fd = -1;
+                    --open_streams;
+                }
+            }
+        }
+        if (timed_out) ::kill(-pid, SIGKILL);
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (timed_out) throw HostError("timed out after " + std::to_string(timeout.count()) + " s");
+        if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
+        else if (WIFSIGNALED(status)) result.exit_status = 128 + WTERMSIG(status);
+        return result;
+    }
+
+    std::uint64_t download(const std::string& remote_path, const std::string& local_path) override {
+        std::ifstream in(remote_path, std::ios::binary);
+        if (!in) throw HostError("cannot open " + clusterp::quoted(remote_path) + ": " + errno_text(errno));
+        std::ofstream out(local_path, std::ios::binary | std::ios::trunc);
+        if (!out) throw HostError("cannot create " + clusterp::quoted(local_path) + ": " + errno_text(errno));
+        std::uint64_t bytes = 0;
+        char buffer[65536];
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            out.write(buffer, in.gcount());
+            bytes += static_cast<std::uint64_t>(in.gcount());
+        }
+        out.flush();
+        if (!out || in.bad()) throw HostError("cannot copy " + clusterp::quoted(remote_path));
+        return bytes;
+    }
+};
+
+class LocalConnector : public Connector {
+public:
+    std::unique_ptr<Session> connect(const std::string&) override { return std::make_unique<LocalSession>(); }
+};
+
+}  // namespace
+
+std::unique_ptr<Connector> make_local_connector() { return std::make_unique<LocalConnector>(); }
+
+}  // namespace clusterp

@@ -1,0 +1,174 @@
+#include "remote_command.hpp"
+
+#include <sstream>
+
+namespace clusterp {
+
+namespace {
+
+// Where distributions install sadc when `sar --sadc` is unavailable (sysstat
+// before 11.1.5) or sar is not on PATH.
+const char* const k_sadc_paths[] = {
+    "/usr/lib/sysstat/sadc",       "/usr/lib64/sa/sadc",         "/usr/libexec/sysstat/sadc",
+    "/usr/lib/sa/sadc",            "/usr/libexec/sa/sadc",       "/usr/local/lib/sa/sadc",
+    "/usr/local/lib64/sa/sadc",    "/usr/local/libexec/sa/sadc", "/usr/local/lib/sysstat/sadc",
+};
+
+// What sadc collects from sysstat 12.0 on (selection by activity name):
+// -u, -r and -S (both A_MEMORY), -d, -n DEV.
+const char* const k_activities_12 = "A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV";
+
+const char* const k_prologue = "export LC_ALL=C S_COLORS=never; umask 077; ";
+
+// Waits in steps of 20 ms where sleep(1) takes fractions (GNU, busybox), else
+// of one second; `i` counts 20 ms steps either way, so a bound of 250 is 5 s.
+const char* const k_nap = "{ sleep 0.02 2>/dev/null && i=$((i+1)); } || { sleep 1; i=$((i+50)); }";
+
+// `d=DIR; ` with DIR quoted.
+std::string dir_assignment(const std::string& dir) { return "d=" + shell_quote(dir) + "; "; }
+
+std::string words(const std::vector<std::string>& options) {
+    std::string text;
+    for (const auto& option : options) text += " " + shell_quote(option);
+    return text;
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& value) {
+    std::string text = "'";
+    for (char c : value) {
+        if (c == '\'') text += "'\\''";
+        else text += c;
+    }
+    return text + "'";
+}
+
+const std::vector<SadfCategory>& sadf_categories() {
+    static const std::vector<SadfCategory> categories = {
+        {"cpu", {"-u"}, {}},
+        {"memory", {"-r", "ALL"}, {"-r"}},
+        {"swap", {"-S"}, {}},
+        {"disk", {"-d", "-p"}, {}},
+        {"network", {"-n", "DEV"}, {}},
+    };
+    return categories;
+}
+
+std::string remote_sa_file(const std::string& dir) { return dir + "/run.sa"; }
+
+std::string remote_category_file(const std::string& dir, const std::string& category) {
+    return dir + "/" + category + ".txt";
+}
+
+std::string start_command(const std::optional<std::string>& remote_dir, int interval) {
+    std::ostringstream s;
+    s << k_prologue << "echo clock=$(date +%s.%N); ";
+    // sar --sadc prints `Data collector found: PATH` (LC_ALL=C).
+    s << "s=; p=$(sar --sadc 2>/dev/null) && s=${p##*: }; ";
+    s << "for c in \"$s\" \"$(command -v sadc 2>/dev/null)\"";
+    for (const char* path : k_sadc_paths) s << " " << path;
+    s << "; do if [ -n \"$c\" ] && [ -f \"$c\" ] && [ -x \"$c\" ]; then s=$c; break; fi; s=; done; ";
+    s << "if [ -z \"$s\" ]; then echo error=nosadc; exit 0; fi; ";
+    s << "v=$(\"$s\" -V 2>&1 | head -n 1); echo \"sadc=$s\"; echo \"version=$v\"; ";
+    // sysstat 12.0+ collects only what the five categories need (about half
+    // the CPU time and file size of the default set); older ones take the
+    // default activities plus disks.
+    s << "case $v in *' version '1[2-9].*|*' version '[2-9][0-9].*) a=" << k_activities_12
+      << " ;; *) a=DISK ;; esac; ";
+    if (!remote_dir) {
+        s << "b=${TMPDIR:-/tmp}; ";
+    } else if (remote_dir->rfind("~/", 0) == 0) {
+        s << "b=\"$HOME\"/" << shell_quote(remote_dir->substr(2)) << "; ";
+    } else {
+        s << "b=" << shell_quote(*remote_dir) << "; ";
+    }
+    s << "echo \"base=$b\"; ";
+    s << "d=$(mktemp -d \"$b/clusterp.XXXXXX\" 2>&1) || { echo error=mktemp; "
+         "printf '%s\\n' \"$d\" | sed 's/^/detail=/'; exit 0; }; ";
+    // sadc runs from / so that it pins no file system; a relative remote_dir
+    // is taken from the login directory first.
+    s << "case $d in /*) ;; *) d=$(pwd)/$d ;; esac; cd / || exit 1; echo \"dir=$d\"; f=$d/run.sa; ";
+    // setsid detaches sadc from the session so that it outlives the SSH
+    // channel; all three standard streams are redirected so that the channel
+    // can close.
+    s << "if command -v setsid >/dev/null 2>&1; then setsid \"$s\" -S \"$a\" " << interval
+      << " \"$f\" </dev/null >\"$d/sadc.log\" 2>&1 & else \"$s\" -S \"$a\" " << interval
+      << " \"$f\" </dev/null >\"$d/sadc.log\" 2>&1 & fi; p=$!; ";
+    s << "i=0; while [ ! -s \"$f\" ] && kill -0 $p 2>/dev/null && [ $i -lt 250 ]; do " << k_nap
+      << "; done; ";
+    s << "if [ -s \"$f\" ] && kill -0 $p 2>/dev/null; then echo \"pid=$p\"; else "
+         "kill -KILL $p 2>/dev/null; echo error=sadc; sed 's/^/detail=/' \"$d/sadc.log\"; "
+         "rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi; ";
+    s << "while read -r k v r; do if [ \"$k\" = MemTotal: ]; then echo \"mem=$v\"; break; fi; done "
+         "</proc/meminfo; ";
+    s << "echo \"cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || "
+         "grep -c '^processor' /proc/cpuinfo)\"; ";
+    s << "echo clock_end=$(date +%s.%N)";
+    return s.str();
+}
+
+std::string stop_command(const std::string& dir, long pid) {
+    std::ostringstream s;
+    s << k_prologue << dir_assignment(dir) << "p=" << pid << "; f=$d/run.sa; ";
+    s << "if [ ! -d \"$d\" ]; then echo state=nodir; exit 0; fi; ";
+    // A zombie has an empty cmdline, so a dead collector whose parent does not
+    // reap it is not taken for a live one.
+    s << "ours() { [ -r /proc/$p/cmdline ] && tr '\\000' '\\n' </proc/$p/cmdline 2>/dev/null | "
+         "grep -qxF -e \"$f\"; }; ";
+    s << "if ours; then kill -TERM $p 2>/dev/null; i=0; while ours && [ $i -lt 250 ]; do " << k_nap
+      << "; done; if ours; then kill -KILL $p 2>/dev/null; echo state=killed; "
+         "else echo state=stopped; fi; else echo state=dead; fi; ";
+    s << "if [ -f \"$f\" ]; then echo \"sa=$(wc -c <\"$f\")\"; fi";
+    return s.str();
+}
+
+std::string convert_command(const std::string& dir) {
+    std::ostringstream s;
+    s << k_prologue << dir_assignment(dir) << "f=$d/run.sa; ";
+    s << "a=$(command -v sadf) || { echo error=nosadf; exit 0; }; ";
+    for (const auto& category : sadf_categories()) {
+        const std::string out = "\"$d/" + category.name + ".txt\"";
+        const std::string err = "\"$d/" + category.name + ".err\"";
+        s << "\"$a\" -d -U \"$f\" --" << words(category.options) << " >" << out << " 2>" << err
+          << "; r=$?; ";
+        if (!category.fallback.empty()) {
+            s << "if [ $r -ne 0 ] && [ ! -s " << out << " ]; then \"$a\" -d -U \"$f\" --"
+              << words(category.fallback) << " >" << out << " 2>" << err << "; r=$?; fi; ";
+        }
+        s << "echo \"" << category.name << "=$r $(wc -c <" << out << ")\"; ";
+        s << "if [ ! -s " << out << " ]; then echo \"" << category.name << "_err=$(head -n 1 " << err
+          << ")\"; fi; ";
+    }
+    s << "echo \"sa=$(wc -c <\"$f\")\"";
+    return s.str();
+}
+
+std::string cleanup_command(const std::string& dir) {
+    std::ostringstream s;
+    s << dir_assignment(dir) << "rm -f \"$d/run.sa\" \"$d/sadc.log\"";
+    for (const auto& category : sadf_categories())
+        s << " \"$d/" << category.name << ".txt\" \"$d/" << category.name << ".err\"";
+    s << " && rmdir \"$d\"";
+    return s.str();
+}
+
+Reply parse_reply(const std::string& out) {
+    Reply reply;
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        auto equals = line.find('=');
+        if (equals == std::string::npos || equals == 0) continue;
+        reply[line.substr(0, equals)].push_back(line.substr(equals + 1));
+    }
+    return reply;
+}
+
+std::string reply_value(const Reply& reply, const std::string& key) {
+    auto it = reply.find(key);
+    return it == reply.end() || it->second.empty() ? std::string() : it->second.front();
+}
+
+}  // namespace clusterp

@@ -1,0 +1,76 @@
+// Remote command text: the only module that builds shell text.  Every value
+// that came from a user or a node (a path, a device name) reaches the text
+// through shell_quote(); nothing else in clusterp concatenates shell code.
+//
+// The commands are written for any POSIX sh (dash, bash, busybox ash), run
+// with `LC_ALL=C S_COLORS=never` whatever locale the transport forwards, and
+// are one line each, so that `--dry-run` can print them as `host: command`.
+// They answer with `key=value` lines on stdout, read by parse_reply().
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clusterp {
+
+// VALUE as one shell word in single quotes: `it's` -> `'it'\''s'`.  Safe for
+// any byte string (newlines, `$`, backquotes, `;`, globs, leading `-`); the
+// empty string becomes `''`.
+std::string shell_quote(const std::string& value);
+
+// One category of raw data: its name (design.md), the file sadf writes on the
+// node, and the options after `sadf -d -U FILE --`.
+struct SadfCategory {
+    std::string name;
+    std::vector<std::string> options;
+    // Tried when `options` fails with no output (sysstat without `-r ALL`).
+    std::vector<std::string> fallback;
+};
+
+// cpu memory swap disk network, in that order.
+const std::vector<SadfCategory>& sadf_categories();
+
+// The node's file names inside a run directory, as SFTP paths (not shell).
+std::string remote_sa_file(const std::string& dir);
+std::string remote_category_file(const std::string& dir, const std::string& category);
+
+// Start: find sadc (`sar --sadc`, then the usual paths), make a private
+// directory with `mktemp -d` under REMOTE_DIR (unset: the node's $TMPDIR,
+// else /tmp; a leading `~/` means the node's $HOME), start
+// `sadc -S ACTIVITIES INTERVAL DIR/run.sa` detached (setsid, stdin
+// /dev/null, output to DIR/sadc.log) and wait until it has written its file.
+// ACTIVITIES is A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV for sysstat 12.0 and
+// later (just the five categories), DISK before (the default set and disks).  Replies
+// `clock=` (node time when the command began, `date +%s.%N`), then either
+// `error=nosadc`, `error=mktemp` with `detail=`, `error=sadc` with `detail=`
+// lines, or `sadc= version= dir= pid=`, then `mem=` (MemTotal, KiB) `cpus=`
+// and `clock_end=`.  A failed start leaves no directory behind.
+std::string start_command(const std::optional<std::string>& remote_dir, int interval);
+
+// Stop: if DIR/run.sa is still written by PID (its /proc cmdline names that
+// file), SIGTERM, wait up to 5 s, then SIGKILL.  Replies `state=`
+// stopped | killed | dead (the collector had already ended) | nodir (DIR is
+// gone), and `sa=` (size of run.sa in bytes).
+std::string stop_command(const std::string& dir, long pid);
+
+// Convert on the node with its own sadf, one call per category (a file cut
+// mid-record makes one sadf call stop early, so a combined call could lose the
+// categories after it).  Replies `error=nosadf`, or per category
+// `NAME=STATUS SIZE` and, when it printed nothing, `NAME_err=` with sadf's
+// first line of complaint; then `sa=SIZE`.
+std::string convert_command(const std::string& dir);
+
+// Removes the files clusterp put in DIR, then DIR itself (rmdir: anything else
+// found there is left alone and the command fails).
+std::string cleanup_command(const std::string& dir);
+
+// The `key=value` lines of a reply; a key seen twice keeps every value in
+// order (detail lines).
+using Reply = std::map<std::string, std::vector<std::string>>;
+Reply parse_reply(const std::string& out);
+// The first value of KEY, or empty.
+std::string reply_value(const Reply& reply, const std::string& key);
+
+}  // namespace clusterp

@@ -1,0 +1,406 @@
+# A test cluster of real sshd nodes on loopback addresses, for the bats
+# suites (`load lib/cluster`, then `cluster_up` in setup_file and
+# `cluster_down` in teardown_file) and for benchmarks and demos (source this
+# file from bash).  Needs root, openssh-server, socat, iproute2, util-linux.
+#
+# Every node is an sshd started inside its own mount namespace with private
+# tmpfs on /tmp and /root, so nodes share no remote files, and its own copy of
+# /etc/shadow (root's password is $CLUSTER_PASSWORD there; the machine's is
+# never touched).  Everything listens on 127.A.B.x, with A.B chosen free for
+# this cluster, so several suites may run at once.  Users log in as root.
+#
+# cluster_up [N] (N plain nodes, at most 200; default 4) starts, and exports:
+#   CLUSTER_DIR          state directory (keys, configs, logs, env)
+#   CLUSTER_NODES        the N plain nodes' addresses (key and agent auth)
+#   CLUSTER_NODE_1..N    the same, one by one
+#   CLUSTER_PW_NODE      password authentication only (PAM)
+#   CLUSTER_KBD_NODE     keyboard-interactive only (PAM)
+#   CLUSTER_NOSYSSTAT_NODE  a plain node where sar, sadf and sadc do not exist
+#   CLUSTER_SILENT       accepts TCP connections and never says a word
+#   CLUSTER_REFUSED      nothing listens there
+#   CLUSTER_GATEWAY      a gateway sshd, the only way to CLUSTER_HIDDEN
+#   CLUSTER_HIDDEN       a node in a network namespace that only the gateway
+#                        reaches (a direct connection is refused)
+#   CLUSTER_PORT         the port every sshd listens on: 22, unless this
+#                        machine's own sshd holds *:22 (then 2222 or above);
+#                        set it beforehand to choose
+
+#   CLUSTER_USER         root
+#   CLUSTER_PASSWORD     root's password on every node
+#   CLUSTER_AGENT_SOCK   an ssh-agent holding a key that is on no disk
+#   CLUSTER_HOME         the template of a client HOME (see cluster_home)
+#   CLUSTER_SSH_CONFIG   an ssh_config(5) for OpenSSH's client and its users:
+#     ssh -F "$CLUSTER_SSH_CONFIG" HOST
+#     PDSH_SSH_ARGS_APPEND="-F $CLUSTER_SSH_CONFIG" pdsh -R ssh -f 32 -w HOSTS true
+#     clush -f 64 -o "-F $CLUSTER_SSH_CONFIG" -w HOSTS true
+#   (HOSTS comma-separated, e.g. "${CLUSTER_NODES// /,}")
+# and writes them to $CLUSTER_DIR/env for scripts (`. "$CLUSTER_DIR/env"`);
+# tests/lib/cluster does that from the command line (benchmarks, demos).
+#
+# cluster_down stops everything it started, including any process still
+# running in a node's namespace (a leftover sadc), even after a failure.
+#
+# In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
+# agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
+# inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH).
+
+CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
+
+# The per-node special roles take these last octets.
+_CLUSTER_PW=201 _CLUSTER_KBD=202 _CLUSTER_NOSYS=203 _CLUSTER_SILENT=204
+_CLUSTER_REFUSED=205 _CLUSTER_GW=206 _CLUSTER_HIDDEN=250
+
+# A port free on every loopback address: nothing listens on it for all
+# addresses (which would take 127.A.B.x too).
+_cluster_pick_port() {
+	local listening port
+	listening=" $(ss -ltnH 2>/dev/null | awk '{ printf "%s ", $4 }')"
+	for port in 22 $(seq 2222 2299); do
+		case $listening in
+		*" 0.0.0.0:$port "* | *" *:$port "* | *" [::]:$port "*) continue ;;
+		esac
+		echo "$port"
+		return 0
+	done
+	_cluster_die "no free port for sshd"
+}
+
+_cluster_die() {
+	echo "cluster: $*" >&2
+	return 1
+}
+
+# Picks a free 127.A.B prefix under a lock shared by every cluster on this
+# machine; the claim is a file in $CLUSTER_STATE_ROOT/clusterp-nets.
+_cluster_claim_prefix() {
+	local reg=$CLUSTER_STATE_ROOT/clusterp-nets listening a b
+	mkdir -p "$reg"
+	exec {lockfd}>"$reg/.lock"
+	flock "$lockfd"
+	listening=$(ss -ltnH 2>/dev/null | awk '{print $4}')
+	for _ in $(seq 1 200); do
+		a=$((100 + RANDOM % 100)) b=$((RANDOM % 256))
+		[ -e "$reg/$a.$b" ] && continue
+		case $listening in *"127.$a.$b."*) continue ;; esac
+		echo "$CLUSTER_DIR" >"$reg/$a.$b"
+		flock -u "$lockfd"
+		exec {lockfd}>&-
+		CLUSTER_PREFIX=127.$a.$b
+		return 0
+	done
+	flock -u "$lockfd"
+	exec {lockfd}>&-
+	_cluster_die "no free 127.x.y prefix"
+}
+
+# _cluster_wait_listen ADDR PORT [NETNS]: until something listens there.
+_cluster_wait_listen() {
+	local i cmd=(ss -ltnH "src $1:$2")
+	[ -n "${3:-}" ] && cmd=(ip netns exec "$3" "${cmd[@]}")
+	for i in $(seq 1 200); do
+		[ -n "$("${cmd[@]}" 2>/dev/null)" ] && return 0
+		sleep 0.02
+	done
+	_cluster_die "nothing listens on $1:$2${3:+ in $3}"
+}
+
+# _cluster_node NAME ADDR ROLE [NETNS]: ROLE is key, password, kbd or
+# nosysstat.
+_cluster_node() {
+	local name=$1 addr=$2 role=$3 netns=${4:-} d=$CLUSTER_DIR/nodes/$1
+	local pubkey=yes password=no kbd=no pam=no mounts
+	mkdir -p "$d"
+	ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$d/ssh_host_ed25519_key" || return 1
+	case $role in
+	password) pubkey=no password=yes pam=yes ;;
+	kbd) pubkey=no kbd=yes pam=yes ;;
+	esac
+	cat >"$d/sshd_config" <<-EOF
+		ListenAddress $addr:$CLUSTER_PORT
+		HostKey $d/ssh_host_ed25519_key
+		PidFile $d/sshd.pid
+		AuthorizedKeysFile $CLUSTER_DIR/authorized_keys
+		PermitRootLogin yes
+		PubkeyAuthentication $pubkey
+		PasswordAuthentication $password
+		KbdInteractiveAuthentication $kbd
+		UsePAM $pam
+		StrictModes no
+		UseDNS no
+		PrintMotd no
+		PrintLastLog no
+		MaxStartups 256
+		PerSourceMaxStartups none
+		MaxSessions 64
+		LogLevel VERBOSE
+		Subsystem sftp internal-sftp
+	EOF
+	# root's HOME is private and empty too: the machine's dotfiles (a slow
+	# .bashrc) are no part of a node.
+	mounts="mount -t tmpfs -o mode=1777,size=256m clusterp-tmp /tmp &&
+		mount -t tmpfs -o mode=700,size=16m clusterp-home /root &&
+		mount --bind '$CLUSTER_DIR/shadow' /etc/shadow"
+	if [ "$pam" = yes ]; then
+		mounts="$mounts && mount --bind '$CLUSTER_DIR/pam-sshd' /etc/pam.d/sshd"
+	fi
+	if [ "$role" = nosysstat ]; then
+		# Whiteouts in an overlay hide the programs; the directory of sadc
+		# is replaced by an empty one.
+		mkdir -p "$d/hide" "$d/empty"
+		mknod "$d/hide/sar" c 0 0 && mknod "$d/hide/sadf" c 0 0 || return 1
+		mounts="$mounts && mount -t overlay clusterp-nosysstat -o lowerdir='$d/hide':/usr/bin /usr/bin &&
+			mount --bind '$d/empty' /usr/lib/sysstat"
+	fi
+	local cmd=(unshare --mount --propagation private sh -c "$mounts && exec /usr/sbin/sshd -f '$d/sshd_config' -E '$d/sshd.log'")
+	[ -n "$netns" ] && cmd=(ip netns exec "$netns" "${cmd[@]}")
+	"${cmd[@]}" </dev/null 3>&- || _cluster_die "sshd of $name did not start (see $d/sshd.log)" || return 1
+	_cluster_wait_listen "$addr" "$CLUSTER_PORT" "$netns" || return 1
+	readlink "/proc/$(cat "$d/sshd.pid")/ns/mnt" >"$d/mntns"
+	[ -n "$netns" ] && echo "$netns" >"$d/netns"
+	echo "$(cluster_known_name "$addr") $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$CLUSTER_HOME/.ssh/known_hosts"
+	echo "$name $addr" >>"$CLUSTER_DIR/nodes.list"
+}
+
+# _cluster_bg NAME CMD...: starts a helper process, recorded for cluster_down.
+_cluster_bg() {
+	local name=$1
+	shift
+	setsid "$@" </dev/null >>"$CLUSTER_DIR/$name.log" 2>&1 3>&- &
+	echo "$!" >>"$CLUSTER_DIR/helpers.pid"
+}
+
+# A cluster that fails to come up is taken down at once, so that a caller
+# without teardown leaves nothing behind.
+cluster_up() {
+	_cluster_up "$@" && return 0
+	cluster_down
+	return 1
+}
+
+_cluster_up() {
+	local n=${1:-4} i
+	CLUSTER_DIR=$(mktemp -d "$CLUSTER_STATE_ROOT/clusterp-cluster.XXXXXX") || return 1
+	export CLUSTER_DIR
+	_cluster_claim_prefix || return 1
+	CLUSTER_PORT=${CLUSTER_PORT:-$(_cluster_pick_port)} || return 1
+	mkdir -p /run/sshd
+	chmod 755 "$CLUSTER_DIR"
+	CLUSTER_USER=root
+	CLUSTER_PASSWORD=$(openssl rand -hex 12)
+	CLUSTER_HOME=$CLUSTER_DIR/home
+	mkdir -p "$CLUSTER_HOME/.ssh" "$CLUSTER_DIR/keys"
+	chmod 700 "$CLUSTER_HOME/.ssh"
+
+	# The user's key (on disk in HOME) and the agent's key (only in the
+	# agent); both are authorized everywhere public keys are accepted.
+	ssh-keygen -q -t ed25519 -N '' -C clusterp-user -f "$CLUSTER_HOME/.ssh/id_ed25519" || return 1
+	ssh-keygen -q -t ed25519 -N '' -C clusterp-agent -f "$CLUSTER_DIR/keys/agent_key" || return 1
+	cat "$CLUSTER_HOME/.ssh/id_ed25519.pub" "$CLUSTER_DIR/keys/agent_key.pub" >"$CLUSTER_DIR/authorized_keys"
+	: >"$CLUSTER_HOME/.ssh/known_hosts"
+
+	# root's password exists only in the nodes' private copy of /etc/shadow.
+	local hash
+	hash=$(printf '%s\n' "$CLUSTER_PASSWORD" | openssl passwd -6 -stdin) || return 1
+	awk -F: -v OFS=: -v h="$hash" '$1 == "root" { $2 = h } { print }' /etc/shadow >"$CLUSTER_DIR/shadow"
+	chmod 640 "$CLUSTER_DIR/shadow"
+	printf '%s\n' 'auth required pam_unix.so nodelay' 'account required pam_unix.so' \
+		'session required pam_permit.so' 'password required pam_deny.so' >"$CLUSTER_DIR/pam-sshd"
+
+	CLUSTER_NODES=
+	for i in $(seq 1 "$n"); do
+		_cluster_node "n$i" "$CLUSTER_PREFIX.$i" key || return 1
+		export "CLUSTER_NODE_$i=$CLUSTER_PREFIX.$i"
+		CLUSTER_NODES="$CLUSTER_NODES${CLUSTER_NODES:+ }$CLUSTER_PREFIX.$i"
+	done
+	CLUSTER_PW_NODE=$CLUSTER_PREFIX.$_CLUSTER_PW
+	CLUSTER_KBD_NODE=$CLUSTER_PREFIX.$_CLUSTER_KBD
+	CLUSTER_NOSYSSTAT_NODE=$CLUSTER_PREFIX.$_CLUSTER_NOSYS
+	CLUSTER_SILENT=$CLUSTER_PREFIX.$_CLUSTER_SILENT
+	CLUSTER_REFUSED=$CLUSTER_PREFIX.$_CLUSTER_REFUSED
+	CLUSTER_GATEWAY=$CLUSTER_PREFIX.$_CLUSTER_GW
+	CLUSTER_HIDDEN=$CLUSTER_PREFIX.$_CLUSTER_HIDDEN
+	_cluster_node pw "$CLUSTER_PW_NODE" password || return 1
+	_cluster_node kbd "$CLUSTER_KBD_NODE" kbd || return 1
+	_cluster_node nosysstat "$CLUSTER_NOSYSSTAT_NODE" nosysstat || return 1
+
+	# A listener that completes the TCP handshake and never reads or writes.
+	_cluster_bg silent /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(256)
+time.sleep(1e6)' "$CLUSTER_SILENT" "$CLUSTER_PORT"
+	_cluster_wait_listen "$CLUSTER_SILENT" "$CLUSTER_PORT" || return 1
+
+	# The gateway and the hidden node live in a network namespace with only
+	# its loopback; the gateway's port is bridged to the root namespace
+	# through a Unix socket (which crosses network namespaces).
+	local netns=clusterp-${CLUSTER_DIR##*.}
+	ip netns add "$netns" || return 1
+	echo "$netns" >"$CLUSTER_DIR/netns"
+	ip netns exec "$netns" ip link set lo up || return 1
+	_cluster_node gateway 127.0.0.1 key "$netns" || return 1
+	_cluster_node hidden "$CLUSTER_HIDDEN" key "$netns" || return 1
+	# The gateway is known by its outside address.
+	sed -i "s/^127\.0\.0\.1 /$CLUSTER_GATEWAY /; s/^\[127\.0\.0\.1\]:/[$CLUSTER_GATEWAY]:/" "$CLUSTER_HOME/.ssh/known_hosts"
+	sed -i "s/^gateway 127\.0\.0\.1\$/gateway $CLUSTER_GATEWAY/" "$CLUSTER_DIR/nodes.list"
+	_cluster_bg gateway-inner ip netns exec "$netns" socat "UNIX-LISTEN:$CLUSTER_DIR/gateway.sock,fork" "TCP:127.0.0.1:$CLUSTER_PORT"
+	for i in $(seq 1 200); do [ -S "$CLUSTER_DIR/gateway.sock" ] && break; sleep 0.02; done
+	_cluster_bg gateway-outer socat "TCP-LISTEN:$CLUSTER_PORT,bind=$CLUSTER_GATEWAY,reuseaddr,fork" "UNIX-CONNECT:$CLUSTER_DIR/gateway.sock"
+	_cluster_wait_listen "$CLUSTER_GATEWAY" "$CLUSTER_PORT" || return 1
+
+	eval "$(ssh-agent -s -a "$CLUSTER_DIR/agent.sock" </dev/null 3>&-)" >/dev/null || return 1
+	echo "$SSH_AGENT_PID" >>"$CLUSTER_DIR/helpers.pid"
+	CLUSTER_AGENT_SOCK=$CLUSTER_DIR/agent.sock
+	SSH_AUTH_SOCK=$CLUSTER_AGENT_SOCK ssh-add -q "$CLUSTER_DIR/keys/agent_key" 2>/dev/null || return 1
+	unset SSH_AUTH_SOCK SSH_AGENT_PID
+
+	# For OpenSSH and the peers that run it (pdsh, clush): ssh(1) takes
+	# ~/.ssh from the password database, not from $HOME.
+	CLUSTER_SSH_CONFIG=$CLUSTER_DIR/ssh_config
+	cat >"$CLUSTER_SSH_CONFIG" <<-EOF
+		Host *
+		    User root
+		    Port $CLUSTER_PORT
+		    IdentityFile $CLUSTER_HOME/.ssh/id_ed25519
+		    IdentitiesOnly yes
+		    IdentityAgent none
+		    UserKnownHostsFile $CLUSTER_HOME/.ssh/known_hosts
+		    GlobalKnownHostsFile /dev/null
+		    StrictHostKeyChecking yes
+		    BatchMode yes
+	EOF
+
+	export CLUSTER_NODES CLUSTER_PW_NODE CLUSTER_KBD_NODE CLUSTER_NOSYSSTAT_NODE \
+		CLUSTER_SILENT CLUSTER_REFUSED CLUSTER_GATEWAY CLUSTER_HIDDEN CLUSTER_PORT \
+		CLUSTER_USER CLUSTER_PASSWORD CLUSTER_AGENT_SOCK CLUSTER_HOME CLUSTER_PREFIX \
+		CLUSTER_SSH_CONFIG
+	{
+		export -p | grep -E '^declare -x CLUSTER_'
+	} >"$CLUSTER_DIR/env"
+}
+
+# _cluster_ns_pids MNTNS-FILE...: the pids of the processes in those mount
+# namespaces (one pass over /proc).
+_cluster_ns_pids() {
+	cat "$@" 2>/dev/null | grep . >"$CLUSTER_DIR/.ns" || return 0
+	find /proc/[0-9]*/ns/mnt -maxdepth 0 -printf '%l %p\n' 2>/dev/null |
+		awk 'NR == FNR { want[$1] = 1; next } ($1 in want) { split($2, part, "/"); print part[3] }' \
+			"$CLUSTER_DIR/.ns" -
+}
+
+# cluster_down: safe to call twice, or after a half-finished cluster_up.
+cluster_down() {
+	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
+	local d pid
+	for d in "$CLUSTER_DIR"/nodes/*/; do
+		[ -f "$d/mntns" ] || { [ -f "$d/sshd.pid" ] && kill "$(cat "$d/sshd.pid")" 2>/dev/null; }
+	done
+	# Every process of every node: sshd, its sessions, leftover collectors.
+	# shellcheck disable=SC2046
+	kill -KILL $(_cluster_ns_pids "$CLUSTER_DIR"/nodes/*/mntns) 2>/dev/null
+	if [ -f "$CLUSTER_DIR/helpers.pid" ]; then
+		while read -r pid; do
+			kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+		done <"$CLUSTER_DIR/helpers.pid"
+	fi
+	[ -f "$CLUSTER_DIR/netns" ] && ip netns del "$(cat "$CLUSTER_DIR/netns")" 2>/dev/null
+	[ -n "${CLUSTER_PREFIX:-}" ] && rm -f "$CLUSTER_STATE_ROOT/clusterp-nets/${CLUSTER_PREFIX#127.}"
+	rm -rf "$CLUSTER_DIR"
+}
+
+# cluster_home: a fresh client HOME for this test, with ~/.ssh/id_ed25519 and
+# a known_hosts that knows every node; no agent (see cluster_agent).
+cluster_home() {
+	export HOME=$BATS_TEST_TMPDIR/home
+	rm -rf "$HOME"
+	cp -a "$CLUSTER_HOME" "$HOME"
+	unset SSH_AUTH_SOCK SSH_AGENT_PID
+}
+
+# cluster_agent: use the cluster's ssh-agent (its key is on no disk).
+cluster_agent() {
+	export SSH_AUTH_SOCK=$CLUSTER_AGENT_SOCK
+}
+
+# cluster_host_key NAME: the public key line (type base64) of a node, NAME
+# being n1.., pw, kbd, nosysstat, gateway or hidden.
+cluster_host_key() {
+	cut -d' ' -f1,2 "$CLUSTER_DIR/nodes/$1/ssh_host_ed25519_key.pub"
+}
+
+# cluster_known_name ADDR: how known_hosts names ADDR on the cluster's port
+# (`[addr]:port` for a port other than 22).
+cluster_known_name() {
+	if [ "$CLUSTER_PORT" = 22 ]; then echo "$1"; else echo "[$1]:$CLUSTER_PORT"; fi
+}
+
+# cluster_pid NAME: the node's sshd pid (to enter its namespaces).
+cluster_pid() {
+	cat "$CLUSTER_DIR/nodes/$1/sshd.pid"
+}
+
+# cluster_exec NAME CMD...: runs CMD on the node as its sessions see it
+# (private /tmp, hidden sysstat), without SSH.
+cluster_exec() {
+	local name=$1 nsopts=(--mount)
+	shift
+	[ -f "$CLUSTER_DIR/nodes/$name/netns" ] && nsopts+=(--net)
+	nsenter --target "$(cluster_pid "$name")" "${nsopts[@]}" -- "$@"
+}
+
+# cluster_procs NAME: `pid comm args` of every process on the node but its
+# sshd listener, e.g. to check that no sadc is left running.
+cluster_procs() {
+	local sshd pid
+	sshd=$(cluster_pid "$1")
+	for pid in $(_cluster_ns_pids "$CLUSTER_DIR/nodes/$1/mntns"); do
+		[ "$pid" = "$sshd" ] && continue
+		printf '%s %s %s\n' "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null)" \
+			"$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	done
+}
+
+# cluster_config [KEY=VALUE...] [--] HOST[:ALIAS]...: prints a config.yml
+# for these hosts (ssh_username root, ssh_timeout 5, interval 1, ssh_port
+# when CLUSTER_PORT is not 22); each
+# KEY=VALUE sets or replaces a top-level key, written as given, and KEY=
+# leaves KEY out.
+cluster_config() {
+	local -A set=([ssh_username]=root [ssh_timeout]=5 [interval]=1)
+	local order=(ssh_username ssh_timeout interval) key h
+	if [ "$CLUSTER_PORT" != 22 ]; then
+		set[ssh_port]=$CLUSTER_PORT
+		order+=(ssh_port)
+	fi
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--) shift; break ;;
+		*=*)
+			key=${1%%=*}
+			[ -n "${set[$key]+x}" ] || order+=("$key")
+			set[$key]=${1#*=}
+			shift
+			;;
+		*) break ;;
+		esac
+	done
+	for key in "${order[@]}"; do
+		[ -n "${set[$key]}" ] && printf '%s: %s\n' "$key" "${set[$key]}"
+	done
+	echo 'hosts:'
+	for h in "$@"; do
+		case $h in
+		*:*) printf "  - %s: '%s'\n" "${h%%:*}" "$(printf '%s' "${h#*:}" | sed "s/'/''/g")" ;;
+		*) printf '  - %s\n' "$h" ;;
+		esac
+	done
+}
+
+# cluster_ssh [SSH-OPTIONS] HOST [CMD]: OpenSSH's client with the files of
+# $HOME (it takes ~/.ssh from the password database, not from $HOME).
+cluster_ssh() {
+	ssh -F none -o BatchMode=yes -o UserKnownHostsFile="$HOME/.ssh/known_hosts" \
+		-i "$HOME/.ssh/id_ed25519" -o User=root -p "$CLUSTER_PORT" "$@"
+}

@@ -1,0 +1,392 @@
+#!/usr/bin/env bats
+# clusterp-plot: directory mode over parsed/ trees, stream mode, formats,
+# errors.  Uses the real gnuplot.
+load lib/common
+
+# A copy of fixture tree NAME (tests/fixtures/parsed/NAME) as the workdir.
+use_tree() {
+	cd_workdir
+	cp -R "$FIXTURES/parsed/$1/." .
+}
+
+# Checks that FILE is a valid file of its format (by extension).
+valid_plot() {
+	case $1 in
+	*.eps)
+		head -c 40 "$1" | grep -q '^%!PS-Adobe-[0-9.]* EPSF-' || { echo "$1: no EPS header"; return 1; }
+		grep -q '^%%BoundingBox: [0-9]* [0-9]* [0-9]* [0-9]*' "$1" || { echo "$1: no bounding box"; return 1; } ;;
+	*.pdf)
+		head -c 5 "$1" | grep -q '^%PDF-' || { echo "$1: no PDF header"; return 1; } ;;
+	*.png)
+		[ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "$1: no PNG signature"; return 1; } ;;
+	*.svg)
+		xmllint --noout "$1" || { echo "$1: not XML"; return 1; }
+		grep -q '<svg' "$1" || { echo "$1: no svg element"; return 1; } ;;
+	*) echo "$1: unknown format"; return 1 ;;
+	esac
+}
+
+# The legend titles of the plot in script FILE, one per line, in order.
+series_titles() {
+	sed -n "s/.* with lines lt [0-9]* title '\(.*\)'.*/\1/p" "$1" | sed "s/''/'/g"
+}
+
+@test "directory mode: the whole plot tree of 2 hosts in every format, each file valid" {
+	use_tree two
+	run clusterp-plot -q -f eps,pdf,png,svg
+	assert_success
+	assert_output ''
+	find plot -type f | sort >tree
+	golden plot/two-tree tree
+	for f in plot/*/*.eps plot/*/*.pdf plot/*/*.png plot/*/*.svg; do valid_plot "$f"; done
+}
+
+@test "directory mode: eps by default, one series per host with its alias, units in labels" {
+	use_tree two
+	run clusterp-plot
+	assert_success
+	assert_output "clusterp-plot: made 12 of 12 plots under 'plot'"
+	[ "$(find plot -name '*.eps' | wc -l)" -eq 12 ]
+	[ "$(find plot -name '*.png' -o -name '*.svg' -o -name '*.pdf' | wc -l)" -eq 0 ]
+	for gp in plot/cpu/*.gp plot/memory/*.gp plot/swap/*.gp plot/disk/sda_*.gp plot/network/*.gp; do
+		series_titles "$gp" >titles
+		printf "web_1\ndb's 2\n" >expected
+		diff -u expected titles
+	done
+	# nvme0n1 is on n2 only.
+	series_titles plot/disk/nvme0n1_read.gp >titles
+	echo "db's 2" >expected
+	diff -u expected titles
+	grep -q "^set ylabel 'CPU utilization (%)'$" plot/cpu/utilization.gp
+	grep -q "^set ylabel 'Memory used (MiB)'$" plot/memory/utilization.gp
+	grep -q "^set ylabel 'Swap used (MiB)'$" plot/swap/utilization.gp
+	grep -q "^set ylabel 'Read (MiB/s)'$" plot/disk/sda_read.gp
+	grep -q "^set ylabel 'Transmitted (MiB/s)'$" plot/network/eth0_out.gp
+	grep -q "^set title 'Disk nvme0n1: utilization'$" plot/disk/nvme0n1_utilization.gp
+	grep -q "^set xlabel 'Elapsed time (s)'$" plot/cpu/iowait.gp
+}
+
+@test "directory mode: legend shows the aliases, quotes and underscores verbatim" {
+	use_tree two
+	run clusterp-plot -q -f svg
+	assert_success
+	grep -q '>web_1<' plot/cpu/utilization.svg
+	grep -Eq ">db(&apos;|')s 2<" plot/cpu/utilization.svg
+}
+
+@test "directory mode: series and colours follow config order, configured devices with aliases" {
+	use_tree few
+	run clusterp-plot -q
+	assert_success
+	find plot -type f | sort >tree
+	golden plot/few-tree tree
+	for gp in plot/*/*.gp; do
+		series_titles "$gp" >titles
+		printf 'compute-4\nnode02\ncompute-5\nlogin\nnode03\n' >expected
+		diff -u expected titles
+	done
+	grep -q "^set title 'Disk system: write'$" plot/disk/system_write.gp
+	grep -q "^set title 'Network ethernet: in'$" plot/network/ethernet_in.gp
+}
+
+@test "directory mode: without config.yml hosts are in name order" {
+	use_tree few
+	rm config.yml
+	run clusterp-plot -q --script
+	assert_success
+	series_titles plot/cpu/utilization.gp >titles
+	printf 'N01\nN02\nN03\nN04\nN05\n' >expected
+	diff -u expected titles
+	# No devices configured: the active ones, never loop0 or lo.
+	find plot -type f | sort >tree
+	golden plot/few-tree-noconfig tree
+}
+
+@test "64 hosts: 64 distinct styles, none black or white, legend outside, every plot valid" {
+	cd_workdir
+	"$ROOT/bench/lib/gen-parsed" . 64 30
+	run clusterp-plot -q -f eps,png
+	assert_success
+	for f in plot/*/*.eps plot/*/*.png; do valid_plot "$f"; done
+	for gp in plot/*/*.gp; do
+		[ "$(series_titles "$gp" | wc -l)" -eq 64 ]
+		[ "$(series_titles "$gp" | sort -u | wc -l)" -eq 64 ]
+	done
+	gp=plot/cpu/utilization.gp
+	[ "$(grep -c '^set linetype [0-9]* lc rgb' "$gp")" -eq 64 ]
+	[ "$(sed -n "s/^set linetype [0-9]* lc rgb '\([^']*\)' lw [0-9.]* dt \(.*\)/\1 \2/p" "$gp" | sort -u | wc -l)" -eq 64 ]
+	run grep -Ei "lc rgb '#(000000|ffffff)'" "$gp"
+	assert_failure
+	grep -q '^set key outside' "$gp"
+}
+
+@test "the saved script re-runs with plain gnuplot from its directory, the working directory or elsewhere" {
+	use_tree two
+	run clusterp-plot -q -f eps,png
+	assert_success
+	cp plot/cpu/utilization.eps first.eps
+	rm plot/cpu/utilization.eps plot/cpu/utilization.png
+	(cd plot/cpu && gnuplot utilization.gp)
+	valid_plot plot/cpu/utilization.eps
+	valid_plot plot/cpu/utilization.png
+	rm plot/cpu/utilization.eps
+	gnuplot plot/cpu/utilization.gp
+	valid_plot plot/cpu/utilization.eps
+	rm plot/cpu/utilization.eps
+	(cd / && gnuplot "$WORK/plot/cpu/utilization.gp")
+	valid_plot plot/cpu/utilization.eps
+	rm plot/cpu/utilization.eps
+	gnuplot <plot/cpu/utilization.gp
+	valid_plot plot/cpu/utilization.eps
+	# Same drawing as clusterp-plot made (title and date aside).
+	grep -Ev 'CreationDate|Title' first.eps >first
+	grep -Ev 'CreationDate|Title' plot/cpu/utilization.eps >again
+	diff first again
+	# Nothing left behind but the plots.
+	run find plot -name '*.tmp*'
+	assert_output ''
+}
+
+@test "--time-axis clock: UTC clock time on the x axis" {
+	use_tree two
+	run clusterp-plot -q -t clock -f png
+	assert_success
+	grep -q "^set timefmt '%Y-%m-%dT%H:%M:%SZ'$" plot/cpu/utilization.gp
+	grep -q "^set xlabel 'Time (UTC)'$" plot/cpu/utilization.gp
+	grep -q "using 1:11 skip 1 with lines" plot/cpu/utilization.gp
+	valid_plot plot/cpu/utilization.png
+}
+
+@test "--size sets the size in pixels" {
+	use_tree two
+	run clusterp-plot -q -f png,eps -s 640x480
+	assert_success
+	# PNG width and height are bytes 16-23, big-endian.
+	[ "$(od -An -tx1 -j16 -N8 plot/cpu/utilization.png | tr -d ' \n')" = 00000280000001e0 ]
+	grep -q '^%%BoundingBox: 0 0 461 346$' plot/cpu/utilization.eps || grep '^%%BoundingBox' plot/cpu/utilization.eps
+	run clusterp-plot -s 640
+	assert_failure 64
+}
+
+@test "stream mode: --script output (files, with -o)" {
+	use_tree two
+	run clusterp-plot --script -o cpu.svg parsed/cpu/n2 parsed/cpu/n1
+	assert_success
+	echo "$output" >script
+	golden plot/stream-cpu.gp script
+	[ ! -e cpu.svg ]
+}
+
+@test "stream mode: --script output (stdin, several devices, one metric, to stdout)" {
+	use_tree two
+	run clusterp-plot --script -m write_mibps - <parsed/disk/n2
+	assert_success
+	echo "$output" >script
+	golden plot/stream-disk-stdin.gp script
+}
+
+@test "stream mode: --script piped into gnuplot makes the plot" {
+	use_tree two
+	clusterp-plot --script -o net.png parsed/network/n1 parsed/network/n2 >script.gp
+	gnuplot script.gp
+	valid_plot net.png
+}
+
+@test "stream mode: plots files or stdin to -o in the format of its extension, or eps to stdout" {
+	use_tree two
+	run clusterp-plot parsed/memory/n1 parsed/memory/n2 -o mem.pdf
+	assert_success
+	valid_plot mem.pdf
+	run clusterp-plot - -o cpu.svg <parsed/cpu/n1
+	assert_success
+	valid_plot cpu.svg
+	grep -q '>web_1<' cpu.svg
+	clusterp-plot parsed/swap/n1 >swap.eps
+	valid_plot swap.eps
+	clusterp-plot -f png parsed/swap/n1 >swap.png
+	valid_plot swap.png
+	run clusterp-plot parsed/cpu/n1 -o cpu.xyz
+	assert_failure 64
+	assert_output "clusterp-plot: cannot tell the format of 'cpu.xyz'; give --format"
+	run clusterp-plot parsed/cpu/n1 -m nosuch -o x.eps
+	assert_failure 64
+	assert_output "clusterp-plot: 'parsed/cpu/n1' has no column 'nosuch'"
+	run clusterp-plot parsed/cpu/n1 parsed/disk/n1 -o x.eps
+	assert_failure 65
+	[ ! -e x.eps ]
+}
+
+@test "a CSV with no rows: a warning and no empty plot" {
+	use_tree two
+	head -1 parsed/swap/n2 >parsed/swap/n2.tmp && mv parsed/swap/n2.tmp parsed/swap/n2
+	head -1 parsed/memory/n1 >parsed/memory/n1.tmp && mv parsed/memory/n1.tmp parsed/memory/n1
+	head -1 parsed/memory/n2 >parsed/memory/n2.tmp && mv parsed/memory/n2.tmp parsed/memory/n2
+	run clusterp-plot
+	assert_success
+	assert_output "clusterp-plot: warning: 'parsed/memory/n1' has no rows, left out
+clusterp-plot: warning: 'parsed/memory/n2' has no rows, left out
+clusterp-plot: warning: 'parsed/swap/n2' has no rows, left out
+clusterp-plot: made 11 of 11 plots under 'plot'"
+	[ ! -e plot/memory ]
+	series_titles plot/swap/utilization.gp >titles
+	echo web_1 >expected
+	diff -u expected titles
+	run clusterp-plot parsed/memory/n1 -o mem.eps
+	assert_failure 65
+	assert_output "clusterp-plot: warning: 'parsed/memory/n1' has no rows, left out
+clusterp-plot: nothing to plot: no rows"
+	[ ! -e mem.eps ]
+}
+
+@test "unknown memory used (empty column): that host is left out with a warning" {
+	use_tree two
+	awk -F, -v OFS=, 'NR > 1 { $5 = "" } { print }' parsed/memory/n2 >m && mv m parsed/memory/n2
+	run clusterp-plot --script
+	assert_success
+	assert_output "clusterp-plot: warning: 'parsed/memory/n2': used_mib is unknown, left out of memory/utilization
+clusterp-plot: wrote 12 scripts under 'plot'"
+	series_titles plot/memory/utilization.gp >titles
+	echo web_1 >expected
+	diff -u expected titles
+}
+
+@test "gnuplot missing: one line saying what to install, exit 69" {
+	use_tree two
+	run env PATH=/nonexistent "$BIN/clusterp-plot"
+	assert_failure 69
+	assert_output "clusterp-plot: gnuplot not found in PATH; install it (Debian: apt-get install gnuplot-nox)"
+	run env PATH=/nonexistent "$BIN/clusterp-plot" parsed/cpu/n1 -o x.eps
+	assert_failure 69
+	# --script needs no gnuplot.
+	run env PATH=/nonexistent "$BIN/clusterp-plot" -q --script
+	assert_success
+}
+
+@test "a gnuplot failure names the script and leaves no partial plot" {
+	use_tree two
+	mkdir fake
+	printf '#!/bin/sh\ncase "$*" in *iowait*) echo "\\"iowait.gp\\" line 3: boom" >&2; exit 1;; esac\nexec /usr/bin/gnuplot "$@"\n' >fake/gnuplot
+	chmod +x fake/gnuplot
+	PATH=$WORK/fake:$PATH run clusterp-plot -q
+	assert_failure 1
+	assert_output "clusterp-plot: gnuplot failed on 'plot/cpu/iowait.gp': \"iowait.gp\" line 3: boom"
+	[ ! -e plot/cpu/iowait.eps ]
+	valid_plot plot/cpu/utilization.eps
+	run find plot -name '*.tmp*'
+	assert_output ''
+}
+
+@test "usage errors exit 64; no parsed/ exits 66" {
+	cd_workdir
+	run clusterp-plot
+	assert_failure 66
+	assert_output "clusterp-plot: no 'parsed' directory here; run clusterp-parse first"
+	run clusterp-plot -f gif
+	assert_failure 64
+	assert_output "clusterp-plot: unknown format 'gif': eps, pdf, png or svg"
+	run clusterp-plot -o x.eps
+	assert_failure 64
+	run clusterp-plot -t wall
+	assert_failure 64
+}
+
+@test "csv_read: devices, activity, pseudo devices, quoted aliases" {
+	run "$UNIT_BIN/csv-summary" <"$FIXTURES/parsed/two/parsed/disk/n2"
+	assert_success
+	assert_output "category disk
+rows 20
+n2 [db's 2] loop0 [loop0] active pseudo
+n2 [db's 2] sda [sda] active
+n2 [db's 2] sdb [sdb]
+n2 [db's 2] nvme0n1 [nvme0n1] active"
+	run "$UNIT_BIN/csv-summary" <"$FIXTURES/parsed/two/parsed/network/n1"
+	assert_output "category network
+rows 15
+n1 [web_1] lo [lo] active pseudo
+n1 [web_1] eth0 [eth0] active
+n1 [web_1] eth1 [eth1]"
+	run "$UNIT_BIN/csv-summary" --first util_pct <"$FIXTURES/parsed/two/parsed/cpu/n2"
+	assert_output "category cpu
+rows 1
+n2 [db's 2] - [] value"
+	run "$UNIT_BIN/csv-summary" <<<'a,b
+1,2'
+	assert_output "category -
+rows 1
+ [] - []"
+}
+
+@test "rows picked by stride and rows picked by host and device give the same points" {
+	use_tree two
+	clusterp-plot --script -m read_mibps parsed/disk/n2 >regular.gp
+	grep -q 'every 4::1 with lines' regular.gp
+	# Devices of the sample at 20 s in another order: no stride any more.
+	awk -F, 'NR > 1 && $2 == 20 { held[++n] = $0; next } n && !done { for (i = n; i >= 1; i--) print held[i]; done = 1 } { print }' \
+		parsed/disk/n2 >shuffled
+	! diff -q parsed/disk/n2 shuffled >/dev/null
+	clusterp-plot --script -m read_mibps shuffled >shuffled.gp
+	grep -q "strcol(3) eq 'n2' && strcol(5) eq 'sda'" shuffled.gp
+	sed "s/^set terminal .*/set table 'regular.txt'/" regular.gp >a.gp
+	sed "s/^set terminal .*/set table 'shuffled.txt'/" shuffled.gp >b.gp
+	gnuplot a.gp
+	gnuplot b.gp
+	grep -c '^ *[0-9]' regular.txt
+	[ "$(grep -c '^ *[0-9]' regular.txt)" -eq 10 ]
+	diff regular.txt shuffled.txt
+}
+
+@test "long series: reduced per pixel column into the script, peaks kept; --all-points reads the CSV" {
+	cd_workdir
+	"$ROOT/bench/lib/gen-parsed" . 3 6000
+	run clusterp-plot -q -f eps,png
+	assert_success
+	for f in plot/*/*.eps plot/*/*.png; do valid_plot "$f"; done
+	gp=plot/cpu/utilization.gp
+	grep -q '^\$host3 << EOD$' "$gp"
+	grep -q "^     \$host1 using 1:2 with lines lt 1 title 'N01', " "$gp"
+	# At most 4 points per pixel column of the 1000 px plot, fewer than the 6000 samples.
+	rows=$(awk '/^\$host1 << EOD$/ { on = 1; next } /^EOD$/ { on = 0 } on' "$gp" | wc -l)
+	[ "$rows" -gt 1000 ] && [ "$rows" -le 4000 ]
+	# Every host's highest and lowest value survive the reduction.
+	for h in 1 2 3; do
+		awk -v b="\$host$h" '$0 == b " << EOD" { on = 1; next } /^EOD$/ { on = 0 } on' "$gp" | cut -d, -f2 | sort -g >kept
+		awk -F, 'NR > 1 { print $11 + 0 }' "parsed/cpu/node0$h" | sort -g >all
+		[ "$(head -n 1 kept)" = "$(head -n 1 all)" ]
+		[ "$(tail -n 1 kept)" = "$(tail -n 1 all)" ]
+	done
+	# Disk: the right device (sdb is 3 times sda in this data).
+	awk '/^\$host1 << EOD$/ { on = 1; next } /^EOD$/ { on = 0 } on' plot/disk/sdb_write.gp | cut -d, -f2 | sort -g | tail -n 1 >sdb_max
+	awk -F, 'NR > 1 && $5 == "sdb" { print $9 + 0 }' parsed/disk/node01 | sort -g | tail -n 1 >expected
+	diff expected sdb_max
+	run clusterp-plot -q --all-points --script
+	assert_success
+	run grep -c 'EOD' plot/cpu/utilization.gp
+	assert_output 0
+	grep -q "root.'parsed/cpu/node01' using 2:11 skip 1 with lines" plot/cpu/utilization.gp
+}
+
+@test "long series with --time-axis clock: epoch seconds in the datablocks" {
+	cd_workdir
+	"$ROOT/bench/lib/gen-parsed" . 2 5000
+	run clusterp-plot -q -t clock -f png
+	assert_success
+	valid_plot plot/cpu/utilization.png
+	grep -q "^set timefmt '%s'$" plot/cpu/utilization.gp
+	awk '/^\$host1 << EOD$/ { getline; print; exit }' plot/cpu/utilization.gp >first
+	# 2026-11-25T02:40:56Z
+	grep -q '^1795574456,' first
+}
+
+@test "a parsed tree from a real run (clusterp-parse on sadc data): every plot in every format" {
+	use_tree real
+	run clusterp-plot -q -f eps,pdf,png,svg
+	assert_success
+	find plot -type f | sort >tree
+	golden plot/real-tree tree
+	for f in plot/*/*.eps plot/*/*.pdf plot/*/*.png plot/*/*.svg; do valid_plot "$f"; done
+	for gp in plot/*/*.gp; do
+		series_titles "$gp" >titles
+		printf 'hostA\nhostB\n' >expected
+		diff -u expected titles
+	done
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# lib/remote_command: the one quoting function, and the commands it builds,
+# run through real shells.
+load lib/common
+
+RC=$UNIT_BIN/remote_command
+
+setup() { cd_workdir; }
+
+# Nasty strings: every one must come back from sh byte for byte.
+nasty=(
+	"it's"
+	"'"
+	"''"
+	'"'
+	'$(touch pwned)'
+	'`touch pwned`'
+	'; touch pwned'
+	'&& touch pwned ||'
+	'| touch pwned'
+	'> pwned'
+	'$HOME ${PATH} $1 $@ $* $$ $?'
+	'\\ \ \n \047'
+	'*'
+	'?[a-z]*'
+	'~'
+	'~root'
+	'-n'
+	'--'
+	' leading and trailing '
+	$'tab\there'
+	$'new\nline'
+	$'\r'
+	'{a,b}'
+	'!event'
+	'#comment'
+	'é ü 中文'
+	"a'b'c'\"d\"e"
+	"sda;touch pwned"
+	'eth0`id`'
+)
+
+@test "shell_quote: every nasty string survives sh, dash and bash unchanged" {
+	for shell in sh dash bash; do
+		command -v "$shell" >/dev/null || continue
+		for value in "${nasty[@]}" ""; do
+			quoted=$("$RC" quote "$value")
+			got=$("$shell" -c "printf '%s.' $quoted") || { echo "$shell failed on [$value]"; return 1; }
+			[ "$got" = "$value." ] || { echo "$shell: [$value] came back as [${got%.}]"; return 1; }
+		done
+	done
+	[ ! -e pwned ]
+}
+
+@test "shell_quote: the single-quote style, golden" {
+	"$RC" quote "it's" "" 'plain' '$x' >out
+	printf '%s\n' "'it'\\''s'" "''" "'plain'" "'\$x'" >expected
+	diff -u expected out
+}
+
+@test "start command: one line, valid sh, quotes remote_dir" {
+	"$RC" start "/tmp/x'; touch pwned; '" 10 >cmd
+	[ "$(wc -l <cmd)" -eq 1 ]
+	sh -n cmd
+	grep -qF "b='/tmp/x'\\''; touch pwned; '\\'''; " cmd
+	"$RC" start "~/my dir" 5 >cmd
+	grep -qF "b=\"\$HOME\"/'my dir'; " cmd
+	grep -qF -- '-S "$a" 5 "$f"' cmd
+}
+
+# fake_sysstat VERSION: a sar and a sadc in ./fake that claim VERSION; the
+# sadc records its arguments in ./fake/args and writes its file.
+fake_sysstat() {
+	mkdir -p fake
+	printf '#!/bin/sh\necho "Data collector found: %s/fake/sadc"\n' "$PWD" >fake/sar
+	cat >fake/sadc <<-EOF
+		#!/bin/sh
+		if [ "\$1" = -V ]; then echo "sysstat version $1"; echo "(C) Sebastien Godard"; exit 0; fi
+		echo "\$*" >"$PWD/fake/args"
+		eval "last=\\\${\$#}"
+		echo data >"\$last"
+		exec sleep 30
+	EOF
+	chmod +x fake/sar fake/sadc
+}
+
+@test "start command: sysstat 12+ collects the five categories only, older ones the default set and disks" {
+	"$RC" start "$PWD" 7 >cmd
+	for version in 12.6.1:A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV 20.0.1:A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV \
+		11.6.6:DISK 10.2.1:DISK 9.1.7:DISK; do
+		fake_sysstat "${version%%:*}"
+		PATH=$PWD/fake:$PATH sh cmd >reply
+		grep -qx "version=sysstat version ${version%%:*}" reply
+		dir=$(sed -n 's/^dir=//p' reply)
+		[ "$(cat fake/args)" = "-S ${version#*:} 7 $dir/run.sa" ]
+		kill "$(sed -n 's/^pid=//p' reply)"
+		rm -rf "$dir" fake
+	done
+}
+
+@test "stop, convert and cleanup commands: one line each, valid sh" {
+	for verb in "stop /tmp/a'b 42" "convert /tmp/a'b" "cleanup /tmp/a'b"; do
+		# shellcheck disable=SC2086
+		"$RC" $verb >cmd
+		[ "$(wc -l <cmd)" -eq 1 ]
+		sh -n cmd
+		grep -qF "d='/tmp/a'\\''b'; " cmd
+	done
+}
+
+@test "start command: a sysstat-less node says so" {
+	"$RC" start - 1 >cmd
+	# A PATH and a root without sysstat: sar and every sadc path missing.
+	mkdir -p fakebin
+	for tool in date head sed mktemp getconf nproc grep; do ln -s "$(command -v $tool)" fakebin/$tool; done
+	sed 's#/usr/lib/sysstat/sadc##' cmd >cmd2
+	PATH=$PWD/fakebin run /bin/sh cmd2
+	assert_success
+	assert_line 'error=nosadc'
+	refute_line --partial 'pid='
+}
+
+@test "the whole lifecycle through sh: start, stop, convert, cleanup" {
+	mkdir remote
+	"$RC" start "$PWD/remote" 1 >start
+	sh start >reply
+	dir=$(sed -n 's/^dir=//p' reply)
+	pid=$(sed -n 's/^pid=//p' reply)
+	[ -n "$dir" ]
+	[ -n "$pid" ]
+	grep -q '^version=sysstat version ' reply
+	sleep 1
+	"$RC" stop "$dir" "$pid" >stop
+	run sh stop
+	assert_line 'state=stopped'
+	run sh stop
+	assert_line 'state=dead'
+	"$RC" convert "$dir" >convert
+	run sh convert
+	assert_line --regexp '^cpu=0 [1-9][0-9]*$'
+	assert_line --regexp '^memory=0 [1-9][0-9]*$'
+	assert_line --regexp '^network=0 [1-9][0-9]*$'
+	"$RC" cleanup "$dir" >cleanup
+	sh cleanup
+	[ ! -e "$dir" ]
+	[ -z "$(ls -A remote)" ]
+	"$RC" stop "$dir" "$pid" >stop
+	run sh stop
+	assert_output 'state=nodir'
+}
+
+@test "parse_reply: key=value lines, repeated keys kept in order, noise skipped" {
+	printf 'a=1\nnoise\n=x\ndetail=one\ndetail=two\r\nb=x=y\n' | "$RC" reply >out
+	printf 'a=1\nb=x=y\ndetail=one\ndetail=two\n' >expected
+	diff -u expected out
+}

@@ -1,0 +1,238 @@
+#!/usr/bin/env bats
+# clusterp-start and clusterp-stop over SSH against the test cluster
+# (tests/lib/cluster.bash): real sshd nodes on loopback addresses, each with
+# its own /tmp, one without sysstat, one refusing connections.
+load lib/common
+load lib/cluster
+load lib/collect
+
+setup_file() { cluster_up 4; }
+teardown_file() { cluster_down; }
+
+setup() {
+	cluster_home
+	cd_workdir
+}
+
+# A failed test leaves no collector or directory behind for the next one.
+teardown() {
+	local n
+	kill_leftover_collectors
+	for n in n1 n2 n3 n4 nosysstat hidden pw; do cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'; done
+}
+
+# node_name ADDR: the cluster's name (n1..) of a plain node's address.
+node_name() {
+	local i
+	for i in 1 2 3 4; do
+		eval "[ \"\$CLUSTER_NODE_$i\" = \"$1\" ]" && { echo "n$i"; return; }
+	done
+	case $1 in
+	"$CLUSTER_NOSYSSTAT_NODE") echo nosysstat ;;
+	"$CLUSTER_HIDDEN") echo hidden ;;
+	"$CLUSTER_PW_NODE") echo pw ;;
+	esac
+}
+
+# node_clean ADDR...: no sadc running and nothing left in /tmp on each node.
+nodes_clean() {
+	local addr name
+	for addr in "$@"; do
+		name=$(node_name "$addr")
+		if cluster_procs "$name" | grep -w sadc; then echo "sadc left on $name"; return 1; fi
+		left=$(cluster_exec "$name" ls -A /tmp)
+		[ -z "$left" ] || { echo "left in $name:/tmp: $left"; return 1; }
+	done
+}
+
+# expected_files HOST...: what stop prints for these hosts.
+expected_files() {
+	local h c
+	for h in "$@"; do
+		for c in cpu memory swap disk network sa; do echo "raw/$c/$h"; done
+	done
+}
+
+@test "cluster: start, stop and download on 4 nodes, real data in every category, nothing left behind" {
+	cluster_config $CLUSTER_NODES >config.yml
+	run clusterp-start
+	assert_success
+	assert_output 'clusterp-start: 4 started, 0 failed'
+	for h in $CLUSTER_NODES; do
+		[ "$(manifest_field "$h" status)" = started ]
+		case $(manifest_field "$h" dir) in /tmp/clusterp.??????) ;; *) return 1 ;; esac
+		# (sadc splits its -S argument in place: its commas read as spaces.)
+		cluster_procs "$(node_name "$h")" | grep -q " sadc .* -S A_NULL A_CPU A_MEMORY A_DISK A_NET_DEV 1 $(manifest_field "$h" dir)/run.sa"
+	done
+	sleep 3
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files $CLUSTER_NODES)"
+	[ "$stderr" = 'clusterp-stop: 4 stopped, 0 failed' ]
+	for h in $CLUSTER_NODES; do
+		for c in cpu memory swap disk network; do
+			[ "$(grep -vc '^#' "raw/$c/$h")" -ge 2 ] || { echo "raw/$c/$h has too little"; cat "raw/$c/$h"; return 1; }
+		done
+		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u >cpu.txt
+		diff -u "raw/cpu/$h" cpu.txt
+		[ "$(manifest_field "$h" status)" = stopped ]
+	done
+	nodes_clean $CLUSTER_NODES
+	grep -q "$CLUSTER_NODE_3: download: " clusterp.log
+}
+
+@test "cluster: a node without sysstat is named with its cause, the others run" {
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_NOSYSSTAT_NODE $CLUSTER_NODE_2 >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $CLUSTER_NOSYSSTAT_NODE: sysstat is not installed (sadc not found)
+clusterp-start: 2 started, 1 failed"
+	[ "$(manifest_field "$CLUSTER_NOSYSSTAT_NODE" status)" = failed ]
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files $CLUSTER_NODE_1 $CLUSTER_NODE_2)"
+	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2 $CLUSTER_NOSYSSTAT_NODE
+}
+
+@test "cluster: an unreachable host among good ones: exit 1, the others fine; none reachable: 69" {
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_REFUSED $CLUSTER_NODE_2 >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output --regexp "^clusterp-start: $CLUSTER_REFUSED: [^
+]*refused[^
+]*
+clusterp-start: 2 started, 1 failed$"
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files $CLUSTER_NODE_1 $CLUSTER_NODE_2)"
+	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2
+	rm -rf .clusterp raw
+	run clusterp-start -H "$CLUSTER_REFUSED"
+	assert_failure 69
+}
+
+@test "cluster: the collector killed between start and stop still yields its data" {
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_NODE_2 >config.yml
+	run -0 clusterp-start -q
+	sleep 2
+	cluster_exec n2 kill -KILL "$(manifest_field "$CLUSTER_NODE_2" pid)"
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files $CLUSTER_NODE_1 $CLUSTER_NODE_2)"
+	[ "$stderr" = "clusterp-stop: warning: $CLUSTER_NODE_2: the collector had already ended; keeping what it collected until then
+clusterp-stop: 2 stopped, 0 failed" ]
+	[ "$(grep -vc '^#' "raw/cpu/$CLUSTER_NODE_2")" -ge 1 ]
+	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2
+}
+
+@test "cluster: start twice is refused; stop without start is an error" {
+	cluster_config $CLUSTER_NODE_1 >config.yml
+	run clusterp-stop
+	assert_failure 66
+	run -0 clusterp-start -q
+	run clusterp-start
+	assert_failure 73
+	assert_output --partial 'is still active'
+	[ "$(cluster_procs n1 | grep -cw sadc)" = 1 ]
+	run -0 clusterp-stop -q
+	nodes_clean $CLUSTER_NODE_1
+}
+
+@test "cluster: -f 1 and -f 64 give the same files" {
+	cluster_config $CLUSTER_NODES >config.yml
+	for f in 1 64; do
+		rm -rf raw .clusterp
+		run -0 clusterp-start -q -f $f
+		sleep 1
+		run --separate-stderr clusterp-stop -f $f
+		assert_success
+		printf '%s\n' "$output" >out-$f
+		(cd raw && find . -type f | sort) >tree-$f
+	done
+	diff -u out-1 out-64
+	diff -u tree-1 tree-64
+	nodes_clean $CLUSTER_NODES
+}
+
+@test "cluster: aliases and device names full of shell metacharacters never reach a shell" {
+	{
+		cluster_config "$CLUSTER_NODE_1:\$(touch pwned1);'x\"\`touch pwned2\`" "$CLUSTER_NODE_2:a|b&c>pwned6"
+		echo "filesystem_names:"
+		echo "    - 'sda;touch pwned3': '\$(touch pwned4)'"
+		echo "net_interfaces:"
+		echo "    - 'eth0\`touch pwned5\`': \"it's\""
+	} >config.yml
+	run -0 clusterp-start -q
+	[ "$(manifest_field "$CLUSTER_NODE_1" alias)" = "\$(touch pwned1);'x\"\`touch pwned2\`" ]
+	sleep 1
+	run -0 clusterp-stop -q
+	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2
+	for n in n1 n2; do
+		found=$(cluster_exec $n find / -xdev -maxdepth 3 -name 'pwned*' 2>/dev/null)
+		[ -z "$found" ] || { echo "$n: $found"; return 1; }
+	done
+	[ -z "$(find . / -maxdepth 1 -name 'pwned*')" ]
+	[ -s "raw/disk/$CLUSTER_NODE_1" ]
+}
+
+@test "cluster: a host that fails at stop keeps its data and can be stopped again with -H" {
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_NODE_2 >config.yml
+	run -0 clusterp-start -q
+	sleep 1
+	# n2 becomes unreachable: ~/.ssh/config sends it to a port nobody listens on.
+	printf 'Host %s\n    Port 1\nHost *\n    Port %s\n' "$CLUSTER_NODE_2" "$CLUSTER_PORT" >"$HOME/.ssh/config"
+	grep -v '^ssh_port:' config.yml >c2.yml
+	run --separate-stderr clusterp-stop -c c2.yml
+	assert_failure 1
+	assert_output "$(expected_files $CLUSTER_NODE_1)"
+	[[ $stderr == *"clusterp-stop: $CLUSTER_NODE_2: "*"refused"* ]]
+	[ "$(manifest_field "$CLUSTER_NODE_2" status)" = started ]
+	cluster_exec n2 sh -c 'ls /tmp/clusterp.*/run.sa'
+	rm "$HOME/.ssh/config"
+	run --separate-stderr clusterp-stop -H "$CLUSTER_NODE_2"
+	assert_success
+	assert_output "$(expected_files $CLUSTER_NODE_2)"
+	[ -s "raw/cpu/$CLUSTER_NODE_1" ]
+	[ -s "raw/cpu/$CLUSTER_NODE_2" ]
+	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2
+}
+
+@test "cluster: --dry-run connects nowhere" {
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_REFUSED >config.yml
+	run --separate-stderr clusterp-start --dry-run
+	assert_success
+	[ "$(printf '%s\n' "$output" | cut -d' ' -f1)" = "$CLUSTER_NODE_1:
+$CLUSTER_REFUSED:" ]
+	[ ! -e .clusterp ]
+	nodes_clean $CLUSTER_NODE_1
+}
+
+@test "cluster: through the gateway to a node only it reaches" {
+	cluster_config ssh_gateway="$CLUSTER_GATEWAY" "$CLUSTER_HIDDEN" >config.yml
+	run clusterp-start
+	assert_success
+	assert_output 'clusterp-start: 1 started, 0 failed'
+	sleep 1
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files $CLUSTER_HIDDEN)"
+	[ "$(grep -vc '^#' "raw/network/$CLUSTER_HIDDEN")" -ge 1 ]
+	nodes_clean $CLUSTER_HIDDEN
+}
+
+@test "cluster: password authentication; the password is in no log, manifest, output or file" {
+	cluster_config "$CLUSTER_PW_NODE" >config.yml
+	export CLUSTERP_SSH_PASSWORD=$CLUSTER_PASSWORD
+	run clusterp-start -v
+	assert_success
+	printf '%s\n' "$output" >start.out
+	sleep 1
+	run clusterp-stop -v
+	assert_success
+	printf '%s\n' "$output" >stop.out
+	[ -s "raw/cpu/$CLUSTER_PW_NODE" ]
+	[ -n "$CLUSTER_PASSWORD" ]
+	run grep -rlF -- "$CLUSTER_PASSWORD" clusterp.log .clusterp raw start.out stop.out
+	assert_failure 1
+	nodes_clean $CLUSTER_PW_NODE
+}

@@ -1,0 +1,20 @@
+// csv-summary [--first] [COLUMN] < CSV: what csv_read finds in a contract
+// CSV, one line per series, for the bats tests.
+#include <iostream>
+#include <string>
+
+#include "csv_read.hpp"
+
+int main(int argc, char** argv) {
+    int arg = 1;
+    bool first = argc > arg && std::string(argv[arg]) == "--first";
+    if (first) ++arg;
+    const std::string column = argc > arg ? argv[arg] : "";
+    const clusterp::CsvSummary summary = clusterp::summarize_csv(std::cin, column, first);
+    std::cout << "category " << (summary.category.empty() ? "-" : summary.category) << "\nrows " << summary.rows
+              << "\n";
+    for (const clusterp::CsvSeries& s : summary.series)
+        std::cout << s.host << " [" << s.alias << "] " << (s.device.empty() ? "-" : s.device) << " ["
+                  << s.device_alias << "]" << (s.active ? " active" : "") << (s.has_value ? " value" : "")
+                  << (clusterp::is_pseudo_device(s.device) ? " pseudo" : "") << "\n";
+}
