@@ -64,17 +64,10 @@ CsvWriter::CsvWriter(std::function<void(const char*, std::size_t)> sink, std::si
     m_buffer.resize(buffer_size < 256 ? 256 : buffer_size);
 }
 
-char* CsvWriter::reserve(std::size_t size) {
-    if (m_used + size > m_buffer.size()) {
-        flush();
-        if (size > m_buffer.size()) m_buffer.resize(size);
-    }
+char* CsvWriter::reserve_slow(std::size_t size) {
+    flush();
+    if (size > m_buffer.size()) m_buffer.resize(size);
     return &m_buffer[m_used];
-}
-
-void CsvWriter::separator() {
-    if (m_row_started) *reserve(1) = ',', ++m_used;
-    m_row_started = true;
 }
 
 void CsvWriter::raw(std::string_view value) {

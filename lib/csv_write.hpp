@@ -38,8 +38,15 @@ public:
     void flush();
 
 private:
-    void separator();
-    char* reserve(std::size_t size);
+    void separator() {
+        if (m_row_started) *reserve(1) = ',', ++m_used;
+        m_row_started = true;
+    }
+    char* reserve(std::size_t size) {
+        if (m_used + size <= m_buffer.size()) return &m_buffer[m_used];
+        return reserve_slow(size);
+    }
+    char* reserve_slow(std::size_t size);
 
     std::function<void(const char*, std::size_t)> m_sink;
     std::string m_buffer;

@@ -34,6 +34,7 @@ namespace fs = std::filesystem;
 // Enough for the longest sysstat line many times over; lines longer than
 // this are cut and reach the parser as garbage.
 constexpr std::size_t k_read_buffer = 256 * 1024;
+constexpr std::size_t k_write_buffer = 256 * 1024;
 
 // Lines of a file descriptor, through one fixed buffer.
 class LineReader {
@@ -315,7 +316,8 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
         category = c;
     }
 
-    CsvWriter out([](const char* data, std::size_t size) { write_all(1, data, size, "standard output"); });
+    CsvWriter out([](const char* data, std::size_t size) { write_all(1, data, size, "standard output"); },
+                  k_write_buffer);
     if (category) write_header(out, *category);
     std::int64_t t0 = INT64_MAX;
     for (const auto& input : inputs) t0 = std::min(t0, input->parser.row().time_ms);
@@ -387,7 +389,8 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
     if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
     Fd out_fd(fd);
     try {
-        CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); });
+        CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); },
+                      k_write_buffer);
         write_header(out, job.category);
         KeyAliases keys(config ? &*config : nullptr, job.category);
         Stamp stamp;

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <limits>
 
-#include "csv_write.hpp"
 #include "diag.hpp"
 
 namespace clusterp {
@@ -69,7 +69,8 @@ constexpr double k_pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e
 // common short form (digits, a mark, digits: at most 15 digits) is exact as
 // an integer divided by a power of ten, both exact doubles, since IEEE
 // division rounds correctly; anything else goes to fast_float.
-bool parse_number(std::string_view text, double& value) {
+bool parse_number(std::string_view text, double& value, bool& plain) {
+    plain = false;
     const char* first = text.data();
     const char* last = first + text.size();
     if (first == last) return false;
@@ -92,6 +93,9 @@ bool parse_number(std::string_view text, double& value) {
             }
         }
         if (p == last && digits > 0 && digits <= 15 && decimals != 0) {
+            // What csv_write's is_plain_decimal accepts, known here for free.
+            int whole = digits - (decimals > 0 ? decimals : 0);
+            plain = decimals <= 6 && whole >= 1 && whole <= 12;
             double v = static_cast<double>(mantissa);
             if (decimals > 0) v /= k_pow10[decimals];
             value = negative ? -v : v;
@@ -109,6 +113,11 @@ bool parse_number(std::string_view text, double& value) {
 }
 
 static_assert(s_count <= 40, "SysstatParser::m_index is too small");
+
+bool parse_number(std::string_view text, double& value) {
+    bool plain;
+    return parse_number(text, value, plain);
+}
 
 bool looks_numeric(std::string_view text) {
     double ignored;
@@ -478,7 +487,7 @@ bool SysstatParser::feed_sadf(std::string_view line) {
     if (local) t = local_to_utc_ms(t / 1000);
     m_row.time_ms = t;
     m_row.host = fields[0];
-    return fill_row(fields, count);
+    return fill_row(fields);
 }
 
 bool SysstatParser::feed_sar(std::string_view line) {
@@ -623,15 +632,15 @@ bool SysstatParser::feed_sar(std::string_view line) {
     }
     m_row.time_ms = local_to_utc_ms(m_day * 86400 + tod);
     m_row.host = m_host;
-    return fill_row(rest, rest_count);
+    return fill_row(rest);
 }
 
-bool SysstatParser::fill_row(const std::string_view* fields, int count) {
-    (void)count;
+bool SysstatParser::fill_row(const std::string_view* fields) {
     double in[s_count];
+    bool plain[s_count] = {};
     for (double& v : in) v = k_nan;
     for (int k = 0; k < m_numeric_count; ++k)
-        if (!parse_number(fields[m_numeric[k].field], in[m_numeric[k].source])) {
+        if (!parse_number(fields[m_numeric[k].field], in[m_numeric[k].source], plain[m_numeric[k].source])) {
             bad_line("not a number");
             return false;
         }
@@ -645,7 +654,7 @@ bool SysstatParser::fill_row(const std::string_view* fields, int count) {
     // A value passed through unchanged keeps its text (no formatting cost).
     auto pass = [&](int i, int source) {
         out[i] = in[source];
-        if (m_index[source] >= 0 && is_plain_decimal(fields[m_index[source]])) m_row.text[i] = fields[m_index[source]];
+        if (m_index[source] >= 0 && plain[source]) m_row.text[i] = fields[m_index[source]];
     };
     switch (m_block_category) {
     case Category::cpu: {
@@ -666,7 +675,8 @@ bool SysstatParser::fill_row(const std::string_view* fields, int count) {
         break;
     }
     case Category::memory:
-        if (!fill_memory(in, fields)) return false;
+        if (!fill_memory(in)) return false;
+        if (plain[s_commit_pct]) m_row.text[5] = fields[m_index[s_commit_pct]];
         break;
     case Category::swap:
         out[0] = in[s_swpused] / k_kib_per_mib;
@@ -692,7 +702,7 @@ bool SysstatParser::fill_row(const std::string_view* fields, int count) {
     return true;
 }
 
-bool SysstatParser::fill_memory(const double* in, const std::string_view* fields) {
+bool SysstatParser::fill_memory(const double* in) {
     double* out = m_row.values;
     const double free = in[s_memfree], used = in[s_memused], pct = in[s_memused_pct];
     const double buffers = in[s_buffers], cached = in[s_cached], avail = in[s_avail];
@@ -735,8 +745,6 @@ bool SysstatParser::fill_memory(const double* in, const std::string_view* fields
     out[3] = buffers / k_kib_per_mib;
     out[4] = cached / k_kib_per_mib;
     out[5] = in[s_commit_pct];
-    if (m_index[s_commit_pct] >= 0 && is_plain_decimal(fields[m_index[s_commit_pct]]))
-        m_row.text[5] = fields[m_index[s_commit_pct]];
     return true;
 }
 

@@ -92,8 +92,8 @@ private:
     bool feed_sadf(std::string_view line);
     bool feed_sar(std::string_view line);
     bool start_block(const std::string_view* names, int count, int first);
-    bool fill_row(const std::string_view* fields, int count);
-    bool fill_memory(const double* in, const std::string_view* fields);
+    bool fill_row(const std::string_view* fields);
+    bool fill_memory(const double* in);
     void bad_line(const char* what);
     std::int64_t local_to_utc_ms(std::int64_t local_seconds);
 

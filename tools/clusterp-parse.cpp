@@ -7,8 +7,8 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-parse",
-                "[-hqv] [-c file] [-j jobs] [--category name] [--host name] [--alias name]\n"
-                "       [--mem-total kib] [--tz zone] [--with-plot] [file ...]",
+                "[-hqv] [-c file] [-j jobs] [--category name] [--host name] [--alias name] "
+                "[--mem-total kib] [--tz zone] [--with-plot] [file ...]",
                 "Parse sysstat output (sadf -d or sar text) into CSV.");
         cli.add()("category", "the category to take from input that holds several: cpu, memory, swap, disk, "
                               "network", cxxopts::value<std::string>(), "NAME")
