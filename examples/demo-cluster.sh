@@ -14,9 +14,10 @@
 # plot/; DEMO_SECONDS sets the length of the load (default 20).  The cluster
 # is taken down at the end, whatever happens.
 #
-# Disks are the machine's: lxcfs cannot give a node a /proc/diskstats of its
-# own on this kernel (see tests/lib/cluster.bash), so every node's disk plot
-# shows the disk writer's writes.
+# The disk is the machine's, hence its alias `shared`: lxcfs cannot give a
+# node a /proc/diskstats of its own on this kernel (see
+# tests/lib/cluster.bash), so every node's line in the disk plots shows the
+# disk writer's writes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$root/build/bin:$PATH
@@ -48,7 +49,7 @@ cd "$demo"
 # shellcheck disable=SC2153
 cluster_config ssh_key="$CLUSTER_HOME/.ssh/id_ed25519" ssh_known_hosts="$CLUSTER_HOME/.ssh/known_hosts" -- \
 	"$CLUSTER_NODE_1:cpu-busy" "$CLUSTER_NODE_2:disk-writer" "$CLUSTER_NODE_3:memory-hog" "$CLUSTER_NODE_4:idle" >config.yml
-printf 'filesystem_names:\n    - %s: disk\nnet_interfaces:\n    - lo: loopback\n' "$CLUSTER_DISK" >>config.yml
+printf 'filesystem_names:\n    - %s: shared\nnet_interfaces:\n    - lo: loopback\n' "$CLUSTER_DISK" >>config.yml
 clusterp init --check
 
 clusterp start
@@ -67,7 +68,9 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 sleep 1
 
 clusterp stop --with-parse --with-plot
-clusterp plot -q -f svg
+# SVG too, for a browser and plot/index.html; eps again, so that each .gp
+# script makes both.
+clusterp plot -q -f eps,svg
 
 echo
 echo "demo-cluster: the plots are in $demo/plot (EPS and SVG):"

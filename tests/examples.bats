@@ -190,10 +190,12 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 	assert_line '    cpu/utilization.{eps,svg}'
 	assert_line '    network/loopback_in.{eps,svg}'
 	assert_line --regexp '^    cpu-busy +[0-9.]+ %$'
-	for p in cpu/utilization memory/utilization disk/disk_write; do
+	for p in cpu/utilization memory/utilization disk/shared_write; do
 		[ -s "demo/plot/$p.eps" ] && grep -q '<svg' "demo/plot/$p.svg"
 	done
 	grep -q ',cpu-busy,' demo/parsed/cpu/*
+	assert_line "demo-cluster: open $PWD/demo/plot/index.html in a browser to see them all"
+	grep -q 'cpu/utilization.svg' demo/plot/index.html
 	# Its own cluster is gone: processes, lxcfs's mount, state.
 	dir=$(sed -n 's/^demo-cluster: nodes up, their state and logs in \(.*\) until the end$/\1/p' <<<"$output")
 	[ -n "$dir" ] && [ "$dir" != "$CLUSTER_DIR" ]
