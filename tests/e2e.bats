@@ -50,13 +50,14 @@ setup() { cd "$RUN"; }
 	run --separate-stderr highest mean cpu util_pct
 	assert_success
 	assert_output "$CLUSTER_NODE_1"
-	# One busy loop on a node of two CPUs for 8 s of a run of about 10 s;
-	# other agents on this machine may take some of its CPU, hence the low
-	# bar.  The idle node runs only its collector.
+	# One busy loop on a node of two CPUs for 8 s of a run of about 10 s
+	# would be near 40 %; whatever else runs on this machine takes its share
+	# (cgroup v1 weighs the whole cluster as one task), hence the low bar.
+	# The idle node runs only its collector.
 	n1=$(csv_stat mean "parsed/cpu/$CLUSTER_NODE_1" util_pct)
 	n4=$(csv_stat mean "parsed/cpu/$CLUSTER_NODE_4" util_pct)
-	greater "$n1" 10
-	greater 5 "$n4"
+	greater "$n1" 5
+	greater 2 "$n4"
 }
 
 @test "e2e: each node has memory of its own: MemTotal is the node's limit, the node holding 300 MiB uses the most" {
