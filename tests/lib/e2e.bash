@@ -56,7 +56,7 @@ csv_stat() {
 # parsed/CATEGORY/ with the highest mean or maximum of COLUMN; every host's
 # figure goes to stderr, for a failing test's log.
 highest() {
-	local f v best= best_v=
+	local f v best='' best_v=''
 	for f in parsed/"$2"/*; do
 		v=$(csv_stat "$1" "$f" "$3" "${4:-}") || return 1
 		echo "${f##*/} $1 $3 = $v" >&2
