@@ -8,6 +8,7 @@ load lib/cluster
 teardown() { cluster_down; }
 
 @test "cluster isolate: each node its own cgroups, memory size, /proc files, host name and /var/tmp; cluster_down leaves nothing" {
+	reason=$(cluster_can_isolate) || skip "$reason"
 	CLUSTER_ISOLATE=1 CLUSTER_NODE_MEMORY=512M cluster_up 2
 	cluster_home
 	[ "$CLUSTER_ISOLATE" = 1 ]

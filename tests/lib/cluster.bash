@@ -65,7 +65,8 @@
 # In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
 # agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
 # inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH),
-# cluster_name (n1.. of an address), cluster_disk_bytes (isolated nodes).
+# cluster_name (n1.. of an address), cluster_can_isolate, cluster_disk_bytes
+# (isolated nodes).
 
 CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
 
@@ -225,12 +226,33 @@ _cluster_cgroup_base() {
 	realpath "/sys/fs/cgroup/$1${rel%/}"
 }
 
+# cluster_can_isolate: whether CLUSTER_ISOLATE=1 can work on this machine;
+# if not, prints why (for a suite's `skip`).  lxcfs 5 (Debian 12) counts a
+# cgroup's CPU time only from cgroup v1's cpuacct: a machine with cgroup v2
+# alone cannot have isolated nodes.
+cluster_can_isolate() {
+	local c
+	if ! command -v lxcfs >/dev/null; then
+		echo "CLUSTER_ISOLATE=1 needs lxcfs (Debian package lxcfs)"
+		return 1
+	fi
+	if [ ! -e /dev/fuse ]; then
+		echo "CLUSTER_ISOLATE=1 needs FUSE (/dev/fuse)"
+		return 1
+	fi
+	for c in $_CLUSTER_CONTROLLERS; do
+		if ! _cluster_cgroup_base "$c" >/dev/null 2>&1; then
+			echo "CLUSTER_ISOLATE=1 needs the cgroup v1 controller $c mounted under /sys/fs/cgroup"
+			return 1
+		fi
+	done
+}
+
 # _cluster_isolate: one lxcfs for the cluster, and the cluster's cgroups
 # (listed in $CLUSTER_DIR/cgroups) that hold the nodes'.
 _cluster_isolate() {
 	local c base dir i
-	command -v lxcfs >/dev/null || { _cluster_die "CLUSTER_ISOLATE=1 needs lxcfs (Debian package lxcfs)"; return 1; }
-	[ -e /dev/fuse ] || { _cluster_die "CLUSTER_ISOLATE=1 needs FUSE (/dev/fuse)"; return 1; }
+	cluster_can_isolate >/dev/null || { _cluster_die "$(cluster_can_isolate)"; return 1; }
 	: >"$CLUSTER_DIR/cgroups"
 	for c in $_CLUSTER_CONTROLLERS; do
 		base=$(_cluster_cgroup_base "$c") || return 1
