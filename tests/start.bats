@@ -3,14 +3,7 @@
 load lib/common
 load lib/collect
 
-setup() {
-	cd_workdir
-	# The local "nodes" make their directories under $TMPDIR, kept inside
-	# the test's own directory.
-	export TMPDIR=$BATS_TEST_TMPDIR/node-tmp
-	mkdir -p "$TMPDIR"
-	local_config config.yml a1 b2 c3
-}
+setup() { setup_local_nodes; }
 
 teardown() {
 	kill_leftover_collectors

@@ -3,12 +3,7 @@
 load lib/common
 load lib/collect
 
-setup() {
-	cd_workdir
-	export TMPDIR=$BATS_TEST_TMPDIR/node-tmp
-	mkdir -p "$TMPDIR"
-	local_config config.yml a1 b2 c3
-}
+setup() { setup_local_nodes; }
 
 teardown() {
 	kill_leftover_collectors

@@ -50,3 +50,13 @@ collectors_running() {
 	done
 	echo "$n"
 }
+
+# setup_local_nodes: the set-up of a local-transport suite: a working
+# directory, and three local "nodes" a1 b2 c3 whose run directories go under
+# $TMPDIR, kept inside the test's own directory.
+setup_local_nodes() {
+	cd_workdir
+	export TMPDIR=$BATS_TEST_TMPDIR/node-tmp
+	mkdir -p "$TMPDIR"
+	local_config config.yml a1 b2 c3
+}
