@@ -25,7 +25,7 @@ JOBS ?= $(shell nproc)
 ALL_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -Ilib -I$(BUILD)/gen -MMD -MP $(CXXFLAGS) $(EXTRA_CXXFLAGS)
 LDLIBS = -lssh2 -lyaml-cpp -lpthread
 
-LIB_SRCS  = $(wildcard lib/*.cpp)
+LIB_SRCS  = $(wildcard lib/*/*.cpp lib/*/*/*.cpp)
 LIB_OBJS  = $(LIB_SRCS:%.cpp=$(BUILD)/%.o) $(BUILD)/gen/config_template.o
 TOOLS     = $(patsubst tools/%.cpp,$(BUILD)/bin/%,$(wildcard tools/*.cpp))
 UNITS     = $(patsubst tests/unit/%.cpp,$(BUILD)/tests/%,$(wildcard tests/unit/*.cpp))

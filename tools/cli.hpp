@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include "diag.hpp"
-#include "version.hpp"
+#include "base/diag.hpp"
+#include "base/version.hpp"
 
 namespace clusterp {
 

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "cli.hpp"
-#include "config.hpp"
-#include "init.hpp"
+#include "model/config.hpp"
+#include "model/init.hpp"
 
 using namespace clusterp;
 

@@ -1,6 +1,6 @@
 // clusterp-parse: sysstat output -> CSV.
 #include "cli.hpp"
-#include "parse_run.hpp"
+#include "parse/parse_run.hpp"
 
 using namespace clusterp;
 

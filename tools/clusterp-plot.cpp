@@ -1,6 +1,6 @@
 // clusterp-plot: CSV -> gnuplot scripts -> plots.
 #include "cli.hpp"
-#include "plot_run.hpp"
+#include "plot/plot_run.hpp"
 
 using namespace clusterp;
 

@@ -1,7 +1,7 @@
 // clusterp-start: start one sysstat collector per node.
 #include "cli.hpp"
-#include "collect.hpp"
-#include "config.hpp"
+#include "collect/collect.hpp"
+#include "model/config.hpp"
 
 using namespace clusterp;
 

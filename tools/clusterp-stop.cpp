@@ -1,7 +1,7 @@
 // clusterp-stop: stop the collectors and download their data into raw/.
 #include "cli.hpp"
-#include "collect.hpp"
-#include "config.hpp"
+#include "collect/collect.hpp"
+#include "model/config.hpp"
 
 using namespace clusterp;
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "diag.hpp"
-#include "exec_path.hpp"
-#include "version.hpp"
+#include "base/diag.hpp"
+#include "base/exec_path.hpp"
+#include "base/version.hpp"
 
 using namespace clusterp;
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "csv_write.hpp"
-#include "diag.hpp"
-#include "sysstat_parse.hpp"
+#include "parse/csv_write.hpp"
+#include "base/diag.hpp"
+#include "parse/sysstat_parse.hpp"
 
 using namespace clusterp;
 

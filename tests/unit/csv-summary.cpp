@@ -3,7 +3,7 @@
 #include <iostream>
 #include <string>
 
-#include "csv_read.hpp"
+#include "plot/csv_read.hpp"
 
 int main(int argc, char** argv) {
     int arg = 1;

@@ -2,7 +2,7 @@
 // a bad list prints `error: ...` and exits 1.  Drives tests/hostlist.bats.
 #include <iostream>
 
-#include "hostlist.hpp"
+#include "model/hostlist.hpp"
 
 int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {

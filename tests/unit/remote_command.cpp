@@ -9,7 +9,7 @@
 #include <iterator>
 #include <string>
 
-#include "remote_command.hpp"
+#include "collect/remote_command.hpp"
 
 using namespace clusterp;
 

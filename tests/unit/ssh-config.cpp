@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "ssh_config.hpp"
+#include "collect/ssh/ssh_config.hpp"
 
 int main(int argc, char** argv) {
     if (argc < 3) {

@@ -19,9 +19,9 @@
 #include <thread>
 #include <vector>
 
-#include "config.hpp"
-#include "diag.hpp"
-#include "ssh_transport.hpp"
+#include "model/config.hpp"
+#include "base/diag.hpp"
+#include "collect/ssh/ssh_transport.hpp"
 
 namespace {
 

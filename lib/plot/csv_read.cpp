@@ -1,4 +1,4 @@
-#include "csv_read.hpp"
+#include "plot/csv_read.hpp"
 
 #include <algorithm>
 #include <cmath>

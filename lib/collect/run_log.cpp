@@ -1,4 +1,4 @@
-#include "run_log.hpp"
+#include "collect/run_log.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 

@@ -1,4 +1,4 @@
-#include "fanout.hpp"
+#include "collect/fanout.hpp"
 
 #include <unistd.h>
 
@@ -10,7 +10,7 @@
 #include <optional>
 #include <thread>
 
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 

@@ -1,9 +1,9 @@
-#include "transport.hpp"
+#include "collect/transport.hpp"
 
-#include "config.hpp"
-#include "diag.hpp"
-#include "local_transport.hpp"
-#include "ssh_transport.hpp"
+#include "model/config.hpp"
+#include "base/diag.hpp"
+#include "collect/local_transport.hpp"
+#include "collect/ssh/ssh_transport.hpp"
 
 namespace clusterp {
 

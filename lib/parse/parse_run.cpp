@@ -1,4 +1,4 @@
-#include "parse_run.hpp"
+#include "parse/parse_run.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,12 +18,12 @@
 #include <thread>
 #include <utility>
 
-#include "atomic_file.hpp"
-#include "config.hpp"
-#include "csv_write.hpp"
-#include "diag.hpp"
-#include "exec_path.hpp"
-#include "manifest.hpp"
+#include "base/atomic_file.hpp"
+#include "model/config.hpp"
+#include "parse/csv_write.hpp"
+#include "base/diag.hpp"
+#include "base/exec_path.hpp"
+#include "model/manifest.hpp"
 
 namespace clusterp {
 

@@ -1,4 +1,4 @@
-#include "manifest.hpp"
+#include "model/manifest.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "atomic_file.hpp"
-#include "diag.hpp"
+#include "base/atomic_file.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 

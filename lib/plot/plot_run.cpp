@@ -1,4 +1,4 @@
-#include "plot_run.hpp"
+#include "plot/plot_run.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -20,12 +20,12 @@
 #include <sstream>
 #include <thread>
 
-#include "atomic_file.hpp"
-#include "config.hpp"
-#include "csv_read.hpp"
-#include "diag.hpp"
-#include "manifest.hpp"
-#include "plot_index.hpp"
+#include "base/atomic_file.hpp"
+#include "model/config.hpp"
+#include "plot/csv_read.hpp"
+#include "base/diag.hpp"
+#include "model/manifest.hpp"
+#include "plot/plot_index.hpp"
 
 extern char** environ;
 

@@ -39,7 +39,7 @@
 
 #include <memory>
 
-#include "transport.hpp"
+#include "collect/transport.hpp"
 
 namespace clusterp {
 

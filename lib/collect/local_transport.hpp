@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "transport.hpp"
+#include "collect/transport.hpp"
 
 namespace clusterp {
 

@@ -1,4 +1,4 @@
-#include "collect.hpp"
+#include "collect/collect.hpp"
 
 #include <unistd.h>
 
@@ -12,15 +12,15 @@
 #include <mutex>
 #include <random>
 
-#include "atomic_file.hpp"
-#include "config.hpp"
-#include "diag.hpp"
-#include "exec_path.hpp"
-#include "fanout.hpp"
-#include "manifest.hpp"
-#include "remote_command.hpp"
-#include "run_log.hpp"
-#include "transport.hpp"
+#include "base/atomic_file.hpp"
+#include "model/config.hpp"
+#include "base/diag.hpp"
+#include "base/exec_path.hpp"
+#include "collect/fanout.hpp"
+#include "model/manifest.hpp"
+#include "collect/remote_command.hpp"
+#include "collect/run_log.hpp"
+#include "collect/transport.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,4 +1,4 @@
-#include "hostlist.hpp"
+#include "model/hostlist.hpp"
 
 #include <cctype>
 

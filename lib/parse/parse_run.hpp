@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "sysstat_parse.hpp"
+#include "parse/sysstat_parse.hpp"
 
 namespace clusterp {
 

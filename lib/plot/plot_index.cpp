@@ -1,4 +1,4 @@
-#include "plot_index.hpp"
+#include "plot/plot_index.hpp"
 
 #include <algorithm>
 #include <cctype>

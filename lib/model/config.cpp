@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "model/config.hpp"
 
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -10,8 +10,8 @@
 #include <map>
 #include <set>
 
-#include "diag.hpp"
-#include "hostlist.hpp"
+#include "base/diag.hpp"
+#include "model/hostlist.hpp"
 
 namespace clusterp {
 

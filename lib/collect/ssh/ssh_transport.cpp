@@ -1,4 +1,4 @@
-#include "ssh_transport.hpp"
+#include "collect/ssh/ssh_transport.hpp"
 
 #include <fcntl.h>
 #include <glob.h>
@@ -30,9 +30,9 @@
 #include <utility>
 #include <vector>
 
-#include "config.hpp"
-#include "diag.hpp"
-#include "ssh_config.hpp"
+#include "model/config.hpp"
+#include "base/diag.hpp"
+#include "collect/ssh/ssh_config.hpp"
 
 namespace clusterp {
 namespace {

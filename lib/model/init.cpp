@@ -1,4 +1,4 @@
-#include "init.hpp"
+#include "model/init.hpp"
 
 #include <unistd.h>
 
@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "atomic_file.hpp"
-#include "config.hpp"
-#include "diag.hpp"
+#include "base/atomic_file.hpp"
+#include "model/config.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 

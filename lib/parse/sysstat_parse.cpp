@@ -1,4 +1,4 @@
-#include "sysstat_parse.hpp"
+#include "parse/sysstat_parse.hpp"
 
 #include <fast_float/fast_float.h>
 
@@ -7,7 +7,7 @@
 #include <ctime>
 #include <limits>
 
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 

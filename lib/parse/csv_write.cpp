@@ -1,4 +1,4 @@
-#include "csv_write.hpp"
+#include "parse/csv_write.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "exec_path.hpp"
+#include "base/exec_path.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 

@@ -1,4 +1,4 @@
-#include "ssh_config.hpp"
+#include "collect/ssh/ssh_config.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "remote_command.hpp"
+#include "collect/remote_command.hpp"
 
 #include <sstream>
 

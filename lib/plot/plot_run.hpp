@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gnuplot_script.hpp"
+#include "plot/gnuplot_script.hpp"
 
 namespace clusterp {
 

@@ -1,4 +1,4 @@
-#include "local_transport.hpp"
+#include "collect/local_transport.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 extern char** environ;
 

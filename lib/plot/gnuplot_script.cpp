@@ -1,4 +1,4 @@
-#include "gnuplot_script.hpp"
+#include "plot/gnuplot_script.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 #include <cstdio>
 #include <exception>

@@ -1,4 +1,4 @@
-#include "atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "diag.hpp"
+#include "base/diag.hpp"
 
 namespace clusterp {
 
