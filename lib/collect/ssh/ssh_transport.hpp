@@ -1,5 +1,5 @@
 // The SSH transport (`transport: ssh`), on libssh2: the only module that
-// includes it.  What it promises, beyond lib/transport.hpp:
+// includes it.  What it promises, beyond collect/transport.hpp:
 //
 // - Where: a host's address, user, port and identity files come from
 //   config.yml first (ssh_username, ssh_port, ssh_key), then from
