@@ -1,6 +1,8 @@
 #include "base/diag.hpp"
 
+#include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <mutex>
 
@@ -52,5 +54,11 @@ int run_guarded(const std::function<int()>& body) {
 }
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
+
+std::string errno_text(int error) {
+    std::string text = std::strerror(error);
+    if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    return text;
+}
 
 }  // namespace clusterp

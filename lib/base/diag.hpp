@@ -59,4 +59,8 @@ int run_guarded(const std::function<int()>& body);
 // `'path'`: how file names are quoted in messages.
 std::string quoted(const std::string& text);
 
+// strerror(ERROR) in the style of our messages: first letter lowercase
+// (`cannot open 'x': no such file or directory`).
+std::string errno_text(int error);
+
 }  // namespace clusterp

@@ -1,6 +1,7 @@
 // Finding and running the other clusterp programs the way git finds
 // git-<verb>: $CLUSTERP_EXEC_PATH first, then the directory of the running
-// executable (so a build tree works before install), then PATH.
+// executable (so a build tree works before install), then PATH.  The
+// searching and starting itself is base/process's.
 #pragma once
 
 #include <optional>

@@ -3,8 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,14 +10,11 @@
 #include <fstream>
 
 #include "base/diag.hpp"
-
-extern char** environ;
+#include "base/process.hpp"
 
 namespace clusterp {
 
 namespace {
-
-std::string errno_text(int error) { return std::strerror(error); }
 
 class Pipe {
 public:
@@ -47,24 +42,17 @@ class LocalSession : public Session {
 public:
     CommandResult run(const std::string& command, std::chrono::seconds timeout) override {
         Pipe out, err;
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_adddup2(&actions, out.write_end(), 1);
-        posix_spawn_file_actions_adddup2(&actions, err.write_end(), 2);
+        SpawnOptions options;
+        options.in = Redirect::null();
+        options.out = Redirect::to(out.write_end());
+        options.err = Redirect::to(err.write_end());
         // Nothing of ours leaks into the node's processes: a collector
         // holding one of our descriptors would keep a caller's pipe open.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-        posix_spawnattr_t attr;
-        posix_spawnattr_init(&attr);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-        posix_spawnattr_setpgroup(&attr, 0);
-        const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
-        pid_t pid = 0;
-        int spawned = posix_spawn(&pid, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attr);
-        if (spawned != 0) throw HostError("cannot run /bin/sh: " + errno_text(spawned));
+        options.close_other_fds = true;
+        options.new_process_group = true;
+        Spawned child = spawn("/bin/sh", {"sh", "-c", command}, options);
+        if (child.pid < 0) throw HostError("cannot run /bin/sh: " + errno_text(child.error));
+        const pid_t pid = child.pid;
         out.close_write();
         err.close_write();
 
@@ -97,12 +85,9 @@ public:
             }
         }
         if (timed_out) ::kill(-pid, SIGKILL);
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        int status = wait_for(pid);
         if (timed_out) throw HostError("timed out after " + std::to_string(timeout.count()) + " s");
-        if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
-        else if (WIFSIGNALED(status)) result.exit_status = 128 + WTERMSIG(status);
+        result.exit_status = exit_code(status);
         return result;
     }
 
