@@ -78,14 +78,19 @@ deps:
 deps-bench: deps
 	@tests/lib/install-deps $(DEPS_BENCH)
 
-# The whole suite: bats files in tests/ (unit drivers, tools, the real SSH
-# cluster); the last line is `N passed, M failed`.
+# The whole suite: the bats files of tests/fast/ and tests/cluster/ (the
+# latter start a cluster of real sshd nodes, as root); the last line is
+# `N passed, M failed`.
 test: deps
 	$(MAKE) -j$(JOBS) all
 	$(MAKE) -j$(JOBS) san
 	tests/run
 
-check: test
+# The fast suites only (tests/fast/): no root, no cluster, no package
+# installed beyond those to build and run; same last line.
+check:
+	$(MAKE) -j$(JOBS) all
+	tests/run tests/fast
 
 # The same binaries built with AddressSanitizer and UBSan; tests/run uses them
 # for the suites that name CLUSTERP_SAN_BIN.

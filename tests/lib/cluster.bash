@@ -1,5 +1,5 @@
 # A test cluster of real sshd nodes on loopback addresses, for the bats
-# suites (`load lib/cluster`, then `cluster_up` in setup_file and
+# suites (`load ../lib/cluster`, then `cluster_up` in setup_file and
 # `cluster_down` in teardown_file) and for benchmarks and demos (source this
 # file from bash).  Needs root, openssh-server, socat, iproute2, util-linux.
 #

@@ -1,4 +1,4 @@
-# Helpers for the start/stop suites (`load lib/collect` after lib/common).
+# Helpers for the start/stop suites (`load ../lib/collect` after lib/common).
 
 # local_config FILE HOST...: a config for the local transport at a 1 s
 # interval naming HOSTs (each a separate collector on this machine).

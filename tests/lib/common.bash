@@ -1,9 +1,10 @@
 bats_require_minimum_version 1.5.0
-# Shared set-up for the bats suites: `load lib/common` at the top of a suite.
+# Shared set-up for the bats suites: `load ../lib/common` at the top of a
+# suite (suites live in tests/fast/ and tests/cluster/, see tests/run).
 bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
 bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'
 
-ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # The binaries under test; the sanitizer build sets CLUSTERP_BIN=build-san/bin.
 BIN=${CLUSTERP_BIN:-$ROOT/build/bin}
 UNIT_BIN=${CLUSTERP_UNIT_BIN:-$ROOT/build/tests}

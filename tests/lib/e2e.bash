@@ -1,5 +1,5 @@
 # Helpers for the suites that run the whole pipeline on the test cluster
-# (e2e, examples, readme): `load lib/e2e` after lib/common and lib/cluster.
+# (e2e, examples, readme): `load ../lib/e2e` after lib/common and lib/cluster.
 
 # e2e_home DIR: a client HOME in DIR that knows every node (cluster_home
 # wants a test's own directory; setup_file has none).

@@ -1,7 +1,7 @@
 # The SSH transport with sshd on a port other than 22: ssh_port, ~/.ssh/config
 # Port, and known_hosts entries written `[host]:port`.
-load lib/common
-load lib/cluster
+load ../lib/common
+load ../lib/cluster
 
 setup_file() {
 	export CLUSTER_PORT=2222

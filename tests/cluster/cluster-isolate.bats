@@ -2,8 +2,8 @@
 # The test cluster's isolated nodes (CLUSTER_ISOLATE=1 in
 # tests/lib/cluster.bash): cgroups, lxcfs's /proc files and a private
 # /var/tmp per node, and nothing of them left after cluster_down.
-load lib/common
-load lib/cluster
+load ../lib/common
+load ../lib/cluster
 
 teardown() { cluster_down; }
 

@@ -3,7 +3,7 @@
 # `make test` runs first): the fixtures and the hostile inputs must parse
 # with no sanitizer report.  The binaries: $CLUSTERP_SAN_BIN, else
 # build-san/bin.
-load lib/common
+load ../lib/common
 
 SAN=${CLUSTERP_SAN_BIN:-$ROOT/build-san/bin}
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

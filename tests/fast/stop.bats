@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # clusterp-stop over the local transport: a real sadc on this machine.
-load lib/common
-load lib/collect
+load ../lib/common
+load ../lib/collect
 
 setup() { setup_local_nodes; }
 

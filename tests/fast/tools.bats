@@ -2,7 +2,7 @@
 # What every tool shares: -h, --version, -c, -v, -q, usage errors, and the
 # man pages that describe them.
 
-load lib/common
+load ../lib/common
 
 TOOLS="clusterp-init clusterp-start clusterp-stop clusterp-parse clusterp-plot"
 PAGES="clusterp.1 clusterp-init.1 clusterp-start.1 clusterp-stop.1 clusterp-parse.1 clusterp-plot.1 clusterp.yml.5"

@@ -1,8 +1,8 @@
 # The SSH transport against the test cluster, through tests/unit/ssh_probe
 # (no tool involved): authentication, host keys, failures, the gateway and
 # ~/.ssh/config.
-load lib/common
-load lib/cluster
+load ../lib/common
+load ../lib/cluster
 
 setup_file() { cluster_up 3; }
 teardown_file() { cluster_down; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # clusterp-plot: directory mode over parsed/ trees, stream mode, formats,
 # errors.  Uses the real gnuplot.
-load lib/common
+load ../lib/common
 
 # A copy of fixture tree NAME (tests/fixtures/parsed/NAME) as the workdir.
 use_tree() {

@@ -5,9 +5,9 @@
 # on that node only.  One run, made once in setup_file: start, a CPU load on
 # n1, direct disk writes on n2, 300 MiB held on n3, n4 idle, then
 # `clusterp stop --with-parse --with-plot`; the tests read what it left.
-load lib/common
-load lib/cluster
-load lib/e2e
+load ../lib/common
+load ../lib/cluster
+load ../lib/e2e
 
 setup_file() {
 	# (bats 1.8 cannot skip from setup_file: each test does, in setup.)

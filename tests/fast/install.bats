@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # make install / uninstall honour PREFIX and DESTDIR.
 
-load lib/common
+load ../lib/common
 
 setup() { cd_workdir; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The pure hostlist module, through its driver.
 
-load lib/common
+load ../lib/common
 
 expands() {
 	local list=$1

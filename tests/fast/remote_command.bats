@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # lib/remote_command: the one quoting function, and the commands it builds,
 # run through real shells.
-load lib/common
+load ../lib/common
 
 RC=$UNIT_BIN/remote_command
 

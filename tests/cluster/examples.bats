@@ -4,9 +4,9 @@
 # Makefile-driven experiment, the Slurm batch script outside Slurm, the
 # gateway config (checked, then the same shape through the cluster's
 # gateway), and make demo-cluster's script.
-load lib/common
-load lib/cluster
-load lib/e2e
+load ../lib/common
+load ../lib/cluster
+load ../lib/e2e
 
 setup_file() {
 	# (bats 1.8 cannot skip from setup_file: each test does, in setup.)

@@ -1,7 +1,7 @@
 # The test cluster itself (tests/lib/cluster.bash), checked with OpenSSH's
 # client, so that a failure elsewhere is not a harness problem.
-load lib/common
-load lib/cluster
+load ../lib/common
+load ../lib/cluster
 
 setup_file() { cluster_up 2; }
 teardown_file() { cluster_down; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Every config mistake: one line naming the file, the line and the key, exit 78.
 
-load lib/common
+load ../lib/common
 
 setup() { cd_workdir; }
 

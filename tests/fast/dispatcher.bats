@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # clusterp VERB: usage, lookup order, unknown verbs, help.
 
-load lib/common
+load ../lib/common
 
 setup() { cd_workdir; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # bash completion: verbs, options read from --help, hosts from the config.
 
-load lib/common
+load ../lib/common
 
 setup() {
 	cd_workdir

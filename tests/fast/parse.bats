@@ -4,7 +4,7 @@
 # files, and one test per input hazard.  A hazard file (tests/fixtures/hazards,
 # real renderings of 12.6.1/run.sa, see make.sh there) must give exactly the
 # CSV of the epoch `sadf -d` rendering of the same data.
-load lib/common
+load ../lib/common
 
 S=$FIXTURES/sysstat
 H=$FIXTURES/hazards

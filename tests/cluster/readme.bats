@@ -5,9 +5,9 @@
 # each step's exit status and output (step NAME CMD...); the tests read
 # them.  The README's node01, node02 are this cluster's two plain nodes,
 # named so by their aliases.
-load lib/common
-load lib/cluster
-load lib/e2e
+load ../lib/common
+load ../lib/cluster
+load ../lib/e2e
 
 # step NAME CMD...: runs CMD, keeping NAME.status, NAME.out, NAME.err beside
 # the tour's directory (in $BATS_FILE_TMPDIR).

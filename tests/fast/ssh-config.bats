@@ -1,5 +1,5 @@
 # lib/ssh_config: the ~/.ssh/config subset, through tests/unit/ssh-config.cpp.
-load lib/common
+load ../lib/common
 
 @test "ssh-config: Host lists, ? and *, first value wins, IdentityFile adds up" {
 	run "$UNIT_BIN/ssh-config" "$FIXTURES/ssh-config/basic" n1 n3 other

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # clusterp-init: the template, --local, --check, refusing to overwrite.
 
-load lib/common
+load ../lib/common
 
 setup() { cd_workdir; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # plot/index.html: the page that shows a run's plots in a browser.
 
-load lib/common
+load ../lib/common
 
 setup() {
 	cd_workdir

@@ -2,9 +2,9 @@
 # clusterp-start and clusterp-stop over SSH against the test cluster
 # (tests/lib/cluster.bash): real sshd nodes on loopback addresses, each with
 # its own /tmp, one without sysstat, one refusing connections.
-load lib/common
-load lib/cluster
-load lib/collect
+load ../lib/common
+load ../lib/cluster
+load ../lib/collect
 
 setup_file() { cluster_up 4; }
 teardown_file() { cluster_down; }
