@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "model/contract.hpp"
+
 namespace clusterp {
 
 namespace {
@@ -45,14 +47,12 @@ std::string shell_quote(const std::string& value) {
 }
 
 const std::vector<SadfCategory>& sadf_categories() {
-    static const std::vector<SadfCategory> categories = {
-        {"cpu", {"-u"}, {}},
-        {"memory", {"-r", "ALL"}, {"-r"}},
-        {"swap", {"-S"}, {}},
-        {"disk", {"-d", "-p"}, {}},
-        {"network", {"-n", "DEV"}, {}},
-    };
-    return categories;
+    static const std::vector<SadfCategory> table = [] {
+        std::vector<SadfCategory> list;
+        for (const CategoryInfo& info : categories()) list.push_back({info.name, info.sadf_options, info.sadf_fallback});
+        return list;
+    }();
+    return table;
 }
 
 std::string remote_sa_file(const std::string& dir) { return dir + "/run.sa"; }

@@ -20,8 +20,8 @@ namespace clusterp {
 // empty string becomes `''`.
 std::string shell_quote(const std::string& value);
 
-// One category of raw data: its name (design.md), the file sadf writes on the
-// node, and the options after `sadf -d -U FILE --`.
+// One category of raw data: its name and the options after
+// `sadf -d -U FILE --`, as the data contract (model/contract.hpp) gives them.
 struct SadfCategory {
     std::string name;
     std::vector<std::string> options;
@@ -29,7 +29,7 @@ struct SadfCategory {
     std::vector<std::string> fallback;
 };
 
-// cpu memory swap disk network, in that order.
+// The contract's categories, in its order.
 const std::vector<SadfCategory>& sadf_categories();
 
 // The node's file names inside a run directory, as SFTP paths (not shell).

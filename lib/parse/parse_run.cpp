@@ -160,13 +160,7 @@ private:
 };
 
 void write_header(CsvWriter& out, Category category) {
-    for (const char* name : {"time", "elapsed", "host", "alias"}) out.raw(name);
-    if (const char* key = key_name(category)) {
-        out.raw(key);
-        out.raw(std::string(key) + "_alias");
-    }
-    const char* const* names = value_names(category);
-    for (int i = 0; i < value_count(category); ++i) out.raw(names[i]);
+    for (const std::string& name : header_of(category)) out.raw(name);
     out.end_row();
 }
 
@@ -188,22 +182,16 @@ void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_
     out.number(static_cast<double>(time_ms - t0_ms) / 1000.0);
     out.text(host);
     out.text(alias);
-    if (key_name(row.category)) {
+    const CategoryInfo& info = category_info(row.category);
+    if (info.key) {
         out.text(row.key);
         out.text(keys.get(row.key));
     }
-    for (int i = 0; i < value_count(row.category); ++i) {
+    for (int i = 0; i < info.value_count; ++i) {
         if (!row.text[i].empty()) out.decimal(row.text[i]);
         else out.number(row.values[i]);
     }
     out.end_row();
-}
-
-std::string categories_text(unsigned bits) {
-    std::string text;
-    for (int i = 0; i < k_category_count; ++i)
-        if (bits & (1u << i)) text += (text.empty() ? "" : ", ") + std::string(category_name(static_cast<Category>(i)));
-    return text;
 }
 
 // One input being parsed: its reader, parser and current row.
@@ -225,7 +213,7 @@ struct Input {
                 Category category = parser.row().category;
                 if (have_row && category != first_category)
                     throw Error(k_exit_usage, clusterp::quoted(name) + " holds several categories (" +
-                                                  categories_text(parser.categories_seen()) +
+                                                  category_names_text(parser.categories_seen()) +
                                                   "): pick one with --category");
                 if (!have_row && parser.rows() == 1) first_category = category;
                 if (have_row && parser.row().time_ms < last_ms && !warned_backwards) {
@@ -322,7 +310,7 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
     std::int64_t t0 = INT64_MAX;
     for (const auto& input : inputs) t0 = std::min(t0, input->parser.row().time_ms);
     std::optional<KeyAliases> keys;
-    if (category && key_name(*category)) keys.emplace(config ? &*config : nullptr, *category);
+    if (category && category_info(*category).key) keys.emplace(config ? &*config : nullptr, *category);
     KeyAliases no_keys(nullptr, Category::cpu);
     std::string host, alias;
     Stamp stamp;
@@ -440,8 +428,8 @@ int directory_mode(const ParseRunOptions& options, const std::optional<Config>& 
     std::optional<Manifest> manifest = read_manifest(k_manifest_path);
 
     std::vector<Job> jobs;
-    for (int c = 0; c < k_category_count; ++c) {
-        Category category = static_cast<Category>(c);
+    for (const CategoryInfo& info : categories()) {
+        const Category category = info.category;
         if (options.category && *options.category != category) continue;
         std::string dir = std::string("raw/") + category_name(category);
         for (const auto& host : directory_names(dir)) {

@@ -16,15 +16,6 @@ namespace {
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double k_kib_per_mib = 1024.0;
 
-const char* const k_category_names[k_category_count] = {"cpu", "memory", "swap", "disk", "network"};
-
-const char* const k_cpu_values[] = {"user", "nice", "system", "iowait", "steal", "idle", "util_pct"};
-const char* const k_memory_values[] = {"used_mib",    "used_pct",   "avail_mib",
-                                       "buffers_mib", "cached_mib", "commit_pct"};
-const char* const k_swap_values[] = {"used_mib", "used_pct"};
-const char* const k_disk_values[] = {"tps", "read_mibps", "write_mibps", "util_pct", "await_ms"};
-const char* const k_network_values[] = {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps", "util_pct"};
-
 // The input columns the contract is computed from.  Each belongs to one
 // category; the header names them exactly as sysstat prints them (the same
 // in sar text and sadf -d, and never translated).
@@ -246,95 +237,6 @@ std::int64_t sadf_time_ms(std::string_view text, bool& local, bool& ok) {
 }
 
 }  // namespace
-
-const char* category_name(Category category) { return k_category_names[static_cast<int>(category)]; }
-
-std::optional<Category> category_from_name(std::string_view name) {
-    for (int i = 0; i < k_category_count; ++i)
-        if (name == k_category_names[i]) return static_cast<Category>(i);
-    return std::nullopt;
-}
-
-int value_count(Category category) {
-    switch (category) {
-    case Category::cpu: return 7;
-    case Category::memory: return 6;
-    case Category::swap: return 2;
-    case Category::disk: return 5;
-    case Category::network: return 5;
-    }
-    return 0;
-}
-
-const char* const* value_names(Category category) {
-    switch (category) {
-    case Category::cpu: return k_cpu_values;
-    case Category::memory: return k_memory_values;
-    case Category::swap: return k_swap_values;
-    case Category::disk: return k_disk_values;
-    case Category::network: return k_network_values;
-    }
-    return nullptr;
-}
-
-const char* key_name(Category category) {
-    if (category == Category::disk) return "device";
-    if (category == Category::network) return "iface";
-    return nullptr;
-}
-
-std::int64_t days_from_civil(int year, int month, int day) {
-    // Howard Hinnant's algorithm (public domain description of the civil calendar).
-    year -= month <= 2;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(year - era * 400);
-    const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-std::size_t format_iso8601(std::int64_t time_ms, char* buf) {
-    std::int64_t seconds = time_ms / 1000, ms = time_ms % 1000;
-    if (ms < 0) { ms += 1000; --seconds; }
-    std::int64_t days = seconds / 86400, rem = seconds % 86400;
-    if (rem < 0) { rem += 86400; --days; }
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(days - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-    year += month <= 2;
-    if (year < 0 || year > 9999) year = year < 0 ? 0 : 9999;
-    auto put = [&](std::size_t at, unsigned value, int width) {
-        for (int i = width - 1; i >= 0; --i) {
-            buf[at + i] = static_cast<char>('0' + value % 10);
-            value /= 10;
-        }
-    };
-    put(0, static_cast<unsigned>(year), 4);
-    buf[4] = '-';
-    put(5, month, 2);
-    buf[7] = '-';
-    put(8, day, 2);
-    buf[10] = 'T';
-    put(11, static_cast<unsigned>(rem / 3600), 2);
-    buf[13] = ':';
-    put(14, static_cast<unsigned>(rem / 60 % 60), 2);
-    buf[16] = ':';
-    put(17, static_cast<unsigned>(rem % 60), 2);
-    std::size_t n = 19;
-    if (ms != 0) {
-        buf[n++] = '.';
-        put(n, static_cast<unsigned>(ms), 3);
-        n += 3;
-    }
-    buf[n++] = 'Z';
-    return n;
-}
 
 SysstatParser::SysstatParser(std::string name, ParseOptions options,
                              std::function<void(const std::string&)> warn)
@@ -754,9 +656,7 @@ void SysstatParser::finish() {
     if (m_format == Format::unknown) {
         m_warn(m_name + ": empty input, no rows");
     } else if (m_rows == 0) {
-        std::string held;
-        for (int i = 0; i < k_category_count; ++i)
-            if (m_seen & (1u << i)) held += (held.empty() ? "" : ", ") + std::string(k_category_names[i]);
+        std::string held = category_names_text(m_seen);
         std::string what = m_options.only ? std::string(category_name(*m_options.only)) + " rows" : "rows";
         m_warn(m_name + ": no " + what + (held.empty() ? "" : " (it holds " + held + ")"));
     }

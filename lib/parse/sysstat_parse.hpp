@@ -8,7 +8,7 @@
 // the banner, DEV/IFACE first or last, repeated headers, LINUX RESTART, the
 // midnight roll-over, CRLF and ANSI colour codes).  Columns are found by
 // their header names, never by position; blocks of activities outside the
-// five categories are skipped.
+// contract's categories (model/contract.hpp) are skipped.
 //
 // Memory: one line costs no allocation once the parser has seen its header;
 // the parser keeps only the current block's column map.
@@ -21,22 +21,9 @@
 #include <string>
 #include <string_view>
 
+#include "model/contract.hpp"
+
 namespace clusterp {
-
-enum class Category { cpu, memory, swap, disk, network };
-inline constexpr int k_category_count = 5;
-
-const char* category_name(Category category);
-std::optional<Category> category_from_name(std::string_view name);
-
-// The value columns of each category, in output order, after the leading
-// `time,elapsed,host,alias` and, for disk and network, `device,device_alias`
-// or `iface,iface_alias`.
-inline constexpr int k_max_values = 7;
-int value_count(Category category);
-const char* const* value_names(Category category);
-// "device" or "iface", or nullptr for categories keyed by time alone.
-const char* key_name(Category category);
 
 // One output row.  Values that the input lacks are NaN (written empty).
 // `host` and `key` point into the parser or the fed line: valid until the
@@ -155,11 +142,5 @@ private:
     std::int64_t m_tz_hour = INT64_MIN;
     std::int64_t m_tz_offset = 0;
 };
-
-// Days since 1970-01-01 of a proleptic Gregorian date.
-std::int64_t days_from_civil(int year, int month, int day);
-// `2026-11-25T02:40:56Z` (with `.mmm` only when milliseconds are not zero)
-// into buf; returns the length.  buf must hold 32 bytes.
-std::size_t format_iso8601(std::int64_t time_ms, char* buf);
 
 }  // namespace clusterp

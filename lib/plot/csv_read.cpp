@@ -1,5 +1,7 @@
 #include "plot/csv_read.hpp"
 
+#include "plot/plot_catalogue.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -34,16 +36,6 @@ bool positive(std::string_view field) {
 bool CsvSummary::has_column(const std::string& name) const { return column_index(header, name) >= 0; }
 
 int CsvSummary::column_number(const std::string& name) const { return column_index(header, name) + 1; }
-
-std::string csv_category(const std::vector<std::string>& header) {
-    auto has = [&](const char* name) { return column_index(header, name) >= 0; };
-    if (has("device")) return "disk";
-    if (has("iface")) return "network";
-    if (has("idle")) return "cpu";
-    if (has("avail_mib")) return "memory";
-    if (has("used_mib")) return "swap";
-    return "";
-}
 
 std::vector<std::string> split_csv_line(const std::string& line) {
     std::vector<std::string> fields(1);
@@ -80,19 +72,16 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
         summary.header = split_csv_line(line);
         break;
     }
-    summary.category = csv_category(summary.header);
+    summary.category = category_of_header(summary.header);
     const auto& header = summary.header;
     const int host = column_index(header, "host"), alias = column_index(header, "alias");
     int device = -1, device_alias = -1;
     std::vector<int> activity;
-    if (summary.category == "disk") {
-        device = column_index(header, "device");
-        device_alias = column_index(header, "device_alias");
-        for (const char* c : {"tps", "read_mibps", "write_mibps", "util_pct"}) activity.push_back(column_index(header, c));
-    } else if (summary.category == "network") {
-        device = column_index(header, "iface");
-        device_alias = column_index(header, "iface_alias");
-        for (const char* c : {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps"}) activity.push_back(column_index(header, c));
+    if (summary.category && per_device(*summary.category)) {
+        const CategoryInfo& info = category_info(*summary.category);
+        device = column_index(header, info.key->name);
+        device_alias = column_index(header, info.key_alias->name);
+        for (const std::string& c : activity_columns(*summary.category)) activity.push_back(column_index(header, c));
     }
     const int value = value_column.empty() ? -1 : column_index(header, value_column);
     const bool stop_early = first_row_only;
@@ -200,31 +189,6 @@ double parse_number(std::string_view field) {
     return value;
 }
 
-// `YYYY-MM-DDTHH:MM:SSZ` -> seconds since the epoch (NaN otherwise).
-double parse_utc(std::string_view field) {
-    if (field.size() != 20 || field[4] != '-' || field[7] != '-' || field[10] != 'T' || field[13] != ':' ||
-        field[16] != ':' || field[19] != 'Z')
-        return std::numeric_limits<double>::quiet_NaN();
-    auto num = [&](std::size_t at, std::size_t len) {
-        long v = 0;
-        for (std::size_t i = at; i < at + len; ++i) {
-            if (field[i] < '0' || field[i] > '9') return -1L;
-            v = v * 10 + (field[i] - '0');
-        }
-        return v;
-    };
-    long y = num(0, 4), m = num(5, 2), d = num(8, 2), hh = num(11, 2), mm = num(14, 2), ss = num(17, 2);
-    if (y < 0 || m < 1 || m > 12 || d < 1 || hh < 0 || mm < 0 || ss < 0) return std::numeric_limits<double>::quiet_NaN();
-    // Days from the civil date (Howard Hinnant's algorithm).
-    y -= m <= 2;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const long yoe = y - era * 400;
-    const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const long days = era * 146097 + doe - 719468;
-    return double(days * 86400 + hh * 3600 + mm * 60 + ss);
-}
-
 }  // namespace
 
 std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
@@ -268,7 +232,13 @@ std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool
             return column >= 1 && std::size_t(column) <= fields.size() ? fields[std::size_t(column - 1)]
                                                                         : std::string_view();
         };
-        const double x = x_is_time ? parse_utc(field(x_column)) : parse_number(field(x_column));
+        double x;
+        if (x_is_time) {
+            const std::optional<std::int64_t> t = parse_iso8601(field(x_column));
+            x = t ? double(*t) : std::numeric_limits<double>::quiet_NaN();
+        } else {
+            x = parse_number(field(x_column));
+        }
         if (std::isnan(x)) continue;
         const std::string_view key = field(key_column);
         if (last == std::string::npos || out[last].key != key) {

@@ -7,8 +7,11 @@
 
 #include <cstddef>
 #include <istream>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "model/contract.hpp"
 
 namespace clusterp {
 
@@ -32,7 +35,7 @@ struct CsvSeries {
 
 struct CsvSummary {
     std::vector<std::string> header;
-    std::string category;  // cpu memory swap disk network, or empty when unknown
+    std::optional<Category> category;  // from the header; none when it is no contract CSV
     std::size_t rows = 0;  // data rows read
     std::vector<CsvSeries> series;  // in order of first appearance
     std::string value_column;       // as given to summarize_csv
@@ -41,9 +44,6 @@ struct CsvSummary {
     // The 1-based position of column NAME in the header, 0 when absent.
     int column_number(const std::string& name) const;
 };
-
-// The category whose columns the header holds (design.md's table), or "".
-std::string csv_category(const std::vector<std::string>& header);
 
 // One CSV line split into fields (RFC 4180 quotes; no newline inside fields).
 std::vector<std::string> split_csv_line(const std::string& line);
@@ -54,7 +54,7 @@ std::vector<std::string> split_csv_line(const std::string& line);
 // at most 1): directory mode has one host per file, so the first row already
 // says who it is, and disk and network files read by read_columns need no
 // second pass.  A blank line between rows makes every series
-// irregular (gnuplot starts a new block there).  A missing header gives an empty header and category.
+// irregular (gnuplot starts a new block there).  A missing header gives an empty header and no category.
 CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
                          bool first_row_only = false);
 

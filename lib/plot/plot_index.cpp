@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "model/contract.hpp"
+
 namespace clusterp {
 
 namespace {
@@ -41,7 +43,8 @@ std::string url_path(const std::string& path) {
 }
 
 std::vector<std::string> category_order(const std::vector<IndexPlot>& plots) {
-    const std::vector<std::string> known = {"cpu", "memory", "swap", "disk", "network"};
+    std::vector<std::string> known;
+    for (const CategoryInfo& info : categories()) known.push_back(info.name);
     std::vector<std::string> order;
     for (const auto& category : known)
         if (std::any_of(plots.begin(), plots.end(), [&](const IndexPlot& p) { return p.category == category; }))

@@ -9,7 +9,7 @@
 namespace clusterp {
 
 struct IndexPlot {
-    std::string category;  // cpu, memory, swap, disk, network
+    std::string category;  // a name of the contract (model/contract.hpp)
     std::string title;     // e.g. "sda_write"
     std::string image;     // path relative to plot/, e.g. "disk/sda_write.svg"
 };
@@ -27,8 +27,8 @@ struct IndexPage {
     std::vector<IndexPlot> plots;  // in the order they are shown within a category
 };
 
-// The HTML text of the page: categories in the order cpu, memory, swap,
-// disk, network (others after, by name); every value HTML-escaped.
+// The HTML text of the page: categories in the contract's order (others
+// after, by name); every value HTML-escaped.
 std::string render_index_html(const IndexPage& page);
 
 }  // namespace clusterp

@@ -25,6 +25,7 @@
 #include "plot/csv_read.hpp"
 #include "base/diag.hpp"
 #include "model/manifest.hpp"
+#include "plot/plot_catalogue.hpp"
 #include "plot/plot_index.hpp"
 
 extern char** environ;
@@ -35,39 +36,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One plot of the seed's tree.  For disk and network the name and title get
-// the device alias: `<alias>_<suffix>`, "Disk <alias>: read".
-struct MetricPlot {
-    const char* category;
-    const char* suffix;
-    const char* title;
-    const char* ylabel;
-    const char* column;
-    bool percent;
-};
-
-const MetricPlot k_plots[] = {
-    {"cpu", "utilization", "CPU utilization", "CPU utilization (%)", "util_pct", true},
-    {"cpu", "iowait", "CPU I/O wait", "I/O wait (%)", "iowait", true},
-    {"memory", "utilization", "Memory used", "Memory used (MiB)", "used_mib", false},
-    {"swap", "utilization", "Swap used", "Swap used (MiB)", "used_mib", false},
-    {"disk", "read", "read", "Read (MiB/s)", "read_mibps", false},
-    {"disk", "write", "write", "Write (MiB/s)", "write_mibps", false},
-    {"disk", "utilization", "utilization", "Utilization (%)", "util_pct", true},
-    {"network", "in", "in", "Received (MiB/s)", "rx_mibps", false},
-    {"network", "out", "out", "Transmitted (MiB/s)", "tx_mibps", false},
-};
-
-const char* const k_categories[] = {"cpu", "memory", "swap", "disk", "network"};
-
-bool per_device(const std::string& category) { return category == "disk" || category == "network"; }
-
-const char* device_column(const std::string& category) { return category == "disk" ? "device" : "iface"; }
-
-std::string device_title(const MetricPlot& plot, const std::string& alias) {
-    return std::string(plot.category == std::string("disk") ? "Disk " : "Network ") + alias + ": " + plot.title;
-}
-
 PlotSpec spec_for(const MetricPlot& plot, const std::string& title) {
     PlotSpec spec;
     spec.title = title;
@@ -75,22 +43,6 @@ PlotSpec spec_for(const MetricPlot& plot, const std::string& title) {
     spec.column = plot.column;
     spec.percent = plot.percent;
     return spec;
-}
-
-// The y label for any column of the contract: its name and unit.
-std::string label_for(const std::string& column) {
-    auto ends = [&](const std::string& tail) {
-        return column.size() >= tail.size() && column.compare(column.size() - tail.size(), tail.size(), tail) == 0;
-    };
-    for (const char* cpu : {"user", "nice", "system", "iowait", "steal", "idle"})
-        if (column == cpu) return column + " (%)";
-    if (ends("_pct")) return column.substr(0, column.size() - 4) + " (%)";
-    if (ends("_mibps")) return column.substr(0, column.size() - 6) + " (MiB/s)";
-    if (ends("_mib")) return column.substr(0, column.size() - 4) + " (MiB)";
-    if (ends("_ms")) return column.substr(0, column.size() - 3) + " (ms)";
-    if (ends("_pps")) return column.substr(0, column.size() - 4) + " (packets/s)";
-    if (column == "tps") return "tps (transfers/s)";
-    return column;
 }
 
 std::optional<Config> config_for(const PlotOptions& options) {
@@ -283,7 +235,8 @@ SeriesSpec make_series(const std::string& source, const std::string& title, cons
         return spec;
     }
     spec.match.emplace_back(summary.column_number("host"), series.host);
-    if (per_device(summary.category)) spec.match.emplace_back(summary.column_number(device_column(summary.category)), series.device);
+    if (summary.category && per_device(*summary.category))
+        spec.match.emplace_back(summary.column_number(category_info(*summary.category).key->name), series.device);
     return spec;
 }
 
@@ -315,21 +268,17 @@ void parallel_for(std::size_t n, int threads, Body body) {
 
 // The columns plot reads from a category's files: those of its plots, then
 // those that tell whether a device shows activity.
-std::vector<std::string> category_columns(const std::string& category) {
+std::vector<std::string> category_columns(Category category) {
     std::vector<std::string> columns;
-    for (const MetricPlot& plot : k_plots)
-        if (category == plot.category) columns.push_back(plot.column);
-    std::vector<std::string> activity;
-    if (category == "disk") activity = {"tps", "read_mibps", "write_mibps", "util_pct"};
-    if (category == "network") activity = {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps"};
-    for (const std::string& column : activity)
+    for (const MetricPlot* plot : plots_of(category)) columns.push_back(plot->column);
+    for (const std::string& column : activity_columns(category))
         if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
     return columns;
 }
 
 // Reads PATH's columns (category_columns) per device, for reduce_plots.
 std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary& summary,
-                                       const std::string& category, TimeAxis axis) {
+                                       Category category, TimeAxis axis) {
     std::error_code ec;
     std::string text(std::size_t(fs::file_size(path, ec)), '\0');
     std::ifstream in(path, std::ios::binary);
@@ -337,11 +286,10 @@ std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary
         throw Error(k_exit_io, "cannot read " + clusterp::quoted(path));
     std::vector<int> y_columns;
     for (const std::string& column : category_columns(category)) y_columns.push_back(summary.column_number(column));
-    const bool devices = per_device(category);
+    const CategoryInfo& info = category_info(category);
     return read_columns(text, summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
-                        axis == TimeAxis::clock, devices ? summary.column_number(device_column(category)) : 0,
-                        devices ? summary.column_number(std::string(device_column(category)) + "_alias") : 0,
-                        y_columns);
+                        axis == TimeAxis::clock, info.key ? summary.column_number(info.key->name) : 0,
+                        info.key ? summary.column_number(info.key_alias->name) : 0, y_columns);
 }
 
 // For the plots of one category from index `first` on: where a series has
@@ -351,7 +299,7 @@ std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary
 // times faster, and the plots look the same.  DATA: what read_host_file
 // found, per host.
 void reduce_plots(std::vector<std::pair<std::string, PlotSpec>>& scripts,
-                  const std::vector<std::vector<SeriesRef>>& refs, std::size_t first, const std::string& category,
+                  const std::vector<std::vector<SeriesRef>>& refs, std::size_t first, Category category,
                   const std::map<std::string, std::vector<ColumnData>>& data) {
     const std::vector<std::string> columns = category_columns(category);
     for (std::size_t p = first; p < scripts.size(); ++p) {
@@ -482,11 +430,13 @@ int plot_directory(const PlotOptions& options) {
         scripts.emplace_back(spec.self_dir + spec.self_name, std::move(spec));
     };
 
-    for (const std::string category : k_categories) {
+    for (const CategoryInfo& info : categories()) {
+        const Category category = info.category;
+        const std::string name = info.name;
         const std::size_t category_start = scripts.size();
-        const std::string dir = "parsed/" + category;
+        const std::string dir = "parsed/" + name;
         if (!fs::is_directory(dir, ec)) {
-            debug("no " + clusterp::quoted(dir) + ", no " + category + " plots");
+            debug("no " + clusterp::quoted(dir) + ", no " + name + " plots");
             continue;
         }
         std::vector<std::string> names;
@@ -494,16 +444,15 @@ int plot_directory(const PlotOptions& options) {
             if (plausible_data_file(entry)) names.push_back(entry.path().filename().string());
         std::sort(names.begin(), names.end());
         std::map<std::string, HostFile> files;
-        const MetricPlot* first = nullptr;
-        for (const MetricPlot& plot : k_plots)
-            if (!first && category == plot.category) first = &plot;
+        const std::vector<const MetricPlot*> plots = plots_of(category);
+        const MetricPlot* first = plots.front();
         // Long series will be reduced (reduce_plots): then each file is read
         // whole once, by read_host_file, which also finds the devices.
         // Rows are more than 40 bytes: a bound on their number from the size.
         bool reduce = false;
         const int width = options.width > 0 ? options.width : default_plot_width(names.size());
-        for (const std::string& name : names) {
-            const std::uintmax_t size = fs::file_size(dir + "/" + name, ec);
+        for (const std::string& file : names) {
+            const std::uintmax_t size = fs::file_size(dir + "/" + file, ec);
             reduce = reduce || (!ec && size / 40 > 4 * std::uintmax_t(width));
         }
         reduce = reduce && !options.all_points;
@@ -555,7 +504,7 @@ int plot_directory(const PlotOptions& options) {
             file.summary = std::move(summaries[i]);
             if (reduce) data_by_host[host] = std::move(columns[i]);
             if (file.summary.category != category) {
-                warn(clusterp::quoted(file.path) + " is not " + category + " CSV (no contract header), left out");
+                warn(clusterp::quoted(file.path) + " is not " + name + " CSV (no contract header), left out");
                 bad_input = true;
                 continue;
             }
@@ -570,14 +519,14 @@ int plot_directory(const PlotOptions& options) {
         hosts = ordered_hosts(hosts, config);
         for (const std::string& host : hosts) {
             const HostFile& file = files.at(host);
-            if (category == std::string("cpu")) cpu_csvs.push_back(file.path);
+            if (category == Category::cpu) cpu_csvs.push_back(file.path);
             if (std::none_of(index_hosts.begin(), index_hosts.end(), [&](const IndexHost& h) { return h.host == host; }))
                 index_hosts.push_back({host, host_title(host, file.summary.series.front().alias, config)});
         }
 
         if (!per_device(category)) {
-            for (const MetricPlot& plot : k_plots) {
-                if (category != plot.category) continue;
+            for (const MetricPlot* entry : plots) {
+                const MetricPlot& plot = *entry;
                 PlotSpec spec = spec_for(plot, plot.title);
                 std::vector<SeriesRef> refs;
                 for (const std::string& host : hosts) {
@@ -589,7 +538,7 @@ int plot_directory(const PlotOptions& options) {
                         continue;
                     }
                     if (plot.column == file.summary.value_column && !row.has_value) {
-                        warn(clusterp::quoted(file.path) + ": " + plot.column + " is unknown, left out of " + category + "/" +
+                        warn(clusterp::quoted(file.path) + ": " + plot.column + " is unknown, left out of " + name + "/" +
                              plot.suffix);
                         continue;
                     }
@@ -598,7 +547,7 @@ int plot_directory(const PlotOptions& options) {
                     refs.push_back({&file, ""});
                 }
                 if (spec.series.empty()) continue;
-                add_plot(category, plot.suffix, std::move(spec), std::move(refs));
+                add_plot(name, plot.suffix, std::move(spec), std::move(refs));
             }
             if (reduce) reduce_plots(scripts, script_refs, category_start, category, data_by_host);
             continue;
@@ -608,7 +557,7 @@ int plot_directory(const PlotOptions& options) {
         std::vector<NamedItem> devices;
         const std::vector<NamedItem> none;
         const std::vector<NamedItem>& configured =
-            !config ? none : category == "disk" ? config->filesystem_names : config->net_interfaces;
+            !config ? none : category == Category::disk ? config->filesystem_names : config->net_interfaces;
         if (!configured.empty()) {
             devices = configured;
         } else {
@@ -623,7 +572,7 @@ int plot_directory(const PlotOptions& options) {
         }
         for (const NamedItem& device : devices) {
             if (std::string problem = file_name_problem(device.alias); !problem.empty()) {
-                warn(category + " " + clusterp::quoted(device.name) + ": alias " + clusterp::quoted(device.alias) + " " + problem +
+                warn(name + " " + clusterp::quoted(device.name) + ": alias " + clusterp::quoted(device.alias) + " " + problem +
                      ", not plotted");
                 bad_input = true;
                 continue;
@@ -638,11 +587,11 @@ int plot_directory(const PlotOptions& options) {
                     }
             }
             if (with.empty()) {
-                warn(category + ": no host has " + clusterp::quoted(device.name) + ", not plotted");
+                warn(name + ": no host has " + clusterp::quoted(device.name) + ", not plotted");
                 continue;
             }
-            for (const MetricPlot& plot : k_plots) {
-                if (category != plot.category) continue;
+            for (const MetricPlot* entry : plots) {
+                const MetricPlot& plot = *entry;
                 PlotSpec spec = spec_for(plot, device_title(plot, device.alias));
                 std::vector<SeriesRef> refs;
                 for (const auto& [series, file] : with) {
@@ -650,7 +599,7 @@ int plot_directory(const PlotOptions& options) {
                                                       file->summary, *series, plot.column, options.time_axis));
                     refs.push_back({file, series->device});
                 }
-                add_plot(category, device.alias + "_" + plot.suffix, std::move(spec), std::move(refs));
+                add_plot(name, device.alias + "_" + plot.suffix, std::move(spec), std::move(refs));
             }
         }
         if (reduce) reduce_plots(scripts, script_refs, category_start, category, data_by_host);
@@ -730,20 +679,21 @@ int plot_stream(const PlotOptions& options) {
             const bool command_like = !path.empty() && (path[0] == '<' || path[0] == '|');
             input = {command_like ? "./" + path : path, clusterp::quoted(path), summarize_csv(in, options.metric)};
         }
-        if (input.summary.category.empty())
+        if (!input.summary.category)
             throw Error(k_exit_data, input.name + " has no clusterp CSV header");
         if (!inputs.empty() && input.summary.category != inputs.front().summary.category)
-            throw Error(k_exit_data, input.name + " holds " + input.summary.category + " rows, " +
-                                         inputs.front().name + " " + inputs.front().summary.category + " rows");
+            throw Error(k_exit_data, input.name + " holds " + category_name(*input.summary.category) + " rows, " +
+                                         inputs.front().name + " " + category_name(*inputs.front().summary.category) +
+                                         " rows");
         if (input.summary.rows == 0) warn(input.name + " has no rows, left out");
         inputs.push_back(std::move(input));
     }
-    const std::string category = inputs.front().summary.category;
+    const Category category = *inputs.front().summary.category;
 
     const MetricPlot* known = nullptr;
-    for (const MetricPlot& plot : k_plots)
-        if (category == plot.category && (options.metric.empty() ? !known : options.metric == plot.column)) {
-            known = &plot;
+    for (const MetricPlot* plot : plots_of(category))
+        if (options.metric.empty() ? !known : options.metric == plot->column) {
+            known = plot;
             if (!options.metric.empty()) break;
         }
     const std::string metric = options.metric.empty() ? known->column : options.metric;
@@ -754,9 +704,9 @@ int plot_stream(const PlotOptions& options) {
     PlotSpec spec;
     spec.column = metric;
     spec.percent = known && known->percent;
-    spec.ylabel = known ? known->ylabel : label_for(metric);
-    if (!known) spec.title = category + ": " + metric;
-    else if (per_device(category)) spec.title = std::string(category == "disk" ? "Disk " : "Network ") + known->title;
+    spec.ylabel = known ? known->ylabel : label_for(category, metric);
+    if (!known) spec.title = category_name(category) + std::string(": ") + metric;
+    else if (per_device(category)) spec.title = std::string(category == Category::disk ? "Disk " : "Network ") + known->title;
     else spec.title = known->title;
     spec.time_axis = options.time_axis;
     spec.width = options.width;
@@ -765,7 +715,7 @@ int plot_stream(const PlotOptions& options) {
 
     const std::vector<NamedItem> none;
     const std::vector<NamedItem>& configured =
-        !config ? none : category == "disk" ? config->filesystem_names : config->net_interfaces;
+        !config ? none : category == Category::disk ? config->filesystem_names : config->net_interfaces;
     auto wanted = [&](const CsvSeries& series) {
         if (!per_device(category)) return true;
         if (!configured.empty())

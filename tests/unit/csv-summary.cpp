@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     if (first) ++arg;
     const std::string column = argc > arg ? argv[arg] : "";
     const clusterp::CsvSummary summary = clusterp::summarize_csv(std::cin, column, first);
-    std::cout << "category " << (summary.category.empty() ? "-" : summary.category) << "\nrows " << summary.rows
+    std::cout << "category " << (summary.category ? clusterp::category_name(*summary.category) : "-") << "\nrows " << summary.rows
               << "\n";
     for (const clusterp::CsvSeries& s : summary.series)
         std::cout << s.host << " [" << s.alias << "] " << (s.device.empty() ? "-" : s.device) << " ["

@@ -1,0 +1,51 @@
+#include "plot/plot_catalogue.hpp"
+
+namespace clusterp {
+
+const std::vector<MetricPlot>& metric_plots() {
+    static const std::vector<MetricPlot> plots = {
+        {Category::cpu, "utilization", "CPU utilization", "CPU utilization (%)", "util_pct", true},
+        {Category::cpu, "iowait", "CPU I/O wait", "I/O wait (%)", "iowait", true},
+        {Category::memory, "utilization", "Memory used", "Memory used (MiB)", "used_mib", false},
+        {Category::swap, "utilization", "Swap used", "Swap used (MiB)", "used_mib", false},
+        {Category::disk, "read", "read", "Read (MiB/s)", "read_mibps", false},
+        {Category::disk, "write", "write", "Write (MiB/s)", "write_mibps", false},
+        {Category::disk, "utilization", "utilization", "Utilization (%)", "util_pct", true},
+        {Category::network, "in", "in", "Received (MiB/s)", "rx_mibps", false},
+        {Category::network, "out", "out", "Transmitted (MiB/s)", "tx_mibps", false},
+    };
+    return plots;
+}
+
+std::vector<const MetricPlot*> plots_of(Category category) {
+    std::vector<const MetricPlot*> plots;
+    for (const MetricPlot& plot : metric_plots())
+        if (plot.category == category) plots.push_back(&plot);
+    return plots;
+}
+
+bool per_device(Category category) { return category_info(category).key != nullptr; }
+
+std::string device_title(const MetricPlot& plot, const std::string& alias) {
+    return std::string(plot.category == Category::disk ? "Disk " : "Network ") + alias + ": " + plot.title;
+}
+
+const std::vector<std::string>& activity_columns(Category category) {
+    static const std::vector<std::string> none;
+    static const std::vector<std::string> disk = {"tps", "read_mibps", "write_mibps", "util_pct"};
+    static const std::vector<std::string> network = {"rx_pps", "tx_pps", "rx_mibps", "tx_mibps"};
+    return category == Category::disk ? disk : category == Category::network ? network : none;
+}
+
+std::string label_for(Category category, const std::string& column) {
+    const CategoryInfo& info = category_info(category);
+    const Column* found = nullptr;
+    for (int i = 0; i < info.value_count; ++i)
+        if (column == info.values[i].name) found = &info.values[i];
+    if (!found || !*found->unit) return column;
+    // The name carries its unit as a last `_word` (util_pct, read_mibps).
+    const std::string::size_type cut = column.rfind('_');
+    return (cut == std::string::npos ? column : column.substr(0, cut)) + " (" + found->unit + ")";
+}
+
+}  // namespace clusterp

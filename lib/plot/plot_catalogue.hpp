@@ -1,0 +1,46 @@
+// Which plots exist (the seed's tree, design.md): per category of the data
+// contract, the plots and the column each draws, and for the per-device
+// categories the columns that tell whether a device did anything.  The
+// categories and column names come from model/contract.hpp; a test checks
+// that every column named here is in the contract.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/contract.hpp"
+
+namespace clusterp {
+
+// One plot.  For disk and network its file is `<alias>_<suffix>` and its
+// title "Disk <alias>: <title>"; for the others `<suffix>` and `<title>`.
+struct MetricPlot {
+    Category category;
+    const char* suffix;
+    const char* title;
+    const char* ylabel;
+    const char* column;
+    bool percent;  // y axis from 0 to at least 100
+};
+
+// Every plot, by category in contract order, then as the tree lists them.
+const std::vector<MetricPlot>& metric_plots();
+// The plots of one category, in that order.
+std::vector<const MetricPlot*> plots_of(Category category);
+
+// Whether a category has one row per device (the contract gives it a key).
+bool per_device(Category category);
+// "Disk sda: read", "Network eth0: in".
+std::string device_title(const MetricPlot& plot, const std::string& alias);
+
+// disk and network: the columns of which one above zero in some row shows
+// that a device did something (idle devices are not plotted unless
+// configured); empty for the others.
+const std::vector<std::string>& activity_columns(Category category);
+
+// The y label for any value column of a category: its name without the
+// unit suffix, then the unit, e.g. "read (MiB/s)"; the bare name for other
+// columns and those without a unit.
+std::string label_for(Category category, const std::string& column);
+
+}  // namespace clusterp
