@@ -1,51 +1,35 @@
 #include "collect/local_transport.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "base/diag.hpp"
+#include "base/fd.hpp"
 #include "base/process.hpp"
 
 namespace clusterp {
 
 namespace {
 
-class Pipe {
-public:
-    Pipe() {
-        if (pipe2(m_fds, O_CLOEXEC) != 0) throw HostError("cannot make a pipe: " + errno_text(errno));
-    }
-    ~Pipe() {
-        close_read();
-        close_write();
-    }
-    int read_end() const { return m_fds[0]; }
-    int write_end() const { return m_fds[1]; }
-    void close_read() { reset(m_fds[0]); }
-    void close_write() { reset(m_fds[1]); }
-
-private:
-    static void reset(int& fd) {
-        if (fd >= 0) ::close(fd);
-        fd = -1;
-    }
-    int m_fds[2] = {-1, -1};
-};
+Pipe new_pipe() {
+    auto pipe = make_pipe();
+    if (!pipe) throw HostError("cannot make a pipe: " + errno_text(errno));
+    return std::move(*pipe);
+}
 
 class LocalSession : public Session {
 public:
     CommandResult run(const std::string& command, std::chrono::seconds timeout) override {
-        Pipe out, err;
+        Pipe out = new_pipe(), err = new_pipe();
         SpawnOptions options;
         options.in = Redirect::null();
-        options.out = Redirect::to(out.write_end());
-        options.err = Redirect::to(err.write_end());
+        options.out = Redirect::to(out.write.get());
+        options.err = Redirect::to(err.write.get());
         // Nothing of ours leaks into the node's processes: a collector
         // holding one of our descriptors would keep a caller's pipe open.
         options.close_other_fds = true;
@@ -53,12 +37,12 @@ public:
         Spawned child = spawn("/bin/sh", {"sh", "-c", command}, options);
         if (child.pid < 0) throw HostError("cannot run /bin/sh: " + errno_text(child.error));
         const pid_t pid = child.pid;
-        out.close_write();
-        err.close_write();
+        out.write.reset();
+        err.write.reset();
 
         CommandResult result;
         const auto deadline = std::chrono::steady_clock::now() + timeout;
-        pollfd fds[2] = {{out.read_end(), POLLIN, 0}, {err.read_end(), POLLIN, 0}};
+        pollfd fds[2] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
         std::string* sinks[2] = {&result.out, &result.err};
         int open_streams = 2;
         bool timed_out = false;

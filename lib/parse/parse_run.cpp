@@ -23,6 +23,7 @@
 #include "parse/csv_write.hpp"
 #include "base/diag.hpp"
 #include "base/exec_path.hpp"
+#include "base/fd.hpp"
 #include "model/manifest.hpp"
 
 namespace clusterp {
@@ -97,28 +98,6 @@ private:
     std::size_t m_begin = 0, m_end = 0;
     bool m_eof = false;
     bool m_skip_rest = false;
-};
-
-class Fd {
-public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    ~Fd() { reset(); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return m_fd; }
-    void reset() {
-        if (m_fd > 2) ::close(m_fd);
-        m_fd = -1;
-    }
-    // Closes now and says whether that worked (a write error can show here).
-    bool close() {
-        int fd = m_fd;
-        m_fd = -1;
-        return ::close(fd) == 0;
-    }
-
-private:
-    int m_fd;
 };
 
 void write_all(int fd, const char* data, std::size_t size, const std::string& name) {
@@ -198,7 +177,7 @@ void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_
 struct Input {
     // quiet: a first look that the full pass repeats, so warnings wait.
     Input(std::string name_, int fd, ParseOptions options, bool quiet = false)
-        : name(std::move(name_)), file(fd), reader(fd, name),
+        : name(std::move(name_)), file(fd == 0 ? -1 : fd), reader(fd, name),
           parser(name, options, [quiet](const std::string& message) {
               if (!quiet) warn(message);
           }),
@@ -231,7 +210,7 @@ struct Input {
     }
 
     std::string name;
-    Fd file;
+    Fd file;  // none for standard input, which is read but not ours to close
     LineReader reader;
     SysstatParser parser;
     bool have_row = false;

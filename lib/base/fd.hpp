@@ -1,0 +1,43 @@
+// File descriptors owned by one object (ccache's util/Fd): closed when the
+// owner goes, so that no early return or exception leaks one.
+#pragma once
+
+#include <optional>
+
+namespace clusterp {
+
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(Fd&& other) noexcept : m_fd(other.release()) {}
+    Fd& operator=(Fd&& other) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() { reset(); }
+
+    // The descriptor, -1 when none is held.
+    int get() const { return m_fd; }
+    explicit operator bool() const { return m_fd >= 0; }
+    // Gives the descriptor up without closing it.
+    int release();
+    // Closes it now (if any), errors ignored.
+    void reset();
+    // Closes it now and says whether that worked: a write error on some
+    // file systems shows only here.
+    bool close();
+
+private:
+    int m_fd = -1;
+};
+
+// Both ends of a pipe, opened O_CLOEXEC.
+struct Pipe {
+    Fd read;
+    Fd write;
+};
+
+// A new pipe, or nullopt with errno set.
+std::optional<Pipe> make_pipe();
+
+}  // namespace clusterp
