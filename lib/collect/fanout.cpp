@@ -2,15 +2,13 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "base/diag.hpp"
+#include "base/thread_pool.hpp"
 
 namespace clusterp {
 
@@ -97,23 +95,15 @@ private:
 FanoutResult fan_out(const std::vector<std::string>& hosts, int width,
                      const std::function<HostOutcome(std::size_t)>& task) {
     Reporter reporter(hosts);
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (std::size_t i = next++; i < hosts.size(); i = next++) {
-            HostOutcome outcome;
-            try {
-                outcome = task(i);
-            } catch (const std::exception& e) {
-                outcome.fail(e.what());
-            }
-            reporter.finish(i, std::move(outcome));
+    parallel_for(hosts.size(), width, [&](std::size_t i) {
+        HostOutcome outcome;
+        try {
+            outcome = task(i);
+        } catch (const std::exception& e) {
+            outcome.fail(e.what());
         }
-    };
-    std::size_t threads = std::min<std::size_t>(hosts.size(), static_cast<std::size_t>(std::max(width, 1)));
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& thread : pool) thread.join();
+        reporter.finish(i, std::move(outcome));
+    });
     return reporter.result();
 }
 

@@ -6,16 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <functional>
 #include <memory>
-#include <thread>
 #include <utility>
 
 #include "base/atomic_file.hpp"
@@ -24,6 +21,7 @@
 #include "base/diag.hpp"
 #include "base/exec_path.hpp"
 #include "base/fd.hpp"
+#include "base/thread_pool.hpp"
 #include "model/manifest.hpp"
 
 namespace clusterp {
@@ -230,24 +228,6 @@ std::optional<Config> optional_config(const ParseRunOptions& options) {
     return load_config(options.config_path, load);
 }
 
-// Runs fn(0..count-1) on up to `jobs` threads.
-void parallel_for(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn) {
-    std::size_t threads = jobs > 0 ? static_cast<std::size_t>(jobs) : std::max(1u, std::thread::hardware_concurrency());
-    threads = std::min(threads, count);
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (std::size_t i; (i = next++) < count;) fn(i);
-    };
-    if (threads <= 1) {
-        worker();
-        return;
-    }
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& thread : pool) thread.join();
-}
-
 int stream_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
     int status = 0;
     ParseOptions parse;
@@ -432,7 +412,9 @@ int directory_mode(const ParseRunOptions& options, const std::optional<Config>& 
     }
     if (jobs.empty()) throw Error(k_exit_no_input, "nothing to parse under 'raw/'");
 
-    parallel_for(jobs.size(), options.jobs, [&](std::size_t i) {
+    const int width = options.jobs > 0 ? options.jobs : default_width();
+
+    parallel_for(jobs.size(), width, [&](std::size_t i) {
         try {
             std::int64_t first = first_corrected_ms(jobs[i]);
             if (first != INT64_MAX) jobs[i].first_ms = first;
@@ -445,7 +427,7 @@ int directory_mode(const ParseRunOptions& options, const std::optional<Config>& 
         if (job.first_ms) t0 = std::min(t0, *job.first_ms);
     if (t0 == INT64_MAX) t0 = 0;
 
-    parallel_for(jobs.size(), options.jobs, [&](std::size_t i) {
+    parallel_for(jobs.size(), width, [&](std::size_t i) {
         try {
             write_job(jobs[i], t0, config);
         } catch (const Error& e) {
