@@ -3,7 +3,7 @@
 # parse writes, the plot catalogue, the man pages and README must say what
 # that table says.  Fast, no root.
 
-load lib/common
+load ../lib/common
 
 contract() { "$UNIT_BIN/contract" "$@"; }
 
