@@ -28,11 +28,15 @@ LDLIBS = -lssh2 -lyaml-cpp -lpthread
 LIB_SRCS  = $(wildcard lib/*/*.cpp lib/*/*/*.cpp)
 LIB_OBJS  = $(LIB_SRCS:%.cpp=$(BUILD)/%.o) $(BUILD)/gen/config_template.o
 TOOLS     = $(patsubst tools/%.cpp,$(BUILD)/bin/%,$(wildcard tools/*.cpp))
-UNITS     = $(patsubst tests/unit/%.cpp,$(BUILD)/tests/%,$(wildcard tests/unit/*.cpp))
+# Command-line drivers of library modules for the bats suites, one binary
+# each, and the one binary of in-process unit tests (tests/unit/README).
+DRIVERS   = $(patsubst tests/drivers/%.cpp,$(BUILD)/tests/%,$(wildcard tests/drivers/*.cpp))
+UNIT_OBJS = $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/unit/*.cpp))
+UNITS     = $(DRIVERS) $(BUILD)/tests/unit-tests
 MANPAGES  = $(wildcard man/*.1 man/*.5)
 
 # Debian packages: to build and run, to run the tests, to run the benchmarks.
-DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev
+DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev doctest-dev
 DEPS_RUN   = gnuplot-nox sysstat man-db
 DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl socat lxcfs \
              iproute2 procps util-linux groff-base python3 libxml2-utils clang
@@ -44,15 +48,22 @@ DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 
 all: $(TOOLS) $(UNITS)
 
+# Made afresh: `ar r` keeps members whose source is gone (a moved module
+# would then be defined twice).
 $(BUILD)/libclusterp.a: $(LIB_OBJS)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/libclusterp.a
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libclusterp.a
+$(BUILD)/tests/unit-tests: $(UNIT_OBJS) $(BUILD)/libclusterp.a
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/drivers/%.o $(BUILD)/libclusterp.a
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,4 +1,4 @@
-# The SSH transport against the test cluster, through tests/unit/ssh_probe
+# The SSH transport against the test cluster, through tests/drivers/ssh_probe
 # (no tool involved): authentication, host keys, failures, the gateway and
 # ~/.ssh/config.
 load ../lib/common

@@ -1,4 +1,4 @@
-# lib/ssh_config: the ~/.ssh/config subset, through tests/unit/ssh-config.cpp.
+# lib/ssh_config: the ~/.ssh/config subset, through tests/drivers/ssh-config.cpp.
 load ../lib/common
 
 @test "ssh-config: Host lists, ? and *, first value wins, IdentityFile adds up" {

@@ -1,7 +1,7 @@
 // ssh-config FILE HOST...: prints what ~/.ssh/config FILE says for each HOST
 // (`host: key value` lines, only the keys it sets), with home /home/me and
 // local user me; a bad value prints `error: ...` and exits 1.  Drives
-// tests/ssh-config.bats.
+// tests/fast/ssh-config.bats.
 #include <fstream>
 #include <iostream>
 #include <sstream>

@@ -1,6 +1,6 @@
 // contract names | header CATEGORY | columns CATEGORY | plots: the data
 // contract (model/contract.hpp) and the plot catalogue as text, for
-// tests/contract.bats to hold the parse output, the man pages and README
+// tests/fast/contract.bats to hold the parse output, the man pages and README
 // against.  `plots` prints `category suffix column` per plot and exits 1
 // when a plot draws a column that the contract does not give its category.
 #include <cstdlib>

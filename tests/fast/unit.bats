@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# The in-process unit tests (tests/unit/, build/tests/unit-tests): one bats
+# test per doctest test suite.  tests/unit/README says how to add one.
+load ../lib/common
+
+UNIT=$UNIT_BIN/unit-tests
+
+# unit_suite NAME: every case of test suite NAME passes (and there is one).
+unit_suite() {
+	run "$UNIT" --no-version --test-suite="$1"
+	assert_success
+	assert_line --regexp '^\[doctest\] test cases: +[1-9][0-9]* \| +[1-9][0-9]* passed \| +0 failed'
+}
+
+@test "unit: every test case is in a suite, every suite has its bats test here" {
+	run "$UNIT" --no-version --list-test-suites
+	assert_success
+	suites=$(printf '%s\n' "${lines[@]}" | sed -n '/^====/,/^====/{/^[[:alnum:]_]/p}' | sort)
+	ours=$(sed -n 's/^@test "unit: \([[:alnum:]_]*\)".*/\1/p' "$BATS_TEST_FILENAME" | sort)
+	[ -n "$suites" ]
+	[ "$suites" = "$ours" ]
+	# Cases outside any suite would run in no test below.
+	run "$UNIT" --no-version --test-suite-exclude="$(echo $suites | tr ' ' ,)"
+	assert_line --regexp '^\[doctest\] test cases: +0 \|'
+}
+
+@test "unit: contract" { unit_suite contract; }
+@test "unit: csv_write" { unit_suite csv_write; }
+@test "unit: gnuplot_script" { unit_suite gnuplot_script; }
+@test "unit: hostlist" { unit_suite hostlist; }
+@test "unit: sysstat_parse" { unit_suite sysstat_parse; }
