@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "base/diag.hpp"
+
 namespace clusterp::ssh {
 namespace {
 

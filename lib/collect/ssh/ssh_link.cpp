@@ -37,8 +37,6 @@ std::string lowercase_first(std::string text) {
 
 }  // namespace
 
-std::string errno_text(int error) { return lowercase_first(std::strerror(error)); }
-
 std::string expand_home(const std::string& path, const std::string& home) {
     if (path == "~" || path.rfind("~/", 0) == 0) return home + path.substr(1);
     return path;
@@ -52,10 +50,6 @@ int Deadline::remaining_ms() const {
 
 std::string Deadline::message() const {
     return "timed out after " + std::to_string(m_length.count()) + " s (" + m_step + ")";
-}
-
-Fd::~Fd() {
-    if (m_fd >= 0) ::close(m_fd);
 }
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }

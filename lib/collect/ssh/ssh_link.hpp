@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/fd.hpp"
 #include "collect/transport.hpp"
 #include "model/config.hpp"
 
@@ -24,8 +25,6 @@ using Clock = std::chrono::steady_clock;
 // How long closing a channel or a session may take on a dead peer.
 constexpr std::chrono::seconds k_teardown_time{2};
 
-// strerror(error) as messages print it ("connection refused").
-std::string errno_text(int error);
 // `~` and `~/...` under `home`.
 std::string expand_home(const std::string& path, const std::string& home);
 
@@ -45,19 +44,6 @@ private:
     std::chrono::seconds m_length;
     Clock::time_point m_end;
     std::string m_step;
-};
-
-class Fd {
-public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd();
-    int get() const { return m_fd; }
-    int release() { return std::exchange(m_fd, -1); }
-
-private:
-    int m_fd;
 };
 
 void set_nonblocking(int fd);
