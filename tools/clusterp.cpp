@@ -18,7 +18,7 @@ using namespace clusterp;
 namespace {
 
 const char* const k_usage =
-    "usage: clusterp [-h] {init,start,stop,parse,plot} ...\n"
+    "usage: clusterp [-h] {init,start,stop,parse,plot,report} ...\n"
     "\n"
     "Cluster profiling made easy: sysstat on every node over SSH, CSV and gnuplot plots.\n"
     "\n"
@@ -28,6 +28,7 @@ const char* const k_usage =
     "  stop    stop the collectors and download their data into raw/\n"
     "  parse   turn raw sysstat output into CSV in parsed/\n"
     "  plot    draw parsed/ with gnuplot into plot/\n"
+    "  report  name the host, resource and phase that held the job back\n"
     "\n"
     "'clusterp VERB -h' lists a verb's options; 'clusterp help VERB' shows its manual.\n";
 

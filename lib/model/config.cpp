@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -20,7 +21,7 @@ namespace {
 const std::vector<std::string> k_keys = {
     "ssh_gateway", "ssh_username", "ssh_password", "ssh_port", "ssh_key", "ssh_known_hosts",
     "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "remote_dir",
-    "hosts", "filesystem_names", "net_interfaces", "interval",
+    "hosts", "filesystem_names", "net_interfaces", "interval", "report",
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -96,6 +97,25 @@ public:
             }
         }
         return items;
+    }
+
+    // A mapping of numbers (`report:`), checked for form only.
+    std::vector<ConfigNumber> numbers(const YAML::Node& node, const std::string& key) const {
+        std::vector<ConfigNumber> out;
+        if (node.IsNull()) return out;
+        if (!node.IsMap()) fail(node, key, "must be a mapping of names to numbers");
+        for (const auto& pair : node) {
+            const std::string name = scalar(pair.first, key);
+            const std::string value = scalar(pair.second, key + ": " + name);
+            char* end = nullptr;
+            const double number = std::strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0' || !std::isfinite(number))
+                fail(pair.second, key + ": " + name, "must be a number, not '" + value + "'");
+            std::string where = m_path;
+            if (pair.first.Mark().line >= 0) where += ":" + std::to_string(pair.first.Mark().line + 1);
+            out.push_back({name, number, where});
+        }
+        return out;
     }
 
     static constexpr int k_unbounded = 1 << 30;
@@ -263,6 +283,8 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             config.filesystem_names = loader.named_list(value, key, false);
         } else if (key == "net_interfaces") {
             config.net_interfaces = loader.named_list(value, key, false);
+        } else if (key == "report") {
+            config.report = loader.numbers(value, key);
         } else {
             std::string hint;
             for (const auto& known : k_keys)

@@ -15,6 +15,15 @@ struct NamedItem {
     std::string alias;
 };
 
+// A number of a mapping key such as `report:`, as given: its key, value
+// and where it stands (`FILE:LINE`), so that the module that knows which
+// keys exist can say what is wrong and where.
+struct ConfigNumber {
+    std::string key;
+    double value = 0;
+    std::string where;
+};
+
 enum class HostKeyChecking { yes, accept_new, no };
 enum class TransportKind { ssh, local };
 
@@ -37,6 +46,8 @@ struct Config {
     std::vector<NamedItem> hosts;  // ranges expanded, in config order
     std::vector<NamedItem> filesystem_names;
     std::vector<NamedItem> net_interfaces;
+    // `report:` thresholds of clusterp-report, checked by it (report/rules).
+    std::vector<ConfigNumber> report;
 
     // The alias of a host, device or interface; the name itself when the
     // config gives none or does not list it.

@@ -44,3 +44,17 @@ complete_line() {
 	run complete_line clusterp stop -c other.yml -H o
 	assert_output other1
 }
+
+@test "report: its verb, its formats, its markers file" {
+	run complete_line clusterp re
+	assert_output report
+	run complete_line clusterp report -f m
+	assert_output markdown
+	run complete_line clusterp-report --format c
+	assert_output csv
+	run complete_line clusterp plot -f s
+	assert_output svg
+	: >markers.csv
+	run complete_line clusterp report -m mark
+	assert_output markers.csv
+}

@@ -1,0 +1,325 @@
+#include "report/report_run.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <sstream>
+
+#include "base/atomic_file.hpp"
+#include "base/diag.hpp"
+#include "model/config.hpp"
+#include "model/contract.hpp"
+#include "model/manifest.hpp"
+#include "plot/csv_read.hpp"
+#include "report/report_write.hpp"
+#include "report/rules.hpp"
+
+namespace clusterp {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const k_categories[] = {"cpu", "load", "memory", "swap", "disk", "network"};
+
+bool per_device(const std::string& category) { return category == "disk" || category == "network"; }
+
+// The category of a contract CSV's header, by name ("" when none).  The
+// load category is recognised by its run queue until the contract lists it.
+std::string category_of(const std::vector<std::string>& header) {
+    if (auto category = category_of_header(header)) return category_name(*category);
+    if (std::find(header.begin(), header.end(), "runq") != header.end()) return "load";
+    return "";
+}
+
+int column_number(const std::vector<std::string>& header, const std::string& name) {
+    auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? 0 : int(it - header.begin()) + 1;
+}
+
+// What has been read so far: hosts in order of first appearance.
+struct Inputs {
+    std::vector<HostData> hosts;
+    std::map<std::string, std::size_t> index;
+
+    HostData& host(const std::string& name, const std::string& alias) {
+        auto [it, added] = index.emplace(name, hosts.size());
+        if (added) hosts.push_back({name, alias.empty() ? name : alias, 0, {}});
+        return hosts[it->second];
+    }
+};
+
+// The field NUMBER (1-based) of LINE, for the leading columns (never quoted).
+std::string_view field_of(std::string_view line, int number) {
+    for (int i = 1; i < number; ++i) {
+        const std::size_t comma = line.find(',');
+        if (comma == std::string_view::npos) return {};
+        line.remove_prefix(comma + 1);
+    }
+    return line.substr(0, line.find(','));
+}
+
+// TEXT (a whole CSV, header first) cut into one text per host (each with
+// the header), in order of first appearance; TEXT itself when it holds one.
+std::vector<std::string> texts_by_host(const std::string& text, int host_column) {
+    const std::size_t body = std::min(text.size(), text.find('\n') + 1);
+    std::vector<std::pair<std::string, std::string>> parts;  // host -> its text
+    std::string_view first_host;
+    bool several = false;
+    for (std::size_t pos = body; pos < text.size();) {
+        std::size_t end = text.find('\n', pos);
+        end = end == std::string::npos ? text.size() : end + 1;
+        const std::string_view line(text.data() + pos, end - pos);
+        const std::string_view host = field_of(line, host_column);
+        if (first_host.empty()) first_host = host;
+        else if (host != first_host) several = true;
+        pos = end;
+    }
+    if (!several) return {text};
+    for (std::size_t pos = body; pos < text.size();) {
+        std::size_t end = text.find('\n', pos);
+        end = end == std::string::npos ? text.size() : end + 1;
+        const std::string_view line(text.data() + pos, end - pos);
+        const std::string host(field_of(line, host_column));
+        auto it = std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == host; });
+        if (it == parts.end()) {
+            parts.emplace_back(host, text.substr(0, body));
+            it = parts.end() - 1;
+        }
+        it->second.append(line);
+        pos = end;
+    }
+    std::vector<std::string> out;
+    for (auto& part : parts) out.push_back(std::move(part.second));
+    return out;
+}
+
+void add_series(HostData& host, const std::string& category, SeriesData series) {
+    std::vector<SeriesData>& list = host.categories[category];
+    auto same = std::find_if(list.begin(), list.end(), [&](const SeriesData& s) { return s.device == series.device; });
+    if (same == list.end()) {
+        list.push_back(std::move(series));
+        same = list.end() - 1;
+    } else {
+        same->time.insert(same->time.end(), series.time.begin(), series.time.end());
+        for (auto& [name, values] : same->columns) {
+            const std::vector<double>* more = series.column(name);
+            if (more) values.insert(values.end(), more->begin(), more->end());
+            else values.resize(same->time.size(), std::nan(""));
+        }
+    }
+    if (std::is_sorted(same->time.begin(), same->time.end())) return;
+    std::vector<std::size_t> order(same->time.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return same->time[a] < same->time[b]; });
+    auto permute = [&](std::vector<double>& v) {
+        std::vector<double> sorted;
+        for (std::size_t i : order) sorted.push_back(v[i]);
+        v = std::move(sorted);
+    };
+    permute(same->time);
+    for (auto& entry : same->columns) permute(entry.second);
+}
+
+// Adds the rows of TEXT (one category's CSV) to INPUTS; CATEGORY is the one
+// expected, or "" to take the header's.  Returns what is wrong, or "".
+std::string add_csv(const std::string& text, const std::string& name, std::string category, Inputs& inputs) {
+    const std::vector<std::string> header = split_csv_line(text.substr(0, text.find('\n')));
+    const std::string found = category_of(header);
+    if (found.empty() || (!category.empty() && found != category))
+        return name + " is not " + (category.empty() ? "clusterp" : category) + " CSV (no contract header)";
+    category = found;
+    const int time = column_number(header, "time"), host = column_number(header, "host"),
+              alias = column_number(header, "alias");
+    if (!time || !host) return name + " has no time or host column";
+    const std::string key = category == "disk" ? "device" : category == "network" ? "iface" : "";
+    std::vector<std::string> names;
+    std::vector<int> numbers;
+    for (const std::string& column : rule_columns().at(category))
+        if (int n = column_number(header, column)) names.push_back(column), numbers.push_back(n);
+    std::size_t rows = 0;
+    for (const std::string& part : per_device(category) ? texts_by_host(text, host) : std::vector<std::string>{text}) {
+        const std::size_t body = part.find('\n') + 1;
+        const std::string_view first_row = std::string_view(part).substr(std::min(part.size(), body));
+        const std::string host_alias(alias ? field_of(first_row, alias) : std::string_view());
+        const std::vector<ColumnData> data =
+            per_device(category) ? read_columns(part, time, true, column_number(header, key), column_number(header, key + "_alias"), numbers)
+                                 : read_columns(part, time, true, host, alias, numbers);
+        for (const ColumnData& d : data) {
+            SeriesData series;
+            if (per_device(category)) series.device = d.key, series.device_alias = d.label;
+            series.time = d.x;
+            rows += d.x.size();
+            for (std::size_t j = 0; j < names.size(); ++j) series.columns[names[j]] = d.y[j];
+            HostData& entry = per_device(category) ? inputs.host(std::string(field_of(first_row, host)), host_alias)
+                                                   : inputs.host(d.key, d.label);
+            add_series(entry, category, std::move(series));
+        }
+    }
+    if (rows == 0) warn(name + " has no rows");
+    return "";
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(k_exit_no_input, "cannot open " + quoted(path) + ": " + errno_text(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw Error(k_exit_io, "cannot read " + quoted(path));
+    return text.str();
+}
+
+// The phases of a markers.csv (`time,elapsed,kind,label`): each begin with
+// the next end of its label; a begin left open ends with the run.
+std::vector<Phase> phases_of(const std::string& text, const std::string& name, double run_end) {
+    std::vector<Phase> phases;
+    std::istringstream in(text);
+    std::string line;
+    std::getline(in, line);
+    const std::vector<std::string> header = split_csv_line(line);
+    const int time = column_number(header, "time"), kind = column_number(header, "kind"),
+              label = column_number(header, "label");
+    if (!time || !kind || !label) throw Error(k_exit_data, name + " is no markers CSV (time,elapsed,kind,label)");
+    std::map<std::string, std::size_t> open;
+    for (int number = 2; std::getline(in, line); ++number) {
+        if (line.empty()) continue;
+        const std::vector<std::string> f = split_csv_line(line);
+        auto at = [&](int column) { return std::size_t(column) <= f.size() ? f[std::size_t(column - 1)] : std::string(); };
+        const std::optional<std::int64_t> t = parse_iso8601(at(time));
+        if (!t) {
+            warn(name + ": line " + std::to_string(number) + ": no time, skipped");
+            continue;
+        }
+        if (at(kind) == "begin") {
+            open[at(label)] = phases.size();
+            phases.push_back({at(label), double(*t), run_end});
+        } else if (at(kind) == "end") {
+            auto it = open.find(at(label));
+            if (it == open.end()) continue;
+            phases[it->second].end = double(*t);
+            open.erase(it);
+        }
+    }
+    std::stable_sort(phases.begin(), phases.end(), [](const Phase& a, const Phase& b) { return a.start < b.start; });
+    return phases;
+}
+
+RuleSettings settings_for(const ReportOptions& options) {
+    RuleSettings settings;
+    std::error_code ec;
+    if (!options.config_required && !fs::exists(options.config_path, ec)) return settings;
+    const Config config = load_config(options.config_path, LoadOptions{{}, false});
+    for (const ConfigNumber& n : config.report)
+        if (std::string problem = set_rule_setting(settings, n.key, n.value); !problem.empty())
+            throw Error(k_exit_config, n.where + ": report: " + n.key + ": " + problem);
+    return settings;
+}
+
+// Judges INPUTS and writes what the mode asks for; returns the findings.
+std::vector<Finding> judge(Inputs& inputs, const std::string& markers_text, const std::string& markers_name,
+                           const ReportOptions& options, const RuleSettings& settings, ReportSummary& summary) {
+    if (inputs.hosts.empty()) throw Error(k_exit_data, "no rows to judge");
+    const std::optional<Manifest> manifest = read_manifest(k_manifest_path);
+    // Hosts in the manifest's order, then the others as read.
+    std::vector<HostData> hosts;
+    if (manifest)
+        for (const HostRecord& record : manifest->hosts)
+            if (auto it = inputs.index.find(record.host); it != inputs.index.end()) {
+                hosts.push_back(std::move(inputs.hosts[it->second]));
+                hosts.back().cpus = record.cpus;
+                inputs.hosts[it->second].host.clear();
+            }
+    for (HostData& host : inputs.hosts)
+        if (!host.host.empty()) hosts.push_back(std::move(host));
+    if (options.cpus > 0)
+        for (HostData& host : hosts) host.cpus = options.cpus;
+    double first = INFINITY, last = -INFINITY;
+    for (const HostData& host : hosts)
+        for (const auto& entry : host.categories)
+            for (const SeriesData& series : entry.second)
+                if (!series.time.empty()) first = std::min(first, series.time.front()), last = std::max(last, series.time.back());
+    if (!(first <= last)) throw Error(k_exit_data, "no rows to judge");
+    summary.hosts = hosts.size();
+    if (manifest) summary.run_id = manifest->run_id;
+    if (!markers_text.empty()) summary.phases = phases_of(markers_text, markers_name, last);
+    if (summary.phases.empty()) summary.phases.push_back({"run", first, last});
+    return find_bottlenecks(hosts, summary.phases, settings);
+}
+
+void print_lines(const std::vector<Finding>& findings, const ReportSummary& summary) {
+    std::string out;
+    for (const Finding& f : findings) out += finding_line(f);
+    if (findings.empty()) out = no_finding_line(summary.hosts, summary.phases.size());
+    std::cout << out << std::flush;
+}
+
+}  // namespace
+
+int report_directory(const ReportOptions& options) {
+    std::error_code ec;
+    if (!fs::is_directory("parsed", ec)) throw Error(k_exit_no_input, "no 'parsed' directory here; run clusterp-parse first");
+    const RuleSettings settings = settings_for(options);  // a bad setting before any reading
+    Inputs inputs;
+    bool bad = false;
+    for (const std::string category : k_categories) {
+        const std::string dir = "parsed/" + category;
+        if (!fs::is_directory(dir, ec)) continue;
+        std::vector<std::string> names;
+        for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
+            if (entry.is_regular_file() && file_name_problem(entry.path().filename().string()).empty())
+                names.push_back(entry.path().filename().string());
+        std::sort(names.begin(), names.end());
+        for (const std::string& name : names) {
+            const std::string path = dir + "/" + name;
+            if (std::string problem = add_csv(read_file(path), quoted(path), category, inputs); !problem.empty()) {
+                print_error(problem);
+                bad = true;
+            }
+        }
+    }
+    std::string markers;
+    if (fs::exists("parsed/markers.csv", ec)) markers = read_file("parsed/markers.csv");
+    ReportSummary summary;
+    const std::vector<Finding> findings = judge(inputs, markers, "'parsed/markers.csv'", options, settings, summary);
+    write_file_atomically("report/findings.csv", findings_csv(findings));
+    write_file_atomically("report/report.md", report_markdown(summary, findings));
+    print_lines(findings, summary);
+    return bad ? k_exit_data : k_exit_ok;
+}
+
+int report_stream(const ReportOptions& options) {
+    const RuleSettings settings = settings_for(options);
+    Inputs inputs;
+    bool stdin_used = false, bad = false;
+    for (const std::string& path : options.inputs) {
+        std::string text;
+        if (path == "-") {
+            if (stdin_used) throw Error(k_exit_usage, "'-' (stdin) given twice");
+            stdin_used = true;
+            std::ostringstream in;
+            in << std::cin.rdbuf();
+            text = in.str();
+        } else {
+            text = read_file(path);
+        }
+        if (std::string problem = add_csv(text, path == "-" ? "stdin" : quoted(path), "", inputs); !problem.empty()) {
+            print_error(problem);
+            bad = true;
+        }
+    }
+    const std::string markers = options.markers.empty() ? "" : read_file(options.markers);
+    ReportSummary summary;
+    const std::vector<Finding> findings = judge(inputs, markers, quoted(options.markers), options, settings, summary);
+    if (options.format == ReportFormat::csv) std::cout << findings_csv(findings) << std::flush;
+    else if (options.format == ReportFormat::markdown) std::cout << report_markdown(summary, findings) << std::flush;
+    else print_lines(findings, summary);
+    return bad ? k_exit_data : k_exit_ok;
+}
+
+}  // namespace clusterp

@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# clusterp-report on planted CSV (tests/lib/report.bash): directory and
+# stream mode, phases, settings, errors.  The rules case by case are unit
+# tests (tests/unit/rules_test.cpp); the accuracy on a real cluster is
+# tests/report-scenarios.bats.
+load lib/common
+load lib/report
+
+@test "report: directory mode names the saturated host on stdout, in findings.csv and report.md" {
+	cd_workdir
+	report_host n1 30 97 9
+	for h in n2 n3 n4; do report_host "$h" 30 20 1; done
+	run clusterp-report --cpus 4
+	assert_success
+	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	golden report/saturated.csv report/findings.csv
+	golden report/saturated.md report/report.md
+}
+
+@test "report: balanced hosts give the one line that says there is no finding, and empty tables" {
+	cd_workdir
+	for h in n1 n2 n3 n4; do report_host "$h" 30 60 2; done
+	run clusterp-report --cpus 4
+	assert_success
+	assert_output 'no finding: no rule fired on 4 hosts in 1 phase'
+	echo "$(cat "$EXPECTED/report/header.csv")" >expected
+	diff -u expected report/findings.csv
+	grep -qx 'No finding: no rule fired.' report/report.md
+}
+
+@test "report: the CPU count comes from the manifest; without it cpu saturated is not judged" {
+	cd_workdir
+	report_host n1 30 97 9
+	for h in n2 n3 n4; do report_host "$h" 30 90 9; done
+	run clusterp-report
+	assert_success
+	assert_output 'no finding: no rule fired on 4 hosts in 1 phase'
+	mkdir .clusterp
+	printf '{"version": 1, "run_id": "r1", "started": "2026-11-25T02:40:00Z", "interval": 10, "transport": "ssh", "hosts": [%s]}\n' \
+		'{"host": "n3", "alias": "N3", "status": "stopped", "cpus": 16}, {"host": "n1", "alias": "N1", "status": "stopped", "cpus": 4}' >.clusterp/run.json
+	run clusterp-report
+	assert_success
+	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	grep -q '^# clusterp report for run r1$' report/report.md
+}
+
+@test "report: phases from markers.csv are judged apart, most severe first" {
+	cd_workdir
+	report_host n1 40 10:97@20 9
+	report_csv memory n2 40 used_pct=95
+	cat >parsed/markers.csv <<-'CSV'
+	time,elapsed,kind,label
+	2026-11-25T02:40:00Z,0,begin,load
+	2026-11-25T02:43:10Z,190,end,load
+	2026-11-25T02:42:00Z,120,point,checkpoint
+	2026-11-25T02:43:20Z,200,begin,compute
+	2026-11-25T02:46:30Z,390,end,compute
+	CSV
+	run clusterp-report --cpus 4
+	assert_success
+	assert_output - <<-'OUT'
+	compute N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:43:20-02:46:30), busy 97.0%, run queue 9.0
+	load N2 memory nearly full: used >= 90% of MemTotal in 100% of samples (02:40:00-02:43:10), used 95.0%
+	compute N2 memory nearly full: used >= 90% of MemTotal in 100% of samples (02:43:20-02:46:30), used 95.0%
+	OUT
+	cut -d, -f1-3 report/findings.csv >phases
+	golden report/phases.csv phases
+}
+
+@test "report: stream mode reads CSV of several hosts and categories from files and stdin" {
+	cd_workdir
+	report_host n1 30 20 1
+	report_csv disk n1 30 sdb util_pct=70 aqu_sz=4.5
+	for h in n2 n3; do report_host "$h" 30 20 1; done
+	cat parsed/cpu/n1 parsed/cpu/n2 parsed/cpu/n3 >cpu.csv
+	run --separate-stderr clusterp-report -f csv cpu.csv - <parsed/disk/n1
+	assert_success
+	assert_output - <<-'OUT'
+	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence
+	run,2026-11-25T02:40:00Z,2026-11-25T02:44:50Z,n1,N1,disk,sdb,disk saturated,warning,70,90,1.00,"%util >= 90, or queue > 1 with %util >= 60 in 100% of samples (02:40:00-02:44:50), %util 70.0, queue 4.5"
+	OUT
+	[ ! -e report ]
+}
+
+@test "report: a missing column is no evidence: the rule is not judged" {
+	cd_workdir
+	for h in n1 n2 n3; do report_host "$h" 30 26 1; done
+	rm parsed/cpu/n1
+	report_csv cpu n1 30 util_pct=26 busiest_core_pct=none
+	run clusterp-report --cpus 4
+	assert_success
+	assert_output 'no finding: no rule fired on 3 hosts in 1 phase'
+	rm parsed/cpu/n1
+	report_csv cpu n1 30 util_pct=26 busiest_core_pct=99
+	run clusterp-report --cpus 4
+	assert_success
+	assert_output --partial 'run N1 cpu single core bound: busiest core >= 95% with busy <= 35% of 4 CPUs'
+}
+
+@test "report: thresholds from the report: key of config.yml; a bad one names its line" {
+	cd_workdir
+	for h in n1 n2 n3; do report_host "$h" 30 85 9; done
+	printf 'report:\n    cpu_busy_pct: 80\n    min_share: 0.5\n' >config.yml
+	run clusterp-report --cpus 4
+	assert_success
+	assert_line --index 0 --partial 'run N1 cpu saturated: busy >= 80%'
+	printf 'report:\n    min_share: 0.5\n    cpu_busy: 80\n' >config.yml
+	run clusterp-report --cpus 4
+	assert_failure 78
+	assert_output "clusterp-report: config.yml:3: report: cpu_busy: unknown key"
+	printf 'report:\n    min_share: half\n' >config.yml
+	run clusterp-report --cpus 4
+	assert_failure 78
+	assert_output "clusterp-report: config.yml:2: report: min_share: must be a number, not 'half'"
+	printf 'report:\n    min_share: 2\n' >config.yml
+	run clusterp-report --cpus 4
+	assert_failure 78
+	assert_output "clusterp-report: config.yml:2: report: min_share: must be a fraction from 0 to 1"
+}
+
+@test "report: errors: no parsed/, an unreadable input, a file that is no contract CSV" {
+	cd_workdir
+	run clusterp-report
+	assert_failure 66
+	assert_output "clusterp-report: no 'parsed' directory here; run clusterp-parse first"
+	run clusterp-report nothing.csv
+	assert_failure 66
+	assert_output "clusterp-report: cannot open 'nothing.csv': no such file or directory"
+	report_host n1 30 20 1
+	echo 'a,b' >parsed/cpu/n2
+	run clusterp-report --cpus 4
+	assert_failure 65
+	assert_output - <<-'OUT'
+	clusterp-report: 'parsed/cpu/n2' is not cpu CSV (no contract header)
+	no finding: no rule fired on 1 host in 1 phase
+	OUT
+	run clusterp-report -f html parsed/cpu/n1
+	assert_failure 64
+	assert_output "clusterp-report: unknown format 'html': lines, csv or markdown"
+	run clusterp-report -f csv
+	assert_failure 64
+}
