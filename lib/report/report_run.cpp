@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "base/atomic_file.hpp"
+#include "base/thread_pool.hpp"
 #include "base/diag.hpp"
 #include "model/config.hpp"
 #include "model/contract.hpp"
@@ -127,17 +128,36 @@ void add_series(HostData& host, const std::string& category, SeriesData series) 
     for (auto& entry : same->columns) permute(entry.second);
 }
 
-// Adds the rows of TEXT (one category's CSV) to INPUTS; CATEGORY is the one
-// expected, or "" to take the header's.  Returns what is wrong, or "".
-std::string add_csv(const std::string& text, const std::string& name, std::string category, Inputs& inputs) {
+// One host's series of one category, as read from a CSV.
+struct ReadSeries {
+    std::string host;
+    std::string alias;
+    std::string category;
+    SeriesData series;
+};
+
+// The series of TEXT (one category's CSV, header first), or what is wrong
+// with it.  CATEGORY is the one expected, or "" to take the header's.
+struct CsvRead {
+    std::string problem;
+    std::vector<ReadSeries> series;
+};
+
+CsvRead read_csv(const std::string& text, const std::string& name, std::string category) {
+    CsvRead out;
     const std::vector<std::string> header = split_csv_line(text.substr(0, text.find('\n')));
     const std::string found = category_of(header);
-    if (found.empty() || (!category.empty() && found != category))
-        return name + " is not " + (category.empty() ? "clusterp" : category) + " CSV (no contract header)";
+    if (found.empty() || (!category.empty() && found != category)) {
+        out.problem = name + " is not " + (category.empty() ? "clusterp" : category) + " CSV (no contract header)";
+        return out;
+    }
     category = found;
     const int time = column_number(header, "time"), host = column_number(header, "host"),
               alias = column_number(header, "alias");
-    if (!time || !host) return name + " has no time or host column";
+    if (!time || !host) {
+        out.problem = name + " has no time or host column";
+        return out;
+    }
     const std::string key = category == "disk" ? "device" : category == "network" ? "iface" : "";
     std::vector<std::string> names;
     std::vector<int> numbers;
@@ -147,23 +167,40 @@ std::string add_csv(const std::string& text, const std::string& name, std::strin
     for (const std::string& part : per_device(category) ? texts_by_host(text, host) : std::vector<std::string>{text}) {
         const std::size_t body = part.find('\n') + 1;
         const std::string_view first_row = std::string_view(part).substr(std::min(part.size(), body));
-        const std::string host_alias(alias ? field_of(first_row, alias) : std::string_view());
         const std::vector<ColumnData> data =
             per_device(category) ? read_columns(part, time, true, column_number(header, key), column_number(header, key + "_alias"), numbers)
                                  : read_columns(part, time, true, host, alias, numbers);
         for (const ColumnData& d : data) {
-            SeriesData series;
-            if (per_device(category)) series.device = d.key, series.device_alias = d.label;
-            series.time = d.x;
+            ReadSeries r;
+            r.category = category;
+            if (per_device(category)) {
+                r.host = std::string(field_of(first_row, host));
+                r.alias = std::string(alias ? field_of(first_row, alias) : std::string_view());
+                r.series.device = d.key;
+                r.series.device_alias = d.label;
+            } else {
+                r.host = d.key;
+                r.alias = d.label;
+            }
+            r.series.time = d.x;
             rows += d.x.size();
-            for (std::size_t j = 0; j < names.size(); ++j) series.columns[names[j]] = d.y[j];
-            HostData& entry = per_device(category) ? inputs.host(std::string(field_of(first_row, host)), host_alias)
-                                                   : inputs.host(d.key, d.label);
-            add_series(entry, category, std::move(series));
+            for (std::size_t j = 0; j < names.size(); ++j) r.series.columns[names[j]] = d.y[j];
+            out.series.push_back(std::move(r));
         }
     }
     if (rows == 0) warn(name + " has no rows");
-    return "";
+    return out;
+}
+
+// Adds what READ holds to INPUTS; false (the problem reported) when it is
+// no contract CSV.
+bool add_read(CsvRead read, Inputs& inputs) {
+    if (!read.problem.empty()) {
+        print_error(read.problem);
+        return false;
+    }
+    for (ReadSeries& r : read.series) add_series(inputs.host(r.host, r.alias), r.category, std::move(r.series));
+    return true;
 }
 
 std::string read_file(const std::string& path) {
@@ -265,8 +302,7 @@ int report_directory(const ReportOptions& options) {
     std::error_code ec;
     if (!fs::is_directory("parsed", ec)) throw Error(k_exit_no_input, "no 'parsed' directory here; run clusterp-parse first");
     const RuleSettings settings = settings_for(options);  // a bad setting before any reading
-    Inputs inputs;
-    bool bad = false;
+    std::vector<std::pair<std::string, std::string>> files;  // category, path
     for (const std::string category : k_categories) {
         const std::string dir = "parsed/" + category;
         if (!fs::is_directory(dir, ec)) continue;
@@ -275,14 +311,15 @@ int report_directory(const ReportOptions& options) {
             if (entry.is_regular_file() && file_name_problem(entry.path().filename().string()).empty())
                 names.push_back(entry.path().filename().string());
         std::sort(names.begin(), names.end());
-        for (const std::string& name : names) {
-            const std::string path = dir + "/" + name;
-            if (std::string problem = add_csv(read_file(path), quoted(path), category, inputs); !problem.empty()) {
-                print_error(problem);
-                bad = true;
-            }
-        }
+        for (const std::string& name : names) files.emplace_back(category, dir + "/" + name);
     }
+    std::vector<CsvRead> reads(files.size());
+    parallel_for(files.size(), default_width(), [&](std::size_t i) {
+        reads[i] = read_csv(read_file(files[i].second), clusterp::quoted(files[i].second), files[i].first);
+    });
+    Inputs inputs;
+    bool bad = false;
+    for (CsvRead& read : reads) bad = !add_read(std::move(read), inputs) || bad;
     std::string markers;
     if (fs::exists("parsed/markers.csv", ec)) markers = read_file("parsed/markers.csv");
     ReportSummary summary;
@@ -308,10 +345,7 @@ int report_stream(const ReportOptions& options) {
         } else {
             text = read_file(path);
         }
-        if (std::string problem = add_csv(text, path == "-" ? "stdin" : quoted(path), "", inputs); !problem.empty()) {
-            print_error(problem);
-            bad = true;
-        }
+        bad = !add_read(read_csv(text, path == "-" ? "stdin" : quoted(path), ""), inputs) || bad;
     }
     const std::string markers = options.markers.empty() ? "" : read_file(options.markers);
     ReportSummary summary;

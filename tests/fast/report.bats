@@ -2,9 +2,9 @@
 # clusterp-report on planted CSV (tests/lib/report.bash): directory and
 # stream mode, phases, settings, errors.  The rules case by case are unit
 # tests (tests/unit/rules_test.cpp); the accuracy on a real cluster is
-# tests/report-scenarios.bats.
-load lib/common
-load lib/report
+# tests/cluster/report-scenarios.bats.
+load ../lib/common
+load ../lib/report
 
 @test "report: directory mode names the saturated host on stdout, in findings.csv and report.md" {
 	cd_workdir
