@@ -1,0 +1,281 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "report/report_write.hpp"
+#include "report/rules.hpp"
+
+using namespace clusterp;
+
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+    static String convert(const std::vector<std::string>& v) {
+        std::string text = "{";
+        for (const std::string& s : v) text += (text.size() > 1 ? ", \"" : "\"") + s + "\"";
+        return (text + "}").c_str();
+    }
+};
+}  // namespace doctest
+
+namespace {
+
+const double k_t0 = 1796000000;  // 2026-11-30T00:53:20Z
+const double k_nan = std::nan("");
+
+// A series of N samples every 10 s from k_t0 with COLUMNS' values.
+SeriesData series(std::size_t n, std::vector<std::pair<std::string, std::vector<double>>> columns,
+                  const std::string& device = "") {
+    SeriesData s;
+    s.device = device;
+    for (std::size_t i = 0; i < n; ++i) s.time.push_back(k_t0 + 10.0 * double(i));
+    for (auto& [name, values] : columns) {
+        values.resize(n, values.empty() ? 0 : values.back());
+        s.columns[name] = values;
+    }
+    return s;
+}
+
+// N samples of VALUE, with the samples from FROM to TO (excluded) at OTHER.
+std::vector<double> level(std::size_t n, double value, std::size_t from = 0, std::size_t to = 0, double other = 0) {
+    std::vector<double> v(n, value);
+    for (std::size_t i = from; i < to && i < n; ++i) v[i] = other;
+    return v;
+}
+
+HostData host(const std::string& name, int cpus = 4) {
+    HostData h;
+    h.host = name;
+    h.alias = name;
+    h.cpus = cpus;
+    return h;
+}
+
+// A host whose cpu busy is BUSY (the other columns quiet) and run queue RUNQ.
+HostData cpu_host(const std::string& name, std::vector<double> busy, std::vector<double> runq = {}, int cpus = 4) {
+    HostData h = host(name, cpus);
+    const std::size_t n = busy.size();
+    h.categories["cpu"].push_back(series(n, {{"util_pct", busy}, {"steal", {0}}, {"iowait", {0}}, {"busiest_core_pct", busy}}));
+    h.categories["load"].push_back(series(n, {{"runq", runq.empty() ? level(n, 1) : runq}}));
+    return h;
+}
+
+Phase whole(std::size_t n) { return {"run", k_t0, k_t0 + 10.0 * double(n - 1)}; }
+
+std::vector<Finding> judge(const std::vector<HostData>& hosts, std::size_t n, const RuleSettings& s = {}) {
+    return find_bottlenecks(hosts, {whole(n)}, s);
+}
+
+std::vector<std::string> names(const std::vector<Finding>& findings) {
+    std::vector<std::string> out;
+    for (const Finding& f : findings) out.push_back(f.alias + " " + f.resource + (f.device.empty() ? "" : " " + f.device) + " " + finding_name(f.kind));
+    return out;
+}
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+TEST_SUITE("rules") {
+
+TEST_CASE("balanced hosts, busy or idle, give no finding") {
+    const std::size_t n = 30;
+    CHECK(judge({cpu_host("a", level(n, 40)), cpu_host("b", level(n, 45)), cpu_host("c", level(n, 38)),
+                 cpu_host("d", level(n, 42))}, n).empty());
+    CHECK(judge({cpu_host("a", level(n, 0.2)), cpu_host("b", level(n, 0.3)), cpu_host("c", level(n, 0.1))}, n).empty());
+}
+
+TEST_CASE("cpu saturated needs busy and a run queue above the CPU count") {
+    const std::size_t n = 20;
+    CHECK(names(judge({cpu_host("a", level(n, 97), level(n, 6))}, n)) == Names{"a cpu cpu saturated"});
+    CHECK(judge({cpu_host("a", level(n, 97), level(n, 4))}, n).empty());  // runq = CPUs: busy, not saturated
+    HostData unknown = cpu_host("a", level(n, 97), level(n, 6), 0);  // CPU count unknown: not judged
+    CHECK(judge({unknown}, n).empty());
+}
+
+TEST_CASE("a rule fires on half the samples and three in a row, not less") {
+    const std::size_t n = 20;
+    // 10 of 20 samples in one block: fires, share 0.5.
+    auto f = judge({cpu_host("a", level(n, 10, 5, 15, 97), level(n, 6))}, n);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].share == doctest::Approx(0.5));
+    CHECK(f[0].evidence.find("(00:54:10-00:55:40)") != std::string::npos);
+    // 9 of 20: too few.
+    CHECK(judge({cpu_host("a", level(n, 10, 5, 14, 97), level(n, 6))}, n).empty());
+    // Every other sample (10 of 20, never three in a row): too short.
+    std::vector<double> alternating(n);
+    for (std::size_t i = 0; i < n; ++i) alternating[i] = i % 2 ? 97 : 10;
+    CHECK(judge({cpu_host("a", alternating, level(n, 6))}, n).empty());
+}
+
+TEST_CASE("a missing column or empty fields make a rule unjudged, never a finding") {
+    const std::size_t n = 20;
+    HostData no_load = cpu_host("a", level(n, 97), level(n, 6));
+    no_load.categories.erase("load");
+    CHECK(judge({no_load}, n).empty());
+    HostData empty = cpu_host("a", level(n, 97), level(n, k_nan));
+    CHECK(judge({empty}, n).empty());
+    // Unknown samples are left out of the share: 6 judged, all holding.
+    HostData partly = cpu_host("a", level(n, 97), level(n, k_nan, 0, 6, 6));
+    auto f = judge({partly}, n);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].share == 1.0);
+}
+
+TEST_CASE("single core bound: one core full while the host is not") {
+    const std::size_t n = 20;
+    HostData h = host("a", 4);
+    h.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 26)}, {"busiest_core_pct", level(n, 99)}}));
+    CHECK(names(judge({h}, n)) == Names{"a cpu single core bound"});
+    h.categories["cpu"][0].columns["util_pct"] = level(n, 50);  // above 100/4 + 10
+    CHECK(judge({h}, n).empty());
+    HostData one = host("b", 1);  // one CPU: not judged
+    one.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 99)}, {"busiest_core_pct", level(n, 99)}}));
+    CHECK(judge({one}, n).empty());
+}
+
+TEST_CASE("cpu stolen, waiting on I/O") {
+    const std::size_t n = 20;
+    HostData h = host("a");
+    h.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 30)}, {"steal", level(n, 12)}, {"iowait", level(n, 25)}}));
+    CHECK(names(judge({h}, n)) == Names{"a cpu waiting on I/O", "a cpu cpu stolen"});
+    // I/O pressure alone is enough.
+    HostData p = host("b");
+    p.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 80)}, {"iowait", level(n, 1)}}));
+    p.categories["load"].push_back(series(n, {{"io_some_pct", level(n, 35)}}));
+    CHECK(names(judge({p}, n)) == Names{"b cpu waiting on I/O"});
+}
+
+TEST_CASE("disk saturated: %util, or a queue with %util; pseudo devices left out") {
+    const std::size_t n = 20;
+    HostData h = host("a");
+    h.categories["disk"].push_back(series(n, {{"util_pct", level(n, 95)}, {"aqu_sz", level(n, 0.5)}}, "sda"));
+    h.categories["disk"].push_back(series(n, {{"util_pct", level(n, 70)}, {"aqu_sz", level(n, 3)}}, "sdb"));
+    h.categories["disk"].push_back(series(n, {{"util_pct", level(n, 70)}, {"aqu_sz", level(n, 0.5)}}, "sdc"));
+    h.categories["disk"].push_back(series(n, {{"util_pct", level(n, 100)}, {"aqu_sz", level(n, 9)}}, "loop0"));
+    CHECK(names(judge({h}, n)) == Names{"a disk sda disk saturated", "a disk sdb disk saturated"});
+}
+
+TEST_CASE("memory pressure from swapping, scanning with major faults, or PSI; memory nearly full") {
+    const std::size_t n = 20;
+    HostData h = host("a");
+    h.categories["memory"].push_back(series(n, {{"used_pct", level(n, 95)}, {"pgscan_ps", level(n, 0)}, {"majflt_ps", level(n, 0)}}));
+    h.categories["swap"].push_back(series(n, {{"in_pps", level(n, 30)}, {"out_pps", level(n, 200)}}));
+    CHECK(names(judge({h}, n)) == Names{"a memory memory pressure", "a memory memory nearly full"});
+    HostData scan = host("b");  // kswapd scanning without faults is the page cache at work
+    scan.categories["memory"].push_back(series(n, {{"used_pct", level(n, 40)}, {"pgscan_ps", level(n, 900)}, {"majflt_ps", level(n, 0)}}));
+    CHECK(judge({scan}, n).empty());
+    scan.categories["memory"][0].columns["majflt_ps"] = level(n, 50);
+    CHECK(names(judge({scan}, n)) == Names{"b memory memory pressure"});
+}
+
+TEST_CASE("nic saturated and nic errors; lo and NICs of unknown speed left out") {
+    const std::size_t n = 20;
+    HostData h = host("a");
+    h.categories["network"].push_back(series(n, {{"util_pct", level(n, 96)}, {"rxerr_ps", level(n, 0)}, {"rxdrop_ps", level(n, 0)}}, "eth0"));
+    h.categories["network"].push_back(series(n, {{"util_pct", level(n, k_nan)}, {"rxerr_ps", level(n, 2)}, {"rxdrop_ps", level(n, 0)}}, "eth1"));
+    h.categories["network"].push_back(series(n, {{"util_pct", level(n, 99)}, {"rxerr_ps", level(n, 5)}}, "lo"));
+    CHECK(names(judge({h}, n)) == Names{"a network eth0 nic saturated", "a network eth1 nic errors"});
+}
+
+TEST_CASE("idle host: one host idle while the others work") {
+    const std::size_t n = 20;
+    auto f = judge({cpu_host("a", level(n, 70)), cpu_host("b", level(n, 75)), cpu_host("c", level(n, 0.4)),
+                    cpu_host("d", level(n, 72))}, n);
+    CHECK(names(f) == Names{"c cpu idle host"});
+    CHECK(finding_severity(f[0].kind) == Severity::critical);
+}
+
+TEST_CASE("stall: one host stops mid-run while the others go on; not the end of the run") {
+    const std::size_t n = 40;
+    auto f = judge({cpu_host("a", level(n, 70)), cpu_host("b", level(n, 65)), cpu_host("c", level(n, 68, 15, n, 0.2)),
+                    cpu_host("d", level(n, 72))}, n);
+    CHECK(names(f) == Names{"c cpu stall", "c cpu idle host"});
+    CHECK(f[0].evidence.find("at 00:55:50") != std::string::npos);
+    // Every host stops together (the job ended before the collectors): no stall.
+    CHECK(judge({cpu_host("a", level(n, 70, 30, n, 0)), cpu_host("b", level(n, 65, 30, n, 0)),
+                 cpu_host("c", level(n, 68, 30, n, 0))}, n).empty());
+}
+
+TEST_CASE("straggler: busy far longer than the median host, or far from the median level") {
+    const std::size_t n = 60;
+    // Same work everywhere; d does it at a third of the speed.
+    auto f = judge({cpu_host("a", level(n, 95, 15, n, 0.5)), cpu_host("b", level(n, 95, 16, n, 0.5)),
+                    cpu_host("c", level(n, 95, 15, n, 0.5)), cpu_host("d", level(n, 33, 46, n, 0.5))}, n);
+    CHECK(names(f) == Names{"d cpu straggler"});
+    CHECK(f[0].value == doctest::Approx(3.0).epsilon(0.1));
+    // A disk far busier than its peers' (below saturation).
+    std::vector<HostData> hosts;
+    for (const char* name : {"a", "b", "c", "d", "e"}) {
+        HostData h = cpu_host(name, level(n, 40));
+        h.categories["disk"].push_back(series(n, {{"util_pct", level(n, std::string(name) == "b" ? 75 : 10)}}, "sda"));
+        hosts.push_back(h);
+    }
+    CHECK(names(judge(hosts, n)) == Names{"b disk sda straggler"});
+    // Below the gap that matters: nothing.
+    hosts[1].categories["disk"][0].columns["util_pct"] = level(n, 25);
+    CHECK(judge(hosts, n).empty());
+}
+
+TEST_CASE("a straggler already named by another rule is not repeated") {
+    const std::size_t n = 20;
+    auto f = judge({cpu_host("a", level(n, 97), level(n, 9)), cpu_host("b", level(n, 5)), cpu_host("c", level(n, 4)),
+                    cpu_host("d", level(n, 6))}, n);
+    CHECK(names(f) == Names{"a cpu cpu saturated"});
+}
+
+TEST_CASE("phases are judged apart; samples outside every phase are not judged") {
+    const std::size_t n = 40;
+    HostData h = cpu_host("a", level(n, 10, 20, 40, 97), level(n, 6));
+    const std::vector<Phase> phases = {{"load", k_t0, k_t0 + 190}, {"compute", k_t0 + 200, k_t0 + 390}};
+    auto f = find_bottlenecks({h}, phases, {});
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].phase == "compute");
+    CHECK(f[0].share == 1.0);
+    CHECK(find_bottlenecks({h}, {{"load", k_t0, k_t0 + 190}}, {}).empty());
+}
+
+TEST_CASE("most severe first, then the larger share") {
+    const std::size_t n = 20;
+    HostData a = cpu_host("a", level(n, 97, 0, 8, 10), level(n, 6));  // saturated 60 %
+    HostData b = cpu_host("b", level(n, 97), level(n, 6));              // saturated 100 %
+    b.categories["memory"].push_back(series(n, {{"used_pct", level(n, 95)}}));
+    auto f = judge({a, b}, n);
+    CHECK(names(f) == Names{"b cpu cpu saturated", "a cpu cpu saturated", "b memory memory nearly full"});
+}
+
+TEST_CASE("settings: known keys within range, others refused") {
+    RuleSettings s;
+    CHECK(set_rule_setting(s, "cpu_busy_pct", 80) == "");
+    CHECK(s.cpu_busy_pct == 80);
+    CHECK(set_rule_setting(s, "min_share", 1.5) == "must be a fraction from 0 to 1");
+    CHECK(set_rule_setting(s, "min_consecutive", 2.5) == "must be a whole number of at least 1");
+    CHECK(set_rule_setting(s, "disk_util_pct", -1) == "must be a number of at least 0");
+    CHECK(set_rule_setting(s, "cpu_busy", 80) == "unknown key");
+    const std::size_t n = 20;
+    RuleSettings lower;
+    set_rule_setting(lower, "cpu_busy_pct", 80);
+    CHECK(judge({cpu_host("a", level(n, 85), level(n, 6))}, n).empty());
+    CHECK(names(judge({cpu_host("a", level(n, 85), level(n, 6))}, n, lower)) == Names{"a cpu cpu saturated"});
+}
+
+TEST_CASE("the stdout line and the CSV row") {
+    const std::size_t n = 20;
+    HostData h = host("node17");
+    h.alias = "n17";
+    h.categories["disk"].push_back(series(n, {{"util_pct", level(n, 95)}, {"aqu_sz", level(n, 7.2)}}, "sdb"));
+    auto f = judge({h}, n);
+    REQUIRE(f.size() == 1);
+    CHECK(finding_line(f[0]) ==
+          "run n17 disk sdb saturated: %util >= 90, or queue > 1 with %util >= 60 in 100% of samples "
+          "(00:53:20-00:56:30), %util 95.0, queue 7.2\n");
+    CHECK(findings_csv(f) ==
+          std::string(k_findings_header) +
+              "\nrun,2026-11-30T00:53:20Z,2026-11-30T00:56:30Z,node17,n17,disk,sdb,disk saturated,warning,95,90,1.00,"
+              "\"%util >= 90, or queue > 1 with %util >= 60 in 100% of samples (00:53:20-00:56:30), %util 95.0, queue 7.2\"\n");
+    CHECK(no_finding_line(4, 1) == "no finding: no rule fired on 4 hosts in 1 phase\n");
+}
+
+}
