@@ -128,6 +128,21 @@ void add_series(HostData& host, const std::string& category, SeriesData series) 
     for (auto& entry : same->columns) permute(entry.second);
 }
 
+// An ISO 8601 UTC time as parse writes it (`2026-11-25T02:40:56Z`, or with
+// `.mmm` before the Z once clock offsets are removed) -> seconds since the
+// epoch; nullopt for other text.
+std::optional<double> time_of(std::string_view text) {
+    if (text.size() > 21 && text[19] == '.' && text.back() == 'Z') {
+        const std::string digits(text.substr(20, text.size() - 21));
+        if (digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        const std::optional<std::int64_t> whole = parse_iso8601(std::string(text.substr(0, 19)) + "Z");
+        if (!whole) return std::nullopt;
+        return double(*whole) + std::stod("0." + digits);
+    }
+    const std::optional<std::int64_t> whole = parse_iso8601(text);
+    return whole ? std::optional<double>(double(*whole)) : std::nullopt;
+}
+
 // One host's series of one category, as read from a CSV.
 struct ReadSeries {
     std::string host;
@@ -152,10 +167,10 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::string c
         return out;
     }
     category = found;
-    const int time = column_number(header, "time"), host = column_number(header, "host"),
-              alias = column_number(header, "alias");
-    if (!time || !host) {
-        out.problem = name + " has no time or host column";
+    const int time = column_number(header, "time"), elapsed = column_number(header, "elapsed"),
+              host = column_number(header, "host"), alias = column_number(header, "alias");
+    if (!time || !elapsed || !host) {
+        out.problem = name + " has no time, elapsed or host column";
         return out;
     }
     const std::string key = category == "disk" ? "device" : category == "network" ? "iface" : "";
@@ -167,9 +182,16 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::string c
     for (const std::string& part : per_device(category) ? texts_by_host(text, host) : std::vector<std::string>{text}) {
         const std::size_t body = part.find('\n') + 1;
         const std::string_view first_row = std::string_view(part).substr(std::min(part.size(), body));
-        const std::vector<ColumnData> data =
-            per_device(category) ? read_columns(part, time, true, column_number(header, key), column_number(header, key + "_alias"), numbers)
-                                 : read_columns(part, time, true, host, alias, numbers);
+        // The times by `elapsed` (a plain number, read fast) from the
+        // first row's time: the same instants, fractions of seconds kept.
+        const std::optional<double> t0 = time_of(field_of(first_row, time));
+        if (!t0) continue;
+        const double origin = *t0 - std::strtod(std::string(field_of(first_row, elapsed)).c_str(), nullptr);
+        std::vector<ColumnData> data =
+            per_device(category) ? read_columns(part, elapsed, false, column_number(header, key), column_number(header, key + "_alias"), numbers)
+                                 : read_columns(part, elapsed, false, host, alias, numbers);
+        for (ColumnData& d : data)
+            for (double& x : d.x) x += origin;
         for (const ColumnData& d : data) {
             ReadSeries r;
             r.category = category;
@@ -228,18 +250,18 @@ std::vector<Phase> phases_of(const std::string& text, const std::string& name, d
         if (line.empty()) continue;
         const std::vector<std::string> f = split_csv_line(line);
         auto at = [&](int column) { return std::size_t(column) <= f.size() ? f[std::size_t(column - 1)] : std::string(); };
-        const std::optional<std::int64_t> t = parse_iso8601(at(time));
+        const std::optional<double> t = time_of(at(time));
         if (!t) {
             warn(name + ": line " + std::to_string(number) + ": no time, skipped");
             continue;
         }
         if (at(kind) == "begin") {
             open[at(label)] = phases.size();
-            phases.push_back({at(label), double(*t), run_end});
+            phases.push_back({at(label), *t, run_end});
         } else if (at(kind) == "end") {
             auto it = open.find(at(label));
             if (it == open.end()) continue;
-            phases[it->second].end = double(*t);
+            phases[it->second].end = *t;
             open.erase(it);
         }
     }

@@ -140,3 +140,14 @@ load ../lib/report
 	run clusterp-report -f csv
 	assert_failure 64
 }
+
+@test "report: times with milliseconds (clock offsets removed) read as well" {
+	cd_workdir
+	report_host n1 30 97 9
+	for h in n2 n3; do report_host "$h" 30 20 1; done
+	for f in parsed/*/*; do sed -i 's/^\(2026-11-25T[0-9:]*\)Z,/\1.250Z,/' "$f"; done
+	grep -q '^2026-11-25T02:40:10.250Z,10,n1,' parsed/cpu/n1
+	run clusterp-report --cpus 4
+	assert_success
+	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+}
