@@ -105,19 +105,6 @@ void CsvWriter::number(double value) {
     m_used += put_number(value, reserve(k_max_number));
 }
 
-bool is_plain_decimal(std::string_view text) {
-    std::size_t i = 0, n = text.size();
-    if (i < n && text[i] == '-') ++i;
-    std::size_t digits = 0;
-    while (i < n && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
-    if (digits == 0 || digits > 12) return false;
-    if (i == n) return true;
-    if (text[i] != '.' && text[i] != ',') return false;
-    std::size_t decimals = 0;
-    for (++i; i < n && text[i] >= '0' && text[i] <= '9'; ++i) ++decimals;
-    return i == n && decimals >= 1 && decimals <= 6;
-}
-
 void CsvWriter::decimal(std::string_view text) {
     separator();
     char* out = reserve(text.size() + 1);

@@ -56,7 +56,5 @@ private:
 
 // The number as CsvWriter writes it (tests, and callers that build text).
 std::string format_number(double value);
-// Whether decimal() takes TEXT.
-bool is_plain_decimal(std::string_view text);
 
 }  // namespace clusterp

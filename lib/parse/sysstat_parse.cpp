@@ -84,7 +84,7 @@ bool parse_number(std::string_view text, double& value, bool& plain) {
             }
         }
         if (p == last && digits > 0 && digits <= 15 && decimals != 0) {
-            // What csv_write's is_plain_decimal accepts, known here for free.
+            // What CsvWriter::decimal takes, known here for free.
             int whole = digits - (decimals > 0 ? decimals : 0);
             plain = decimals <= 6 && whole >= 1 && whole <= 12;
             double v = static_cast<double>(mantissa);
