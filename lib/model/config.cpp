@@ -327,4 +327,12 @@ Config load_config(const std::string& path, const LoadOptions& options) {
     return config;
 }
 
+std::optional<Config> load_optional_config(const std::string& path, bool required) {
+    struct stat st;
+    if (!required && ::stat(path.c_str(), &st) != 0) return std::nullopt;
+    LoadOptions load;
+    load.require_hosts = false;
+    return load_config(path, load);
+}
+
 }  // namespace clusterp

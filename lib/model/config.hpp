@@ -78,4 +78,9 @@ std::string file_name_problem(const std::string& name);
 // wrong, or an empty string.
 std::string host_name_problem(const std::string& host);
 
+// The config of a tool that needs only aliases (parse, plot): PATH loaded
+// without requiring hosts, or nullopt when PATH does not exist and
+// !REQUIRED (names then serve as aliases).  Throws as load_config.
+std::optional<Config> load_optional_config(const std::string& path, bool required);
+
 }  // namespace clusterp

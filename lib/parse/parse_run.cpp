@@ -217,17 +217,6 @@ struct Input {
     std::int64_t last_ms = 0;
 };
 
-std::optional<Config> optional_config(const ParseRunOptions& options) {
-    struct stat st;
-    if (!options.config_explicit && ::stat(options.config_path.c_str(), &st) != 0) {
-        debug("no " + clusterp::quoted(options.config_path) + ": names serve as aliases");
-        return std::nullopt;
-    }
-    LoadOptions load;
-    load.require_hosts = false;
-    return load_config(options.config_path, load);
-}
-
 int stream_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
     int status = 0;
     ParseOptions parse;
@@ -455,7 +444,8 @@ int run_parse(const ParseRunOptions& options) {
         ::setenv("TZ", options.tz->c_str(), 1);
     }
     ::tzset();
-    std::optional<Config> config = optional_config(options);
+    std::optional<Config> config = load_optional_config(options.config_path, options.config_explicit);
+    if (!config) debug("no " + clusterp::quoted(options.config_path) + ": names serve as aliases");
     if (!options.files.empty()) {
         if (options.with_plot) throw Error(k_exit_usage, "--with-plot applies to directory mode (no file arguments)");
         return stream_mode(options, config);
