@@ -1,4 +1,5 @@
 // clusterp-parse: sysstat output -> CSV.
+#include "chain.hpp"
 #include "cli.hpp"
 #include "parse/parse_run.hpp"
 
@@ -37,10 +38,11 @@ int main(int argc, char** argv) {
         if (args.count("mem-total")) options.mem_total_kib = args["mem-total"].as<long long>();
         if (args.count("tz")) options.tz = args["tz"].as<std::string>();
         if (args.count("jobs")) options.jobs = args["jobs"].as<int>();
-        options.with_plot = args.count("with-plot") > 0;
-        if (options.config_explicit) options.plot_args = {"-c", common.config_path};
-        if (verbosity() == Verbosity::quiet) options.plot_args.push_back("-q");
-        if (verbosity() == Verbosity::verbose) options.plot_args.push_back("-v");
-        return run_parse(options);
+        const bool with_plot = args.count("with-plot") > 0;
+        if (with_plot && !options.files.empty())
+            throw Error(k_exit_usage, "--with-plot applies to directory mode (no file arguments)");
+        int status = run_parse(options);
+        if (!with_plot || status != k_exit_ok) return status;
+        return run_next_tool("clusterp-plot", options.config_explicit ? std::optional(common.config_path) : std::nullopt);
     });
 }

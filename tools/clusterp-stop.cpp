@@ -1,4 +1,5 @@
 // clusterp-stop: stop the collectors and download their data into raw/.
+#include "chain.hpp"
 #include "cli.hpp"
 #include "collect/collect.hpp"
 #include "model/config.hpp"
@@ -19,16 +20,19 @@ int main(int argc, char** argv) {
         CommonOptions common;
         auto args = cli.parse(argc, argv, common);
         LoadOptions load;
-        StopOptions options;
+        CollectOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
         if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
         options.dry_run = args.count("dry-run") > 0;
         options.force = args.count("force") > 0;
         options.hosts_given = load.hosts_override.has_value();
-        options.with_parse = args.count("with-parse") > 0;
-        options.with_plot = options.with_parse && args.count("with-plot") > 0;
-        if (args.count("with-plot") && !options.with_parse) warn("ignoring --with-plot without --with-parse");
-        options.config_path = common.config_path;
-        return stop_collection(load_config(common.config_path, load), options);
+        const bool with_parse = args.count("with-parse") > 0;
+        if (args.count("with-plot") && !with_parse) warn("ignoring --with-plot without --with-parse");
+        StopResult stopped = stop_collection(load_config(common.config_path, load), options);
+        if (!with_parse || stopped.stopped == 0) return stopped.status;
+        std::vector<std::string> parse_args;
+        if (args.count("with-plot")) parse_args.push_back("--with-plot");
+        int parsed = run_next_tool("clusterp-parse", common.config_path, parse_args);
+        return parsed != k_exit_ok ? parsed : stopped.status;
     });
 }

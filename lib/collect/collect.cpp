@@ -15,7 +15,6 @@
 #include "base/atomic_file.hpp"
 #include "model/config.hpp"
 #include "base/diag.hpp"
-#include "base/exec_path.hpp"
 #include "collect/fanout.hpp"
 #include "model/manifest.hpp"
 #include "collect/remote_command.hpp"
@@ -381,7 +380,7 @@ void stop_host(const Config& config, RunLog& log, Session& session, HostRecord& 
 
 }  // namespace
 
-int stop_collection(const Config& config, const StopOptions& options) {
+StopResult stop_collection(const Config& config, const CollectOptions& options) {
     const int width = fanout_width(config, options);
     auto manifest = read_manifest(k_manifest_path);
     if (!manifest)
@@ -397,7 +396,7 @@ int stop_collection(const Config& config, const StopOptions& options) {
             if (record.status == "started") hosts.push_back(record.host);
         if (hosts.empty()) {
             inform("nothing to stop: run " + manifest->run_id + " has no active collector");
-            return k_exit_ok;
+            return {};
         }
     }
 
@@ -409,7 +408,7 @@ int stop_collection(const Config& config, const StopOptions& options) {
                       << host << ": " << convert_command(record->dir) << '\n'
                       << host << ": " << cleanup_command(record->dir) << '\n';
         }
-        return k_exit_ok;
+        return {};
     }
 
     RunLog log(k_log_path);
@@ -448,17 +447,7 @@ int stop_collection(const Config& config, const StopOptions& options) {
     log.record("-", "stop run " + manifest->run_id + ": " + result.summary("stopped"));
     inform(result.summary("stopped"));
 
-    int status = result.exit_code();
-    if (options.with_parse && result.ok > 0) {
-        std::vector<std::string> args = {"-c", options.config_path};
-        if (options.with_plot) args.push_back("--with-plot");
-        if (verbosity() == Verbosity::quiet) args.push_back("-q");
-        if (verbosity() == Verbosity::verbose) args.push_back("-v");
-        std::cout.flush();
-        int parsed = run_program("clusterp-parse", args);
-        if (parsed != k_exit_ok) status = parsed;
-    }
-    return status;
+    return {result.exit_code(), result.ok};
 }
 
 }  // namespace clusterp

@@ -10,6 +10,7 @@
 // and its outcome goes to clusterp.log.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -28,16 +29,13 @@ struct CollectOptions {
 // 69 none reachable.  Throws Error 73 when a run is active and !force.
 int start_collection(const Config& config, const CollectOptions& options);
 
-struct StopOptions : CollectOptions {
-    bool with_parse = false;  // then run clusterp-parse (with --with-plot)
-    bool with_plot = false;
-    std::string config_path;  // passed on to clusterp-parse
+struct StopResult {
+    int status = 0;            // as start_collection's
+    std::size_t stopped = 0;   // hosts whose data is in raw/ (stopped now or before)
 };
 
-// Prints the files written on stdout, one per line.  Returns as
-// start_collection, or the status of clusterp-parse when it fails.  Throws
-// Error 66 when no run was started, 73 when raw/ holds another run and
-// !force.
-int stop_collection(const Config& config, const StopOptions& options);
+// Prints the files written on stdout, one per line.  Throws Error 66 when
+// no run was started, 73 when raw/ holds another run and !force.
+StopResult stop_collection(const Config& config, const CollectOptions& options);
 
 }  // namespace clusterp

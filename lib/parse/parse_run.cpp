@@ -19,7 +19,6 @@
 #include "model/config.hpp"
 #include "parse/csv_write.hpp"
 #include "base/diag.hpp"
-#include "base/exec_path.hpp"
 #include "base/fd.hpp"
 #include "base/thread_pool.hpp"
 #include "model/manifest.hpp"
@@ -446,16 +445,8 @@ int run_parse(const ParseRunOptions& options) {
     ::tzset();
     std::optional<Config> config = load_optional_config(options.config_path, options.config_explicit);
     if (!config) debug("no " + clusterp::quoted(options.config_path) + ": names serve as aliases");
-    if (!options.files.empty()) {
-        if (options.with_plot) throw Error(k_exit_usage, "--with-plot applies to directory mode (no file arguments)");
-        return stream_mode(options, config);
-    }
-    int status = directory_mode(options, config);
-    if (options.with_plot && status == 0) {
-        int plot = run_program("clusterp-plot", options.plot_args);
-        if (plot != 0) status = plot;
-    }
-    return status;
+    if (!options.files.empty()) return stream_mode(options, config);
+    return directory_mode(options, config);
 }
 
 }  // namespace clusterp

@@ -30,8 +30,6 @@ struct ParseRunOptions {
     long long mem_total_kib = 0;       // 0: from the manifest or the input
     std::optional<std::string> tz;     // zone of local times; unset: $TZ
     int jobs = 0;                      // parallel files; 0: one per core
-    bool with_plot = false;
-    std::vector<std::string> plot_args;  // -c/-q/-v passed on to clusterp-plot
 };
 
 // Runs one parse and returns the exit status: 0; 65 when an input was not
