@@ -18,7 +18,7 @@ using namespace clusterp;
 namespace {
 
 const char* const k_usage =
-    "usage: clusterp [-h] {init,start,stop,parse,plot,report} ...\n"
+    "usage: clusterp [-h] {init,start,stop,parse,plot,report,run,mark} ...\n"
     "\n"
     "Cluster profiling made easy: sysstat on every node over SSH, CSV and gnuplot plots.\n"
     "\n"
@@ -29,6 +29,8 @@ const char* const k_usage =
     "  parse   turn raw sysstat output into CSV in parsed/\n"
     "  plot    draw parsed/ with gnuplot into plot/\n"
     "  report  name the host, resource and phase that held the job back\n"
+    "  run     start, run a command, stop, parse and plot; exit with its status\n"
+    "  mark    record a marker or a phase in the active run\n"
     "\n"
     "'clusterp VERB -h' lists a verb's options; 'clusterp help VERB' shows its manual.\n";
 

@@ -22,6 +22,7 @@
 #include "base/fd.hpp"
 #include "base/thread_pool.hpp"
 #include "model/manifest.hpp"
+#include "parse/parse_markers.hpp"
 
 namespace clusterp {
 
@@ -296,6 +297,7 @@ struct Job {
     long long mem_total_kib = 0;
     std::string alias;
     std::optional<std::int64_t> first_ms;  // corrected
+    std::int64_t last_ms = INT64_MIN;      // corrected, once written
     int status = 0;
 };
 
@@ -309,7 +311,8 @@ std::int64_t first_corrected_ms(Job& job) {
     return INT64_MAX;
 }
 
-void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& config) {
+// Returns the corrected time of the last row written (INT64_MIN: none).
+std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Config>& config) {
     ParseOptions parse;
     parse.only = job.category;
     parse.mem_total_kib = job.mem_total_kib;
@@ -323,6 +326,7 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
     Fd out_fd(fd);
+    std::int64_t last_ms = INT64_MIN;
     try {
         CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); },
                       k_write_buffer);
@@ -331,7 +335,8 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
         Stamp stamp;
         while (input.advance()) {
             const Row& row = input.parser.row();
-            write_row(out, row, row.time_ms - job.offset_ms, t0, job.host, job.alias, keys, stamp);
+            last_ms = row.time_ms - job.offset_ms;
+            write_row(out, row, last_ms, t0, job.host, job.alias, keys, stamp);
         }
         out.flush();
         if (!out_fd.close())
@@ -350,6 +355,7 @@ void write_job(const Job& job, std::int64_t t0, const std::optional<Config>& con
         throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(saved));
     }
     debug("wrote " + clusterp::quoted(job.out_path) + " (" + std::to_string(input.parser.rows()) + " rows)");
+    return last_ms;
 }
 
 std::vector<std::string> directory_names(const std::string& dir) {
@@ -417,7 +423,7 @@ int directory_mode(const ParseRunOptions& options, const std::optional<Config>& 
 
     parallel_for(jobs.size(), width, [&](std::size_t i) {
         try {
-            write_job(jobs[i], t0, config);
+            jobs[i].last_ms = write_job(jobs[i], t0, config);
         } catch (const Error& e) {
             print_error(e.what());
             jobs[i].status = e.code();
@@ -428,10 +434,13 @@ int directory_mode(const ParseRunOptions& options, const std::optional<Config>& 
     });
     int status = 0;
     std::size_t written = 0;
+    std::int64_t last = t0;
     for (const auto& job : jobs) {
         if (job.status == 0) ++written;
         else if (!status) status = job.status;
+        last = std::max(last, job.last_ms);
     }
+    if (manifest && !options.category) write_parsed_markers(manifest->run_id, t0, last);
     inform("parsed " + std::to_string(written) + " of " + std::to_string(jobs.size()) + " files into 'parsed/'");
     return status;
 }

@@ -6,7 +6,8 @@
 // device and interface aliases (a missing ./config.yml means names serve as
 // aliases) and each host's clock offset and MemTotal from .clusterp/run.json;
 // `elapsed` counts from the earliest corrected first sample of all files, so
-// hosts line up on one timeline.
+// hosts line up on one timeline; the run's markers become parsed/markers.csv
+// on that timeline (parse_markers).
 //
 // Stream mode (files, `-` for stdin): one CSV on stdout, the files merged by
 // time; all must hold one category (or --category picks it).

@@ -4,10 +4,15 @@
 
 load ../lib/common
 
-TOOLS="clusterp-init clusterp-start clusterp-stop clusterp-parse clusterp-plot"
-PAGES="clusterp.1 clusterp-init.1 clusterp-start.1 clusterp-stop.1 clusterp-parse.1 clusterp-plot.1 clusterp.yml.5"
+TOOLS="clusterp-init clusterp-start clusterp-stop clusterp-parse clusterp-plot clusterp-run clusterp-mark"
+PAGES="clusterp.1 clusterp-init.1 clusterp-start.1 clusterp-stop.1 clusterp-parse.1 clusterp-plot.1 clusterp-run.1 clusterp-mark.1
+       clusterp.yml.5"
 
 setup() { cd_workdir; }
+
+# The name TOOL's messages begin with: clusterp-mark says `clusterp mark`, so
+# that clusterp run never takes its messages for marker lines.
+shown_name() { [ "$1" = clusterp-mark ] && echo "clusterp mark" || echo "$1"; }
 
 # synopsis PAGE: the SYNOPSIS of a man page as one line.
 synopsis() {
@@ -44,14 +49,15 @@ synopsis() {
 			grep -qF -- "$option" help || { echo "$tool lacks $option"; return 1; }
 		done
 		run -0 "$tool" --version
-		assert_output --regexp "^$tool [0-9]+\.[0-9]+\.[0-9]+$"
+		assert_output --regexp "^$(shown_name "$tool") [0-9]+\.[0-9]+\.[0-9]+$"
 	done
 }
 
 @test "an unknown option is a usage error, exit 64, naming the option" {
 	for tool in $TOOLS; do
 		run -64 "$tool" --bogus
-		assert_output "$tool: option 'bogus' does not exist (see '$tool -h')"
+		name=$(shown_name "$tool")
+		assert_output "$name: option 'bogus' does not exist (see '$name -h')"
 	done
 }
 

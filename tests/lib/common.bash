@@ -12,7 +12,7 @@ EXPECTED=$ROOT/tests/expected
 FIXTURES=$ROOT/tests/fixtures
 PATH=$BIN:$PATH
 export LC_ALL=C TZ=UTC
-unset CLUSTERP_EXEC_PATH SLURM_JOB_NODELIST CLUSTERP_SSH_PASSWORD
+unset CLUSTERP_EXEC_PATH SLURM_JOB_NODELIST CLUSTERP_SSH_PASSWORD CLUSTERP_DIR
 
 # golden NAME FILE: FILE must equal tests/expected/NAME (whole-file diff).
 # With UPDATE_GOLDEN=1 the expected file is rewritten instead.

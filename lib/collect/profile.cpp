@@ -1,0 +1,118 @@
+#include "collect/profile.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "base/diag.hpp"
+#include "base/exec_path.hpp"
+#include "base/process.hpp"
+#include "collect/job.hpp"
+#include "model/config.hpp"
+#include "model/manifest.hpp"
+#include "model/markers.hpp"
+
+namespace fs = std::filesystem;
+
+namespace clusterp {
+
+namespace {
+
+const char* const k_job_label = "job";
+
+std::size_t started_hosts(const Manifest& manifest) {
+    std::size_t started = 0;
+    for (const auto& record : manifest.hosts)
+        if (record.status == "started") ++started;
+    return started;
+}
+
+// clusterp-parse, and clusterp-plot through it, with their output on
+// standard error: standard output is the job's.
+void parse_and_plot(const ProfileOptions& options) {
+    auto path = find_program("clusterp-parse");
+    if (!path) {
+        print_error("cannot find 'clusterp-parse': raw/ is not parsed");
+        return;
+    }
+    std::vector<std::string> argv = {"clusterp-parse"};
+    if (options.config_given) argv.insert(argv.end(), {"-c", options.config_path});
+    if (verbosity() == Verbosity::quiet) argv.push_back("-q");
+    if (verbosity() == Verbosity::verbose) argv.push_back("-v");
+    if (options.plot) argv.push_back("--with-plot");
+    SpawnOptions spawn_options;
+    spawn_options.out = Redirect::to(2);
+    Spawned parse = spawn(*path, argv, spawn_options);
+    if (parse.pid < 0) {
+        print_error("cannot run " + clusterp::quoted(*path) + ": " + errno_text(parse.error));
+        return;
+    }
+    wait_for(parse.pid);
+}
+
+bool has_data() {
+    std::error_code ec;
+    return fs::exists("raw", ec) && !fs::is_empty("raw", ec);
+}
+
+}  // namespace
+
+int profile_command(const Config& config, const ProfileOptions& options, const std::vector<std::string>& command) {
+    if (!options.force && has_data())
+        throw Error(k_exit_cant_create,
+                    "raw/ holds a previous run's data (run in another directory, or replace it with --force)");
+    // clusterp's own output (stop's list of files) is not the job's.
+    std::cout.setstate(std::ios::badbit);
+    RunSignals signals;
+
+    int start_status = start_collection(config, options);
+    const auto manifest = read_manifest(k_manifest_path);
+    const std::size_t started = manifest ? started_hosts(*manifest) : 0;
+    if (started == 0)
+        warn("no collector started (start exited " + std::to_string(start_status) +
+             "): running the command without profiling it");
+
+    auto mark = [&](const Marker& marker) {
+        if (!manifest) return;
+        try {
+            append_marker(k_markers_path, manifest->run_id, marker);
+        } catch (const Error& e) {
+            print_error(e.what());
+        }
+    };
+    Job job(mark);
+    int status;
+    bool ran = started == 0 || signals.wait_for_signal(config.interval);
+    if (ran) {
+        std::error_code ec;
+        ::setenv("CLUSTERP_DIR", fs::current_path(ec).c_str(), 1);
+        mark({marker_clock_ms(), MarkerKind::begin, k_job_label});
+        status = job.run(command);
+        mark({marker_clock_ms(), MarkerKind::end, k_job_label});
+        if (started > 0) signals.wait_for_signal(config.interval);
+    } else {
+        status = 128 + signals.received();
+        warn("interrupted before the command ran: not running it");
+    }
+
+    signals.abort_on_signal("interrupted: the hosts not yet stopped stay active in '.clusterp/run.json' "
+                            "(clusterp stop finishes the run)",
+                            status);
+    if (started > 0) {
+        StopOptions stop;
+        static_cast<CollectOptions&>(stop) = options;
+        stop.hosts_given = false;
+        try {
+            stop_collection(config, stop);
+        } catch (const std::exception& e) {
+            print_error(e.what());
+        }
+    }
+    job.finish_output();
+    if (!has_data()) print_error("no data was collected");
+    else if (ran && options.parse) parse_and_plot(options);
+    return status;
+}
+
+}  // namespace clusterp

@@ -1,0 +1,41 @@
+// `clusterp run`: profile the cluster for exactly the time a command runs,
+// and exit with the command's own status.
+//
+// Start the collectors; wait one interval, so that the first sample comes
+// before the job; mark the job's begin, run it (collect/job), mark its end;
+// wait one interval, so that a sample follows it; stop and download; then
+// clusterp-parse (and clusterp-plot), as stop's --with-parse chains them.
+// The command runs even when no collector started (the data is then lost,
+// and a message says so).  Standard output is the job's alone: what clusterp
+// says goes to standard error.
+//
+// Signals (collect/job's RunSignals): one that comes while start runs or
+// during the first wait means the command is not run (status 128+N), one
+// while the job runs goes on to the job, one during the last wait cuts it
+// short; each time the collectors are still stopped and downloaded.  One
+// that comes during the stop, parse or plot ends clusterp at once, with the
+// job's status: the hosts not yet stopped stay recorded as active, for a
+// later `clusterp stop`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "collect/collect.hpp"
+
+namespace clusterp {
+
+struct ProfileOptions : CollectOptions {
+    bool parse = true;
+    bool plot = true;
+    std::string config_path;  // passed on to clusterp-parse
+    bool config_given = false;
+};
+
+// Returns COMMAND's status as `bash -c` reports it (exit code, 128+N for a
+// signal, 126, 127), whatever happened to the collectors.  Throws Error
+// before the command runs: 73 when a run is active or raw/ holds another
+// run's data and !force, 64, 78 as start does.
+int profile_command(const Config& config, const ProfileOptions& options, const std::vector<std::string>& command);
+
+}  // namespace clusterp

@@ -1,0 +1,41 @@
+// clusterp-run: profile the cluster while a command runs; exit with the
+// command's status.
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "collect/profile.hpp"
+#include "model/config.hpp"
+
+using namespace clusterp;
+
+int main(int argc, char** argv) {
+    return run_guarded([&] {
+        Cli cli("clusterp-run",
+                "[-hqv] [-c file] [-H hostlist] [-f fanout] [--force] [--no-parse] [--no-plot] -- command [arg ...]",
+                "Profile the cluster while COMMAND runs, then stop, parse and plot; exit with COMMAND's status.");
+        cli.add()("H,hosts", "profile HOSTLIST instead of the config's hosts", cxxopts::value<std::string>(), "HOSTLIST")
+            ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
+            ("force", "start even though a run is active, and replace a previous run's raw/")
+            ("no-parse", "leave raw/ unparsed (and unplotted)")
+            ("no-plot", "parse, but do not plot");
+        // Everything after `--` is the command's, options included.
+        int split = 1;
+        while (split < argc && std::string(argv[split]) != "--") ++split;
+        CommonOptions common;
+        auto args = cli.parse(split, argv, common);
+        if (split + 1 >= argc) throw Error(k_exit_usage, "no command: give it after '--' (see 'clusterp-run -h')");
+        LoadOptions load;
+        ProfileOptions options;
+        if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
+        if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
+        options.force = args.count("force") > 0;
+        options.hosts_given = load.hosts_override.has_value();
+        options.parse = args.count("no-parse") == 0;
+        options.plot = options.parse && args.count("no-plot") == 0;
+        options.config_path = common.config_path;
+        options.config_given = args.count("config") > 0;
+        return profile_command(load_config(common.config_path, load), options,
+                               std::vector<std::string>(argv + split + 1, argv + argc));
+    });
+}
