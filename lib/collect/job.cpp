@@ -114,9 +114,9 @@ RunSignals::RunSignals() {
     }
 }
 
-bool RunSignals::wait_for_signal(int seconds) {
+bool RunSignals::wait_for_signal(long milliseconds) {
     using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::seconds(seconds);
+    const auto deadline = clock::now() + std::chrono::milliseconds(milliseconds);
     while (!g_first_signal) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
         if (left <= 0) return true;

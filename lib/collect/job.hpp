@@ -43,9 +43,9 @@ public:
     RunSignals(const RunSignals&) = delete;
     RunSignals& operator=(const RunSignals&) = delete;
 
-    // Waits SECONDS or until a signal came (also one that came before);
-    // returns false when a signal cut it short.
-    bool wait_for_signal(int seconds);
+    // Waits MILLISECONDS or until a signal came (also one that came
+    // before); returns false when a signal cut it short.
+    bool wait_for_signal(long milliseconds);
     // The first signal received, 0 if none.
     int received() const;
     // From now on a signal writes MESSAGE (a line) on stderr and ends the

@@ -20,6 +20,9 @@ namespace clusterp {
 namespace {
 
 const char* const k_job_label = "job";
+// Beyond one interval, so that a sample late by up to this much (a loaded
+// node) still lies before the job's begin and after its end.
+const long k_wait_margin_ms = 500;
 
 std::size_t started_hosts(const Manifest& manifest) {
     std::size_t started = 0;
@@ -83,14 +86,15 @@ int profile_command(const Config& config, const ProfileOptions& options, const s
     };
     Job job(mark);
     int status;
-    bool ran = started == 0 || signals.wait_for_signal(config.interval);
+    const long wait_ms = config.interval * 1000L + k_wait_margin_ms;
+    bool ran = started == 0 || signals.wait_for_signal(wait_ms);
     if (ran) {
         std::error_code ec;
         ::setenv("CLUSTERP_DIR", fs::current_path(ec).c_str(), 1);
         mark({marker_clock_ms(), MarkerKind::begin, k_job_label});
         status = job.run(command);
         mark({marker_clock_ms(), MarkerKind::end, k_job_label});
-        if (started > 0) signals.wait_for_signal(config.interval);
+        if (started > 0) signals.wait_for_signal(wait_ms);
     } else {
         status = 128 + signals.received();
         warn("interrupted before the command ran: not running it");

@@ -1,9 +1,9 @@
 // `clusterp run`: profile the cluster for exactly the time a command runs,
 // and exit with the command's own status.
 //
-// Start the collectors; wait one interval, so that the first sample comes
-// before the job; mark the job's begin, run it (collect/job), mark its end;
-// wait one interval, so that a sample follows it; stop and download; then
+// Start the collectors; wait one interval (and half a second), so that the
+// first sample comes before the job; mark the job's begin, run it
+// (collect/job), mark its end; wait as long again, so that a sample follows it; stop and download; then
 // clusterp-parse (and clusterp-plot), as stop's --with-parse chains them.
 // The command runs even when no collector started (the data is then lost,
 // and a message says so).  Standard output is the job's alone: what clusterp
