@@ -169,10 +169,10 @@ private:
     std::string m_path;
 };
 
-std::string alias_in(const std::vector<NamedItem>& items, const std::string& name) {
+std::string alias_in(const std::vector<NamedItem>& items, const std::string& name, const std::string& otherwise) {
     for (const auto& item : items)
         if (item.name == name) return item.alias;
-    return name;
+    return otherwise;
 }
 
 void check_gateway(const Loader& loader, const YAML::Node& node, const std::string& gateway) {
@@ -219,9 +219,12 @@ std::string host_name_problem(const std::string& host) {
     return "";
 }
 
-std::string Config::host_alias(const std::string& host) const { return alias_in(hosts, host); }
-std::string Config::device_alias(const std::string& device) const { return alias_in(filesystem_names, device); }
-std::string Config::iface_alias(const std::string& iface) const { return alias_in(net_interfaces, iface); }
+std::string Config::host_alias(const std::string& host) const { return alias_in(hosts, host, host); }
+std::string Config::host_alias(const std::string& host, const std::string& otherwise) const {
+    return alias_in(hosts, host, otherwise);
+}
+std::string Config::device_alias(const std::string& device) const { return alias_in(filesystem_names, device, device); }
+std::string Config::iface_alias(const std::string& iface) const { return alias_in(net_interfaces, iface, iface); }
 
 Config load_config(const std::string& path, const LoadOptions& options) {
     std::ifstream probe(path);

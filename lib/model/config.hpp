@@ -52,6 +52,8 @@ struct Config {
     // The alias of a host, device or interface; the name itself when the
     // config gives none or does not list it.
     std::string host_alias(const std::string& host) const;
+    // The alias of a host the config lists, else OTHERWISE.
+    std::string host_alias(const std::string& host, const std::string& otherwise) const;
     std::string device_alias(const std::string& device) const;
     std::string iface_alias(const std::string& iface) const;
 };

@@ -1,8 +1,6 @@
 #include "plot/gnuplot_script.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <sstream>
 
 namespace clusterp {
@@ -88,40 +86,6 @@ std::string gnuplot_quote(const std::string& text) {
         else out += c;
     }
     return out + "'";
-}
-
-void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
-                    std::string& out) {
-    char text[64];
-    auto emit = [&](std::size_t i) {
-        auto end = std::to_chars(text, text + sizeof text, x[i]).ptr;
-        *end++ = ',';
-        end = std::to_chars(end, text + sizeof text, y[i]).ptr;
-        *end++ = '\n';
-        out.append(text, end);
-    };
-    const std::size_t n = std::min(x.size(), y.size());
-    if (n <= 4 * std::size_t(buckets > 0 ? buckets : 1) || !(x1 > x0)) {
-        for (std::size_t i = 0; i < n; ++i)
-            if (!std::isnan(y[i])) emit(i);
-        return;
-    }
-    const double scale = buckets / (x1 - x0);
-    std::size_t i = 0;
-    while (i < n) {
-        if (std::isnan(y[i])) { ++i; continue; }
-        const long bucket = long((x[i] - x0) * scale);
-        std::size_t first = i, low = i, high = i, last = i;
-        for (++i; i < n && long((x[i] - x0) * scale) == bucket; ++i) {
-            if (std::isnan(y[i])) continue;
-            if (y[i] < y[low]) low = i;
-            if (y[i] > y[high]) high = i;
-            last = i;
-        }
-        std::size_t picks[] = {first, std::min(low, high), std::max(low, high), last};
-        for (std::size_t k = 0; k < 4; ++k)
-            if (k == 0 || picks[k] != picks[k - 1]) emit(picks[k]);
-    }
 }
 
 std::string gnuplot_script(const PlotSpec& spec) {

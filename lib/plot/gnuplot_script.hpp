@@ -84,15 +84,6 @@ struct PlotSpec {
 int default_plot_width(std::size_t series);
 int default_plot_height(std::size_t series);
 
-// Appends `x,y` rows (one per line) for the series X, Y reduced for a plot
-// `buckets` pixels wide over [x0, x1]: in each bucket, its first, lowest,
-// highest and last point in x order (M4 aggregation), so that the lines
-// drawn are those of every point at that width, peaks included.  A series of
-// at most 4 * buckets points is kept whole.  Points whose y is NaN are left
-// out (gnuplot would draw across them anyway).
-void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
-                    std::string& out);
-
 // The whole script.  Deterministic: equal specs give equal text.
 std::string gnuplot_script(const PlotSpec& spec);
 

@@ -1,0 +1,93 @@
+#include "plot/plot_reduce.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace clusterp {
+
+std::vector<std::string> reduced_columns(Category category) {
+    std::vector<std::string> columns;
+    for (const MetricPlot* plot : plots_of(category)) columns.push_back(plot->column);
+    for (const std::string& column : activity_columns(category))
+        if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    return columns;
+}
+
+void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
+                    std::string& out) {
+    char text[64];
+    auto emit = [&](std::size_t i) {
+        auto end = std::to_chars(text, text + sizeof text, x[i]).ptr;
+        *end++ = ',';
+        end = std::to_chars(end, text + sizeof text, y[i]).ptr;
+        *end++ = '\n';
+        out.append(text, end);
+    };
+    const std::size_t n = std::min(x.size(), y.size());
+    if (n <= 4 * std::size_t(buckets > 0 ? buckets : 1) || !(x1 > x0)) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (!std::isnan(y[i])) emit(i);
+        return;
+    }
+    const double scale = buckets / (x1 - x0);
+    std::size_t i = 0;
+    while (i < n) {
+        if (std::isnan(y[i])) { ++i; continue; }
+        const long bucket = long((x[i] - x0) * scale);
+        std::size_t first = i, low = i, high = i, last = i;
+        for (++i; i < n && long((x[i] - x0) * scale) == bucket; ++i) {
+            if (std::isnan(y[i])) continue;
+            if (y[i] < y[low]) low = i;
+            if (y[i] > y[high]) high = i;
+            last = i;
+        }
+        std::size_t picks[] = {first, std::min(low, high), std::max(low, high), last};
+        for (std::size_t k = 0; k < 4; ++k)
+            if (k == 0 || picks[k] != picks[k - 1]) emit(picks[k]);
+    }
+}
+
+void reduce_plots(std::vector<PlannedPlot>& plots, Category category,
+                  const std::map<std::string, std::vector<ColumnData>>& data) {
+    const std::vector<std::string> columns = reduced_columns(category);
+    for (PlannedPlot& plot : plots) {
+        PlotSpec& spec = plot.spec;
+        const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), spec.column) - columns.begin());
+        std::vector<const ColumnData*> series;
+        double x0 = 0, x1 = 0;
+        bool any = false;
+        std::size_t most = 0;
+        for (const SeriesRef& ref : plot.refs) {
+            const ColumnData* found = nullptr;
+            auto host = data.find(ref.file->host);
+            if (host != data.end())
+                for (const ColumnData& column : host->second)
+                    if (column.key == ref.device) found = &column;
+            series.push_back(found);
+            if (!found || found->x.empty()) continue;
+            x0 = any ? std::min(x0, found->x.front()) : found->x.front();
+            x1 = any ? std::max(x1, found->x.back()) : found->x.back();
+            any = true;
+            most = std::max(most, found->x.size());
+        }
+        const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
+        if (most <= 4 * std::size_t(width)) continue;
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            Datablock block{"$host" + std::to_string(i + 1), ""};
+            if (series[i] && y < series[i]->y.size())
+                append_reduced(series[i]->x, series[i]->y[y], x0, x1, width, block.content);
+            SeriesSpec& s = spec.series[i];
+            s.source = block.name;
+            s.x_column = 1;
+            s.y_column = 2;
+            s.header = false;
+            s.stride = 0;
+            s.match.clear();
+            spec.datablocks.push_back(std::move(block));
+        }
+        spec.epoch_time = true;
+    }
+}
+
+}  // namespace clusterp
