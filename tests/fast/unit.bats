@@ -30,3 +30,4 @@ unit_suite() {
 @test "unit: hostlist" { unit_suite hostlist; }
 @test "unit: rules" { unit_suite rules; }
 @test "unit: sysstat_parse" { unit_suite sysstat_parse; }
+@test "unit: plot_reduce" { unit_suite plot_reduce; }
