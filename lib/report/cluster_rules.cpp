@@ -87,11 +87,16 @@ void find_stalls(const std::vector<HostData>& hosts, const Phase& phase, const C
         if (n < 2 * run) continue;
         std::vector<double> sx(n + 1, 0), sm(n + 1, 0);
         for (std::size_t i = 0; i < n; ++i) sx[i + 1] = sx[i] + x[i], sm[i + 1] = sm[i] + m[i];
+        // The cluster's work ends at its last sample with a median busy of
+        // stall_before_pct: a host that stops with it, or in the tail after
+        // it, has finished, not stalled.
+        std::size_t work_end = n;
+        while (work_end > 0 && m[work_end - 1] < s.stall_before_pct) --work_end;
         std::size_t best = 0;
         double best_ratio = s.stall_ratio;
-        for (std::size_t k = run; k + run <= n; ++k) {
+        for (std::size_t k = run; k + run <= work_end; ++k) {
             const double before = sx[k] / double(k), after = (sx[n] - sx[k]) / double(n - k);
-            const double others_before = sm[k] / double(k), others_after = (sm[n] - sm[k]) / double(n - k);
+            const double others_before = sm[k] / double(k), others_after = (sm[work_end] - sm[k]) / double(work_end - k);
             if (before < s.stall_before_pct || others_before < s.stall_before_pct || others_after < others_before / 2)
                 continue;
             const double ratio = after / before;
@@ -107,7 +112,8 @@ void find_stalls(const std::vector<HostData>& hosts, const Phase& phase, const C
                      clock_text(t[best]) + " (ratio " + number_text(best_ratio, "%.3f") + " < " +
                      number_text(s.stall_ratio, "%g") + ") while the cluster's median went from " +
                      number_text(sm[best] / double(best), "%.1f") + "% to " +
-                     number_text((sm[n] - sm[best]) / double(n - best), "%.1f") + "%";
+                     number_text((sm[work_end] - sm[best]) / double(work_end - best), "%.1f") + "% until " +
+                     clock_text(t[work_end - 1]);
         out.push_back(std::move(f));
     }
 }

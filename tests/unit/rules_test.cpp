@@ -197,6 +197,10 @@ TEST_CASE("stall: one host stops mid-run while the others go on; not the end of 
     // Every host stops together (the job ended before the collectors): no stall.
     CHECK(judge({cpu_host("a", level(n, 70, 30, n, 0)), cpu_host("b", level(n, 65, 30, n, 0)),
                  cpu_host("c", level(n, 68, 30, n, 0))}, n).empty());
+    // Nor a host that stops a sample or two before the others, with an idle
+    // tail after the job.
+    CHECK(judge({cpu_host("a", level(n, 70, 24, n, 0)), cpu_host("b", level(n, 65, 26, n, 0)),
+                 cpu_host("c", level(n, 68, 26, n, 0)), cpu_host("d", level(n, 66, 26, n, 0))}, n).empty());
 }
 
 TEST_CASE("straggler: busy far longer than the median host, or far from the median level") {
