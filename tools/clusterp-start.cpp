@@ -7,10 +7,11 @@ using namespace clusterp;
 
 int main(int argc, char** argv) {
     return run_guarded([&] {
-        Cli cli("clusterp-start", "[-hqv] [-c file] [-H hostlist] [-f fanout] [--dry-run] [--force]",
+        Cli cli("clusterp-start", "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--dry-run] [--force]",
                 "Start profiling every node of the cluster.");
         cli.add()("H,hosts", "profile HOSTLIST instead of the config's hosts",
                   cxxopts::value<std::string>(), "HOSTLIST")
+            ("x,exclude", "leave out the hosts of HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
             ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
             ("dry-run", "print `host: command` lines, connect nowhere")
             ("force", "start even though a run is active");
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
         LoadOptions load;
         CollectOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
+        if (args.count("exclude")) load.exclude = args["exclude"].as<std::string>();
         if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
         options.dry_run = args.count("dry-run") > 0;
         options.force = args.count("force") > 0;

@@ -9,9 +9,10 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-stop",
-                "[-hqv] [-c file] [-H hostlist] [-f fanout] [--dry-run] [--force] [--with-parse [--with-plot]]",
+                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--dry-run] [--force] [--with-parse [--with-plot]]",
                 "Stop profiling and download what every node collected.");
         cli.add()("H,hosts", "stop only HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
+            ("x,exclude", "leave out the hosts of HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
             ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
             ("dry-run", "print `host: command` lines, connect nowhere")
             ("force", "replace a previous run's raw/")
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
         LoadOptions load;
         CollectOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
+        if (args.count("exclude")) load.exclude = args["exclude"].as<std::string>();
         if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
         options.dry_run = args.count("dry-run") > 0;
         options.force = args.count("force") > 0;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -198,6 +199,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
     const std::string command = start_command(config.remote_dir, config.interval);
     std::vector<std::string> hosts;
     for (const auto& item : config.hosts) hosts.push_back(item.name);
+    if (hosts.empty()) throw Error(k_exit_usage, "-x leaves no host to profile");
 
     if (options.dry_run) {
         for (const auto& host : hosts) std::cout << host << ": " << command << '\n';
@@ -387,17 +389,24 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         throw Error(k_exit_no_input,
                     "no run to stop: " + clusterp::quoted(k_manifest_path) + " does not exist (run clusterp start first)");
 
-    // What to do per host: the run's active hosts, or exactly those -H names.
+    // What to do per host: the run's active hosts, or exactly those -H names;
+    // never one -x names.
     std::vector<std::string> hosts;
     if (options.hosts_given) {
         for (const auto& item : config.hosts) hosts.push_back(item.name);
     } else {
         for (const auto& record : manifest->hosts)
-            if (record.status == "started") hosts.push_back(record.host);
-        if (hosts.empty()) {
+            if (record.status == "started" && std::find(config.excluded_hosts.begin(), config.excluded_hosts.end(),
+                                                        record.host) == config.excluded_hosts.end())
+                hosts.push_back(record.host);
+        if (hosts.empty() && config.excluded_hosts.empty()) {
             inform("nothing to stop: run " + manifest->run_id + " has no active collector");
             return {};
         }
+    }
+    if (hosts.empty()) {
+        inform("nothing to stop: -x leaves no host of run " + manifest->run_id);
+        return k_exit_ok;
     }
 
     if (options.dry_run) {

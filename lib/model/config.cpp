@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -196,6 +199,36 @@ void warn_if_password_readable(const std::string& path) {
         warn(quoted(path) + " holds ssh_password and is readable by others (chmod 600 " + path + ")");
 }
 
+// The hosts SPEC names (a hostlist, or `^FILE`: a host file), each checked;
+// ORIGIN (-H, -x, SLURM_JOB_NODELIST) starts every message.
+std::vector<std::string> target_names(const std::string& spec, const std::string& origin) {
+    std::vector<std::string> names;
+    if (spec.size() > 1 && spec[0] == '^') {
+        const std::string file = spec.substr(1);
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw Error(k_exit_no_input, origin + ": cannot open " + quoted(file) + ": " + std::strerror(errno));
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.bad()) throw Error(k_exit_io, origin + ": cannot read " + quoted(file));
+        try {
+            names = expand_host_file(text);
+        } catch (const HostlistError& e) {
+            throw Error(k_exit_config, origin + ": " + file + ":" + std::to_string(e.line()) + ": " + e.what());
+        }
+        if (names.empty()) throw Error(k_exit_config, origin + ": " + quoted(file) + " names no host");
+    } else {
+        try {
+            names = expand_hostlist(spec);
+        } catch (const HostlistError& e) {
+            throw Error(k_exit_config, origin + ": " + e.what());
+        }
+    }
+    for (const auto& name : names) {
+        std::string problem = host_name_problem(name);
+        if (!problem.empty()) throw Error(k_exit_config, origin + ": '" + name + "' " + problem);
+    }
+    return names;
+}
+
 }  // namespace
 
 std::string file_name_problem(const std::string& name) {
@@ -307,24 +340,22 @@ Config load_config(const std::string& path, const LoadOptions& options) {
         override_origin = "SLURM_JOB_NODELIST";
     }
     if (override_list) {
-        std::vector<std::string> names;
-        try {
-            names = expand_hostlist(*override_list);
-        } catch (const HostlistError& e) {
-            throw Error(k_exit_config, override_origin + ": " + e.what());
-        }
         std::vector<NamedItem> chosen;
         std::set<std::string> seen;
-        for (const auto& name : names) {
-            std::string problem = host_name_problem(name);
-            if (!problem.empty()) throw Error(k_exit_config, override_origin + ": '" + name + "' " + problem);
+        for (const auto& name : target_names(*override_list, override_origin))
             if (seen.insert(name).second) chosen.push_back({name, config.host_alias(name)});
-        }
         config.hosts = chosen;
     }
     if (options.require_hosts && config.hosts.empty()) {
         if (has_hosts_key) loader.fail(hosts_node, "hosts", "lists no host");
         throw Error(k_exit_config, path + ": hosts: no host to profile (add `hosts:`, use -H, or run inside a Slurm job)");
+    }
+    if (options.exclude) {
+        config.excluded_hosts = target_names(*options.exclude, "-x");
+        std::set<std::string> excluded(config.excluded_hosts.begin(), config.excluded_hosts.end());
+        config.hosts.erase(std::remove_if(config.hosts.begin(), config.hosts.end(),
+                                          [&](const NamedItem& item) { return excluded.count(item.name) > 0; }),
+                           config.hosts.end());
     }
     if (config.ssh_password) warn_if_password_readable(path);
     return config;

@@ -43,7 +43,8 @@ struct Config {
     std::optional<std::string> remote_dir;  // unset: the node's $TMPDIR, else /tmp
     int interval = 10;                      // seconds between samples
 
-    std::vector<NamedItem> hosts;  // ranges expanded, in config order
+    std::vector<NamedItem> hosts;  // ranges expanded, in config order, -x applied
+    std::vector<std::string> excluded_hosts;  // what -x named: never worked on
     std::vector<NamedItem> filesystem_names;
     std::vector<NamedItem> net_interfaces;
     // `report:` thresholds of clusterp-report, checked by it (report/rules).
@@ -59,16 +60,21 @@ struct Config {
 };
 
 struct LoadOptions {
-    // -H LIST: replaces `hosts` (a pdsh hostlist, comma-separated).
+    // -H LIST: replaces `hosts`.  A pdsh hostlist (`n[1-4], login1`), or
+    // `^FILE`: a file of hosts, one hostlist per line (pdsh's `-w ^FILE`).
     std::optional<std::string> hosts_override;
     // When false, a config without hosts is accepted (parse and plot only
     // need aliases).
     bool require_hosts = true;
+    // -x LIST: hosts to leave out (same forms as -H), whether named by the
+    // config, -H or SLURM_JOB_NODELIST; recorded in excluded_hosts.
+    std::optional<std::string> exclude;
 };
 
 // Reads and validates PATH.  When `hosts` is absent and no override is given,
-// SLURM_JOB_NODELIST is used.  Throws Error: 66 when the file is missing, 78
-// for every mistake in it.
+// SLURM_JOB_NODELIST is used.  Throws Error: 66 when the file (or a -H/-x
+// host file) is missing, 78 for every mistake in it (or in -H/-x).  -x
+// leaving no host is not an error here: the caller knows which hosts count.
 Config load_config(const std::string& path, const LoadOptions& options = {});
 
 // A name that may become a file name (alias, device, interface): not empty,

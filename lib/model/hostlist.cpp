@@ -80,12 +80,37 @@ std::vector<std::string> expand_hostlist(const std::string& list) {
         else if (c == ']' && depth > 0) --depth;
         else if (c == ',' && depth == 0) {
             std::string item = list.substr(start, i - start);
-            if (item.empty()) throw HostlistError("empty name in hostlist '" + list + "'");
-            expand_item(item, hosts);
+            std::size_t first = item.find_first_not_of(" \t");
+            if (first == std::string::npos) throw HostlistError("empty name in hostlist '" + list + "'");
+            expand_item(item.substr(first, item.find_last_not_of(" \t") + 1 - first), hosts);
             start = i + 1;
         }
     }
     if (depth != 0) throw HostlistError("unbalanced '[' in '" + list + "'");
+    return hosts;
+}
+
+std::vector<std::string> expand_host_file(const std::string& text) {
+    std::vector<std::string> hosts;
+    std::size_t start = 0, number = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        start = end + 1;
+        ++number;
+        line = line.substr(0, line.find('#'));
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        try {
+            for (auto& host : expand_hostlist(line)) {
+                if (hosts.size() >= k_hostlist_max) throw HostlistError("the file names too many hosts");
+                hosts.push_back(std::move(host));
+            }
+        } catch (const HostlistError& e) {
+            throw HostlistError(e.what(), number);
+        }
+    }
     return hosts;
 }
 

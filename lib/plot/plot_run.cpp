@@ -34,7 +34,9 @@ namespace {
 std::optional<Config> config_for(const PlotOptions& options) {
     std::error_code ec;
     if (!options.config_required && !fs::exists(options.config_path, ec)) return std::nullopt;
-    return load_config(options.config_path, LoadOptions{{}, false});
+    LoadOptions load;
+    load.require_hosts = false;
+    return load_config(options.config_path, load);
 }
 
 // A file that parse wrote: not one of our temporary files, and a name that

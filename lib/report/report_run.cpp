@@ -273,7 +273,9 @@ RuleSettings settings_for(const ReportOptions& options) {
     RuleSettings settings;
     std::error_code ec;
     if (!options.config_required && !fs::exists(options.config_path, ec)) return settings;
-    const Config config = load_config(options.config_path, LoadOptions{{}, false});
+    LoadOptions load;
+    load.require_hosts = false;
+    const Config config = load_config(options.config_path, load);
     for (const ConfigNumber& n : config.report)
         if (std::string problem = set_rule_setting(settings, n.key, n.value); !problem.empty())
             throw Error(k_exit_config, n.where + ": report: " + n.key + ": " + problem);

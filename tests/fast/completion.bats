@@ -58,3 +58,14 @@ complete_line() {
 	run complete_line clusterp report -m mark
 	assert_output markers.csv
 }
+
+@test "-x completes hosts too, and ^ completes a host file after -H or -x" {
+	printf 'hosts:\n    - node[01-02]\n' >config.yml
+	run complete_line clusterp-stop -x node
+	assert_output "$(printf 'node01\nnode02')"
+	touch nodes.txt
+	run complete_line clusterp start -H ^nod
+	assert_output '^nodes.txt'
+	run complete_line clusterp-start --exclude ^no
+	assert_output '^nodes.txt'
+}

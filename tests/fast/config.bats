@@ -247,6 +247,20 @@ rejects() {
 	assert_output "clusterp-start: -H: unbalanced '[' in 'n[1-'"
 }
 
+@test "a missing or bad -H/-x host file names the file" {
+	printf 'hosts: [n1]\n' >config.yml
+	run -66 clusterp-start -H ^nowhere.txt
+	assert_output "clusterp-start: -H: cannot open 'nowhere.txt': No such file or directory"
+	printf 'n1\n# fine\nn[2-\n' >bad.txt
+	run -78 clusterp-stop -x ^bad.txt
+	assert_output "clusterp-stop: -x: bad.txt:3: unbalanced '[' in 'n[2-'"
+	printf '# nothing\n\n' >empty.txt
+	run -78 clusterp-start -H ^empty.txt
+	assert_output "clusterp-start: -H: 'empty.txt' names no host"
+	run -78 clusterp-start -x 'n1,,n2'
+	assert_output "clusterp-start: -x: empty name in hostlist 'n1,,n2'"
+}
+
 @test "a password in a file others can read gets a warning" {
 	printf 'hosts: [n1]\nssh_password: hunter2\n' >config.yml
 	chmod 644 config.yml

@@ -66,6 +66,37 @@ teardown() {
 	[ -z "$(manifest_field a1 status)" ]
 }
 
+# dry_run_hosts ARG...: the hosts `clusterp-start --dry-run ARG...` would
+# start, one per line.
+dry_run_hosts() {
+	clusterp-start --dry-run "$@" >dry.out
+	cut -d: -f1 dry.out
+}
+
+@test "start: -H takes blanks after commas, and ^FILE, one hostlist per line" {
+	run -0 dry_run_hosts -H 'a1, c3'
+	assert_output "$(printf 'a1\nc3')"
+	printf '# rack 1\nn[1-2]\n\n  login # the front end\r\nn3, n4\n' >nodes.txt
+	run -0 dry_run_hosts -H ^nodes.txt
+	assert_output "$(printf '%s\n' n1 n2 login n3 n4)"
+}
+
+@test "start: -x leaves out hosts of the config, of -H and of SLURM_JOB_NODELIST" {
+	run -0 dry_run_hosts -x b2
+	assert_output "$(printf 'a1\nc3')"
+	run -0 dry_run_hosts -H 'x[1-4]' -x 'x[2-3], zz'
+	assert_output "$(printf 'x1\nx4')"
+	printf 'x2\nx4\n' >out.txt
+	run -0 dry_run_hosts -H 'x[1-4]' -x ^out.txt
+	assert_output "$(printf 'x1\nx3')"
+	printf 'transport: local\n' >slurm.yml
+	SLURM_JOB_NODELIST='s[1-3]' run -0 dry_run_hosts -c slurm.yml -x s2
+	assert_output "$(printf 's1\ns3')"
+	run -64 clusterp-start -x 'a1, b2,c3'
+	assert_output 'clusterp-start: -x leaves no host to profile'
+	[ ! -e .clusterp ]
+}
+
 @test "start: clusterp.log has a line per command and outcome, per host" {
 	run clusterp-start -q
 	assert_success

@@ -105,6 +105,23 @@ clusterp-stop: 1 stopped, 0 failed'
 clusterp-stop: 0 stopped, 1 failed$'
 }
 
+@test "stop: -x leaves collectors running, to be stopped later" {
+	started
+	run --separate-stderr clusterp-stop -x 'a1, c3'
+	assert_success
+	assert_output "$(printf 'raw/%s/b2\n' cpu memory swap disk network sa)"
+	[ "$(manifest_field a1 status)" = started ]
+	[ "$(manifest_field b2 status)" = stopped ]
+	run clusterp-stop -x 'a1,c3'
+	assert_success
+	assert_output --regexp '^clusterp-stop: nothing to stop: -x leaves no host of run [^ ]+$'
+	[ "$(manifest_field c3 status)" = started ]
+	run --separate-stderr clusterp-stop -H 'a1,b2' -x b2
+	assert_success
+	assert_output "$(printf 'raw/%s/a1\n' cpu memory swap disk network sa)"
+	[ "$(manifest_field c3 status)" = started ]
+}
+
 @test "stop: raw/ of another run is never replaced without --force" {
 	started
 	run -0 clusterp-stop -q

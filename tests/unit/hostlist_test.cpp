@@ -3,6 +3,7 @@
 
 #include "model/hostlist.hpp"
 
+using clusterp::expand_host_file;
 using clusterp::expand_hostlist;
 using clusterp::HostlistError;
 using Names = std::vector<std::string>;
@@ -32,8 +33,15 @@ TEST_CASE("commas inside brackets do not split the list") {
     CHECK(expand_hostlist("a[1,3],b") == Names{"a1", "a3", "b"});
 }
 
+TEST_CASE("blanks around the commas, as pdsh, nodeset and Slurm take them") {
+    CHECK(expand_hostlist("n1, n2") == Names{"n1", "n2"});
+    CHECK(expand_hostlist("n[1-2] ,\tlogin , x") == Names{"n1", "n2", "login", "x"});
+    CHECK(expand_hostlist("  a  ") == Names{"a"});
+    CHECK(expand_hostlist("a b, c") == Names{"a b", "c"});
+}
+
 TEST_CASE("malformed lists are errors") {
-    for (const char* bad : {"n[1-3", "n1-3]", "n[a-b]", "n[3-1]", "a,,b", "n[]", "n[1-2-3]"}) {
+    for (const char* bad : {"n[1-3", "n1-3]", "n[a-b]", "n[3-1]", "a,,b", "a, ,b", ",a", "a,", " ", "n[]", "n[1-2-3]"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(expand_hostlist(bad), HostlistError);
     }
@@ -43,6 +51,22 @@ TEST_CASE("malformed lists are errors") {
 TEST_CASE("a list of a million hosts is refused") {
     CHECK_THROWS_WITH(expand_hostlist("n[1-1000000]"), "'n[1-1000000]' names too many hosts");
     CHECK(expand_hostlist("n[1-100000]").size() == clusterp::k_hostlist_max);
+}
+
+TEST_CASE("a host file: one hostlist per line, comments and blank lines skipped") {
+    CHECK(expand_host_file("# rack 1\nn[1-2]\n\n  login # front end\r\nn3, n4") ==
+          Names{"n1", "n2", "login", "n3", "n4"});
+    CHECK(expand_host_file("# nothing\n\n").empty());
+}
+
+TEST_CASE("a mistake in a host file gives its line") {
+    try {
+        expand_host_file("n1\n# fine\nn[2-\n");
+        FAIL("no error");
+    } catch (const HostlistError& e) {
+        CHECK(e.line() == 3);
+        CHECK(std::string(e.what()) == "unbalanced '[' in 'n[2-'");
+    }
 }
 
 }
