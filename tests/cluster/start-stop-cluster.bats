@@ -81,19 +81,6 @@ expected_files() {
 	grep -q "$CLUSTER_NODE_3: download: " clusterp.log
 }
 
-@test "cluster: a node without sysstat is named with its cause, the others run" {
-	cluster_config $CLUSTER_NODE_1 $CLUSTER_NOSYSSTAT_NODE $CLUSTER_NODE_2 >config.yml
-	run clusterp-start
-	assert_failure 1
-	assert_output "clusterp-start: $CLUSTER_NOSYSSTAT_NODE: sysstat is not installed (sadc not found)
-clusterp-start: 2 started, 1 failed"
-	[ "$(manifest_field "$CLUSTER_NOSYSSTAT_NODE" status)" = failed ]
-	run --separate-stderr clusterp-stop
-	assert_success
-	assert_output "$(expected_files $CLUSTER_NODE_1 $CLUSTER_NODE_2)"
-	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2 $CLUSTER_NOSYSSTAT_NODE
-}
-
 @test "cluster: an unreachable host among good ones: exit 1, the others fine; none reachable: 69" {
 	cluster_config $CLUSTER_NODE_1 $CLUSTER_REFUSED $CLUSTER_NODE_2 >config.yml
 	run clusterp-start
@@ -109,20 +96,6 @@ clusterp-start: 2 started, 1 failed$"
 	rm -rf .clusterp raw
 	run clusterp-start -H "$CLUSTER_REFUSED"
 	assert_failure 69
-}
-
-@test "cluster: the collector killed between start and stop still yields its data" {
-	cluster_config $CLUSTER_NODE_1 $CLUSTER_NODE_2 >config.yml
-	run -0 clusterp-start -q
-	sleep 2
-	cluster_exec n2 kill -KILL "$(manifest_field "$CLUSTER_NODE_2" pid)"
-	run --separate-stderr clusterp-stop
-	assert_success
-	assert_output "$(expected_files $CLUSTER_NODE_1 $CLUSTER_NODE_2)"
-	[ "$stderr" = "clusterp-stop: warning: $CLUSTER_NODE_2: the collector had already ended; keeping what it collected until then
-clusterp-stop: 2 stopped, 0 failed" ]
-	[ "$(grep -vc '^#' "raw/cpu/$CLUSTER_NODE_2")" -ge 1 ]
-	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2
 }
 
 @test "cluster: start twice is refused; stop without start is an error" {

@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# Fault injection on the test cluster (tests/lib/cluster.bash): one test per
+# way a real cluster breaks.  Each asserts the one line that names the host
+# and the cause, the exit status, and that every other host's data is
+# complete (every category in raw/, the text equal to what sadf makes of the
+# downloaded sa file) with nothing left on its node.
+load ../lib/common
+load ../lib/cluster
+load ../lib/collect
+
+setup_file() { cluster_up 3; }
+teardown_file() { cluster_down; }
+
+setup() {
+	cluster_home
+	cd_workdir
+	N1=$CLUSTER_NODE_1 N2=$CLUSTER_NODE_2 N3=$CLUSTER_NODE_3
+}
+
+# A failed test leaves no collector, frozen node or directory behind.
+teardown() {
+	local n
+	for n in n1 n2 n3 nosysstat pw; do
+		node_signal "$n" CONT
+		cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'
+	done
+	kill_leftover_collectors
+}
+
+# node_signal NAME SIGNAL: sends SIGNAL to every process of the node but
+# its sshd listener (SIGSTOP: the node stops answering, its TCP stays up).
+node_signal() {
+	local pid
+	for pid in $(cluster_procs "$1" | cut -d' ' -f1); do kill -"$2" "$pid" 2>/dev/null || :; done
+}
+
+# node_freeze NAME: the node and its listener stop answering altogether.
+node_freeze() {
+	node_signal "$1" STOP
+	kill -STOP "$(cluster_pid "$1")"
+}
+
+node_thaw() {
+	kill -CONT "$(cluster_pid "$1")"
+	node_signal "$1" CONT
+}
+
+# complete HOST...: every category of each HOST in raw/, real samples, the
+# text what sadf makes of raw/sa, the host stopped in the manifest, and
+# nothing left on its node.
+complete() {
+	local h c name
+	for h in "$@"; do
+		for c in cpu memory swap disk network; do
+			[ "$(grep -vc '^#' "raw/$c/$h")" -ge 1 ] || { echo "raw/$c/$h has no sample"; return 1; }
+		done
+		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u >"$BATS_TEST_TMPDIR/cpu.txt"
+		diff -u "raw/cpu/$h" "$BATS_TEST_TMPDIR/cpu.txt"
+		[ "$(manifest_field "$h" status)" = stopped ] || { echo "$h: $(manifest_field "$h" status)"; return 1; }
+		name=$(cluster_name "$h")
+		if cluster_procs "$name" | grep -w sadc; then echo "sadc left on $name"; return 1; fi
+		[ -z "$(cluster_exec "$name" ls -A /tmp)" ] || { echo "left on $name: $(cluster_exec "$name" ls -A /tmp)"; return 1; }
+	done
+}
+
+# files HOST...: what stop prints for these hosts.
+files() {
+	local h c
+	for h in "$@"; do
+		for c in cpu memory swap disk network sa; do echo "raw/$c/$h"; done
+	done
+}
+
+# started_on HOST...: a run on these hosts, two samples taken.
+started_on() {
+	cluster_config "$@" >config.yml
+	run -0 clusterp-start -q
+	sleep 2
+}
+
+# stops_fully HOST...: a plain stop brings every HOST's data home.
+stops_fully() {
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(files "$@")"
+	complete "$@"
+}
+
+# grow_sa ADDR RECORDS: appends RECORDS copies of the last record to the
+# collector's file on the node, as a run of that many more samples would
+# (sadc writes whole records; sadf takes repeated times as they are).
+grow_sa() {
+	local name f
+	name=$(cluster_name "$1")
+	f=$(manifest_field "$1" dir)/run.sa
+	cluster_exec "$name" python3 - "$f" "$2" <<-'PY'
+		import os, sys, time
+		path, count = sys.argv[1], int(sys.argv[2])
+		def size():
+		    return os.path.getsize(path)
+		# The record size: what one more sample adds.
+		before = size()
+		while size() == before:
+		    time.sleep(0.05)
+		after = size()
+		while size() == after:
+		    time.sleep(0.05)
+		record = size() - after
+		with open(path, "rb") as f:
+		    f.seek(-record, os.SEEK_END)
+		    last = f.read(record)
+		with open(path, "ab") as f:
+		    f.write(last * count)
+	PY
+}
+
+@test "faults: connection refused" {
+	cluster_config "$N1" "$CLUSTER_REFUSED" "$N2" >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $CLUSTER_REFUSED: connection refused
+clusterp-start: 2 started, 1 failed"
+	[ "$(manifest_field "$CLUSTER_REFUSED" status)" = failed ]
+	sleep 1
+	stops_fully "$N1" "$N2"
+}
+
+@test "faults: a port that never speaks" {
+	cluster_config ssh_timeout=2 "$CLUSTER_SILENT" "$N1" >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $CLUSTER_SILENT: timed out after 2 s (ssh handshake)
+clusterp-start: 1 started, 1 failed"
+	sleep 1
+	stops_fully "$N1"
+}
+
+@test "faults: a wrong password" {
+	cluster_config "$CLUSTER_PW_NODE" "$N1" >config.yml
+	CLUSTERP_SSH_PASSWORD=wrong-$CLUSTER_PASSWORD run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $CLUSTER_PW_NODE: permission denied for root (tried password)
+clusterp-start: 1 started, 1 failed"
+	refute_output --partial "$CLUSTER_PASSWORD"
+	sleep 1
+	stops_fully "$N1"
+}
+
+@test "faults: a key the node refuses" {
+	# n1 is reached with the cluster's key; n2 gets the default key, new
+	# and unknown to it.
+	mv "$HOME/.ssh/id_ed25519" "$HOME/.ssh/good"
+	mv "$HOME/.ssh/id_ed25519.pub" "$HOME/.ssh/good.pub"
+	ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519"
+	printf 'Host %s\n    IdentityFile ~/.ssh/good\n' "$N1" >"$HOME/.ssh/config"
+	cluster_config "$N1" "$N2" >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $N2: permission denied for root (tried key '$HOME/.ssh/id_ed25519')
+clusterp-start: 1 started, 1 failed"
+	sleep 1
+	stops_fully "$N1"
+}
+
+@test "faults: a host key that changed" {
+	local known=$HOME/.ssh/known_hosts
+	awk -v n="$(cluster_known_name "$N2")" '$1 != n' "$known" >k && mv k "$known"
+	echo "$(cluster_known_name "$N2") $(cluster_host_key n3)" >>"$known"
+	cluster_config "$N1" "$N2" >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $N2: host key for $(cluster_known_name "$N2") has changed (now ED25519 key $(ssh-keygen -lf "$CLUSTER_DIR/nodes/n2/ssh_host_ed25519_key.pub" | cut -d' ' -f2)): possible man-in-the-middle attack; if the change is expected, remove the old key from '$known'
+clusterp-start: 1 started, 1 failed"
+	sleep 1
+	stops_fully "$N1"
+}
+
+@test "faults: sysstat missing on a node" {
+	cluster_config "$N1" "$CLUSTER_NOSYSSTAT_NODE" >config.yml
+	run clusterp-start
+	assert_failure 1
+	assert_output "clusterp-start: $CLUSTER_NOSYSSTAT_NODE: sysstat is not installed (sadc not found)
+clusterp-start: 1 started, 1 failed"
+	[ -z "$(cluster_exec nosysstat ls -A /tmp)" ]
+	sleep 1
+	stops_fully "$N1"
+}
+
+@test "faults: a collector killed between start and stop" {
+	started_on "$N1" "$N2"
+	cluster_exec n2 kill -KILL "$(manifest_field "$N2" pid)"
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(files "$N1" "$N2")"
+	[ "$stderr" = "clusterp-stop: warning: $N2: the collector had already ended; keeping what it collected until then
+clusterp-stop: 2 stopped, 0 failed" ]
+	complete "$N1" "$N2"
+}
+
+@test "faults: a node away at stop keeps its data; stop -H brings it home once it is back" {
+	started_on "$N1" "$N2" "$N3"
+	sed -i 's/^ssh_timeout: .*/ssh_timeout: 2/' config.yml
+	node_freeze n2
+	run --separate-stderr clusterp-stop
+	node_thaw n2
+	assert_failure 1
+	assert_output "$(files "$N1" "$N3")"
+	[ "$stderr" = "clusterp-stop: $N2: timed out after 2 s (ssh handshake)
+clusterp-stop: 2 stopped, 1 failed" ]
+	[ "$(manifest_field "$N2" status)" = started ]
+	complete "$N1" "$N3"
+	run --separate-stderr clusterp-stop -H "$N2"
+	assert_success
+	assert_output "$(files "$N2")"
+	complete "$N1" "$N2" "$N3"
+}
+
+@test "faults: the connection cut in the middle of a download" {
+	started_on "$N1" "$N2"
+	grow_sa "$N2" 50000
+	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
+	clusterp-stop >stop.out 2>stop.err &
+	stopper=$!
+	# Once part of n2's sa file is here, every sshd of the session goes.
+	for _ in $(seq 1 3000); do
+		partial=$(find raw -path "raw/sa/.$N2.tmp.*" -size +1M 2>/dev/null || :)
+		[ -n "$partial" ] && break
+		sleep 0.01
+	done
+	[ -n "$partial" ]
+	for pid in $(cluster_procs n2 | awk '$2 ~ /^sshd/ { print $1 }'); do kill -KILL "$pid"; done
+	stopped=0
+	wait "$stopper" || stopped=$?
+	[ "$stopped" -eq 1 ]
+	run cat stop.err
+	assert_output --regexp "^clusterp-stop: $N2: [^
+]+ \(its data stays on the node: stop it again with -H $N2\)
+clusterp-stop: 1 stopped, 1 failed$"
+	diff -u <(files "$N1") stop.out
+	[ -z "$(find raw -name '.*' -newer config.yml ! -name .run_id)" ]
+	[ ! -e "raw/sa/$N2" ]
+	complete "$N1"
+	run --separate-stderr clusterp-stop -H "$N2"
+	assert_success
+	[ "$(wc -c <"raw/sa/$N2")" -ge "$size" ]
+	complete "$N1" "$N2"
+}
