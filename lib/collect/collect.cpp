@@ -406,7 +406,7 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
     }
     if (hosts.empty()) {
         inform("nothing to stop: -x leaves no host of run " + manifest->run_id);
-        return k_exit_ok;
+        return {};
     }
 
     if (options.dry_run) {
