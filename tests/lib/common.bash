@@ -15,8 +15,13 @@ export LC_ALL=C TZ=UTC
 unset CLUSTERP_EXEC_PATH SLURM_JOB_NODELIST CLUSTERP_SSH_PASSWORD CLUSTERP_DIR
 
 # golden NAME FILE: FILE must equal tests/expected/NAME (whole-file diff).
-# With UPDATE_GOLDEN=1 the expected file is rewritten instead.
+# With UPDATE_GOLDEN=1 the expected file is rewritten instead, which makes
+# every golden test pass: refused when CI=true, so that CI never does it.
 golden() {
+	if [ "${UPDATE_GOLDEN:-}" = 1 ] && [ "${CI:-}" = true ]; then
+		echo "golden: UPDATE_GOLDEN=1 is refused when CI=true (it would turn every golden test into a pass)" >&2
+		return 1
+	fi
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		mkdir -p "$(dirname "$EXPECTED/$1")"
 		cp "$2" "$EXPECTED/$1"
