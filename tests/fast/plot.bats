@@ -159,11 +159,15 @@ series_titles() {
 
 @test "--size sets the size in pixels" {
 	use_tree two
-	run clusterp-plot -q -f png,eps -s 640x480
+	run clusterp-plot -q -f png,svg,eps,pdf -s 640x480
 	assert_success
 	# PNG width and height are bytes 16-23, big-endian.
 	[ "$(od -An -tx1 -j16 -N8 plot/cpu/utilization.png | tr -d ' \n')" = 00000280000001e0 ]
-	grep -q '^%%BoundingBox: 0 0 461 346$' plot/cpu/utilization.eps || grep '^%%BoundingBox' plot/cpu/utilization.eps
+	grep -qx ' width="640" height="480"' plot/cpu/utilization.svg
+	# eps and pdf at 100 px per inch: 6.4 x 4.8 in, 460.8 x 345.6 pt, which
+	# gnuplot truncates to whole points; its eps box starts at 50,50.
+	[ "$(grep '^%%BoundingBox:' plot/cpu/utilization.eps)" = '%%BoundingBox: 50 50 510 395' ]
+	grep -aq '/MediaBox \[ 0 0 460 345 \]' plot/cpu/utilization.pdf
 	run clusterp-plot -s 640
 	assert_failure 64
 }
