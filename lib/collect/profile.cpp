@@ -104,8 +104,7 @@ int profile_command(const Config& config, const ProfileOptions& options, const s
                             "(clusterp stop finishes the run)",
                             status);
     if (started > 0) {
-        StopOptions stop;
-        static_cast<CollectOptions&>(stop) = options;
+        CollectOptions stop = options;
         stop.hosts_given = false;
         try {
             stop_collection(config, stop);
