@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "chain.hpp"
 #include "cli.hpp"
 #include "collect/profile.hpp"
 #include "model/config.hpp"
@@ -26,16 +27,26 @@ int main(int argc, char** argv) {
         auto args = cli.parse(split, argv, common);
         if (split + 1 >= argc) throw Error(k_exit_usage, "no command: give it after '--' (see 'clusterp-run -h')");
         LoadOptions load;
-        ProfileOptions options;
+        CollectOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
         if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
         options.force = args.count("force") > 0;
         options.hosts_given = load.hosts_override.has_value();
-        options.parse = args.count("no-parse") == 0;
-        options.plot = options.parse && args.count("no-plot") == 0;
-        options.config_path = common.config_path;
-        options.config_given = args.count("config") > 0;
-        return profile_command(load_config(common.config_path, load), options,
-                               std::vector<std::string>(argv + split + 1, argv + argc));
+        ProfileResult result = profile_command(load_config(common.config_path, load), options,
+                                               std::vector<std::string>(argv + split + 1, argv + argc));
+        // Parse and plot failures are reported by those tools; the status
+        // stays the command's.
+        if (result.collected && !args.count("no-parse")) {
+            std::optional<std::string> config;
+            if (args.count("config")) config = common.config_path;
+            std::vector<std::string> next;
+            if (!args.count("no-plot")) next.push_back("--with-plot");
+            try {
+                run_next_tool("clusterp-parse", config, next);
+            } catch (const Error& e) {
+                print_error(e.what());
+            }
+        }
+        return result.status;
     });
 }

@@ -6,8 +6,6 @@
 #include <iostream>
 
 #include "base/diag.hpp"
-#include "base/exec_path.hpp"
-#include "base/process.hpp"
 #include "collect/job.hpp"
 #include "model/config.hpp"
 #include "model/manifest.hpp"
@@ -31,29 +29,6 @@ std::size_t started_hosts(const Manifest& manifest) {
     return started;
 }
 
-// clusterp-parse, and clusterp-plot through it, with their output on
-// standard error: standard output is the job's.
-void parse_and_plot(const ProfileOptions& options) {
-    auto path = find_program("clusterp-parse");
-    if (!path) {
-        print_error("cannot find 'clusterp-parse': raw/ is not parsed");
-        return;
-    }
-    std::vector<std::string> argv = {"clusterp-parse"};
-    if (options.config_given) argv.insert(argv.end(), {"-c", options.config_path});
-    if (verbosity() == Verbosity::quiet) argv.push_back("-q");
-    if (verbosity() == Verbosity::verbose) argv.push_back("-v");
-    if (options.plot) argv.push_back("--with-plot");
-    SpawnOptions spawn_options;
-    spawn_options.out = Redirect::to(2);
-    Spawned parse = spawn(*path, argv, spawn_options);
-    if (parse.pid < 0) {
-        print_error("cannot run " + clusterp::quoted(*path) + ": " + errno_text(parse.error));
-        return;
-    }
-    wait_for(parse.pid);
-}
-
 bool has_data() {
     std::error_code ec;
     return fs::exists("raw", ec) && !fs::is_empty("raw", ec);
@@ -61,7 +36,7 @@ bool has_data() {
 
 }  // namespace
 
-int profile_command(const Config& config, const ProfileOptions& options, const std::vector<std::string>& command) {
+ProfileResult profile_command(const Config& config, const CollectOptions& options, const std::vector<std::string>& command) {
     if (!options.force && has_data())
         throw Error(k_exit_cant_create,
                     "raw/ holds a previous run's data (run in another directory, or replace it with --force)");
@@ -113,9 +88,11 @@ int profile_command(const Config& config, const ProfileOptions& options, const s
         }
     }
     job.finish_output();
+    ProfileResult result;
+    result.status = status;
+    result.collected = ran && has_data();
     if (!has_data()) print_error("no data was collected");
-    else if (ran && options.parse) parse_and_plot(options);
-    return status;
+    return result;
 }
 
 }  // namespace clusterp

@@ -4,7 +4,7 @@
 // Start the collectors; wait one interval (and half a second), so that the
 // first sample comes before the job; mark the job's begin, run it
 // (collect/job), mark its end; wait as long again, so that a sample follows it; stop and download; then
-// clusterp-parse (and clusterp-plot), as stop's --with-parse chains them.
+// clusterp-parse (and clusterp-plot), chained by the tool as stop chains them.
 // The command runs even when no collector started (the data is then lost,
 // and a message says so).  Standard output is the job's alone: what clusterp
 // says goes to standard error.
@@ -25,17 +25,16 @@
 
 namespace clusterp {
 
-struct ProfileOptions : CollectOptions {
-    bool parse = true;
-    bool plot = true;
-    std::string config_path;  // passed on to clusterp-parse
-    bool config_given = false;
+struct ProfileResult {
+    int status = 0;          // COMMAND's, as `bash -c` reports it
+    bool collected = false;  // the command ran and raw/ holds its data
 };
 
-// Returns COMMAND's status as `bash -c` reports it (exit code, 128+N for a
-// signal, 126, 127), whatever happened to the collectors.  Throws Error
-// before the command runs: 73 when a run is active or raw/ holds another
-// run's data and !force, 64, 78 as start does.
-int profile_command(const Config& config, const ProfileOptions& options, const std::vector<std::string>& command);
+// Returns COMMAND's status (exit code, 128+N for a signal, 126, 127),
+// whatever happened to the collectors, and whether there is data to parse.
+// Throws Error before the command runs: 73 when a run is active or raw/
+// holds another run's data and !force, 64, 78 as start does.
+ProfileResult profile_command(const Config& config, const CollectOptions& options,
+                              const std::vector<std::string>& command);
 
 }  // namespace clusterp
