@@ -77,15 +77,6 @@ struct LoadOptions {
 // leaving no host is not an error here: the caller knows which hosts count.
 Config load_config(const std::string& path, const LoadOptions& options = {});
 
-// A name that may become a file name (alias, device, interface): not empty,
-// no '/', no leading '.', no control characters.  Returns what is wrong, or
-// an empty string.
-std::string file_name_problem(const std::string& name);
-
-// A host name or IP address as it may appear in `hosts`: returns what is
-// wrong, or an empty string.
-std::string host_name_problem(const std::string& host);
-
 // The config of a tool that needs only aliases (parse, plot): PATH loaded
 // without requiring hosts, or nullopt when PATH does not exist and
 // !REQUIRED (names then serve as aliases).  Throws as load_config.

@@ -9,6 +9,7 @@
 
 #include "base/atomic_file.hpp"
 #include "model/config.hpp"
+#include "model/names.hpp"
 #include "base/diag.hpp"
 
 namespace clusterp {

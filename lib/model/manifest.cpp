@@ -8,6 +8,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/diag.hpp"
+#include "model/names.hpp"
 
 namespace clusterp {
 
@@ -76,6 +77,15 @@ std::optional<Manifest> read_manifest(const std::string& path) {
             record.clock_offset = field(node, "clock_offset", 0.0);
             record.mem_total_kib = field(node, "mem_total_kib", 0LL);
             record.cpus = field(node, "cpus", 0);
+            // Host and alias become file names (raw/CATEGORY/HOST): the file
+            // may have been edited since start wrote it.
+            std::string problem = host_name_problem(record.host);
+            if (!problem.empty())
+                throw Error(k_exit_data, quoted(path) + ": host " + quoted(record.host) + " " + problem);
+            problem = file_name_problem(record.alias);
+            if (!problem.empty())
+                throw Error(k_exit_data, quoted(path) + ": alias " + quoted(record.alias) + " of host " +
+                                             quoted(record.host) + " " + problem);
             manifest.hosts.push_back(record);
         }
     } catch (const YAML::Exception& e) {

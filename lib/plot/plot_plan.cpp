@@ -4,6 +4,7 @@
 #include <map>
 
 #include "base/diag.hpp"
+#include "model/names.hpp"
 
 namespace clusterp {
 

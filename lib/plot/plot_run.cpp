@@ -18,6 +18,7 @@
 #include "base/thread_pool.hpp"
 #include "model/config.hpp"
 #include "model/manifest.hpp"
+#include "model/names.hpp"
 #include "plot/csv_read.hpp"
 #include "plot/gnuplot_runner.hpp"
 #include "plot/plot_catalogue.hpp"

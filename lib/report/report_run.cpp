@@ -17,6 +17,7 @@
 #include "model/config.hpp"
 #include "model/contract.hpp"
 #include "model/manifest.hpp"
+#include "model/names.hpp"
 #include "plot/csv_read.hpp"
 #include "report/report_write.hpp"
 #include "report/rules.hpp"

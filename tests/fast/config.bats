@@ -261,6 +261,19 @@ rejects() {
 	assert_output "clusterp-start: -x: empty name in hostlist 'n1,,n2'"
 }
 
+@test "a host of -H that is no host name is a config error, exit 78" {
+	printf 'hosts: [n1]\n' >config.yml
+	run -78 clusterp-start -H 'n1,../../../escaped'
+	assert_output "clusterp-start: -H: '../../../escaped' is not a host name or IP address"
+	[ ! -e raw ] && [ ! -e .clusterp ]
+}
+
+@test "a host of SLURM_JOB_NODELIST that is no host name is a config error, exit 78" {
+	printf 'interval: 5\n' >config.yml
+	SLURM_JOB_NODELIST='cn1,.hidden' run -78 clusterp-init --check
+	assert_output "clusterp-init: SLURM_JOB_NODELIST: '.hidden' is not a host name or IP address"
+}
+
 @test "a password in a file others can read gets a warning" {
 	printf 'hosts: [n1]\nssh_password: hunter2\n' >config.yml
 	chmod 644 config.yml

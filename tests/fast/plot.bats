@@ -157,6 +157,16 @@ series_titles() {
 	valid_plot plot/cpu/utilization.png
 }
 
+@test "a device alias of a CSV that is no file name is not plotted, exit 65" {
+	use_tree two
+	sed -i 's#,sda,sda,#,sda,../../escaped,#' parsed/disk/n1 parsed/disk/n2
+	run --separate-stderr clusterp-plot -f svg
+	assert_failure 65
+	[ "${stderr_lines[0]}" = "clusterp-plot: warning: disk 'sda': alias '../../escaped' must not contain '/', not plotted" ]
+	[ -z "$(find "$BATS_TEST_TMPDIR" -name '*escaped*')" ]
+	[ -e plot/cpu/utilization.svg ]
+}
+
 @test "--size sets the size in pixels" {
 	use_tree two
 	run clusterp-plot -q -f png,svg,eps,pdf -s 640x480

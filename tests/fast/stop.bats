@@ -50,6 +50,31 @@ started() {
 	assert_output "clusterp-stop: no run to stop: '.clusterp/run.json' does not exist (run clusterp start first)"
 }
 
+@test "stop: a host or alias in run.json that may not be a file name is refused, exit 65, nothing written" {
+	run -0 clusterp-start -q
+	cp .clusterp/run.json started.json
+	# raw/cpu/../../../escaped would be $BATS_TEST_TMPDIR/escaped.
+	sed -i 's#"host": "b2"#"host": "../../../escaped"#' .clusterp/run.json
+	run clusterp-stop
+	assert_failure 65
+	assert_output "clusterp-stop: '.clusterp/run.json': host '../../../escaped' is not a host name or IP address"
+	[ ! -e raw ]
+	[ ! -e "$BATS_TEST_TMPDIR/escaped" ]
+	# parse reads the same file, with the same check.
+	mkdir -p raw/cpu
+	cp "$FIXTURES/sysstat/12.6.1/cpu.sadf-d" raw/cpu/a1
+	run clusterp-parse
+	assert_failure 65
+	assert_output "clusterp-parse: '.clusterp/run.json': host '../../../escaped' is not a host name or IP address"
+	[ ! -e parsed ]
+	rm -r raw
+	sed 's#"alias": "c3"#"alias": "../c3"#' started.json >.clusterp/run.json
+	run clusterp-stop
+	assert_failure 65
+	assert_output "clusterp-stop: '.clusterp/run.json': alias '../c3' of host 'c3' must not contain '/'"
+	[ ! -e raw ]
+}
+
 @test "stop: a collector killed before stop still yields its data, with a warning" {
 	started
 	kill -KILL "$(manifest_field b2 pid)"
