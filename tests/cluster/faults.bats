@@ -228,7 +228,8 @@ clusterp-stop: 2 stopped, 1 failed" ]
 		sleep 0.01
 	done
 	[ -n "$partial" ]
-	for pid in $(cluster_procs n2 | awk '$2 ~ /^sshd/ { print $1 }'); do kill -KILL "$pid"; done
+	# An sshd of the session may end on its own meanwhile: that one is gone already.
+	for pid in $(cluster_procs n2 2>/dev/null | awk '$2 ~ /^sshd/ { print $1 }'); do kill -KILL "$pid" 2>/dev/null || :; done
 	stopped=0
 	wait "$stopper" || stopped=$?
 	[ "$stopped" -eq 1 ]
