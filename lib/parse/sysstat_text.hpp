@@ -1,0 +1,40 @@
+// The lexical layer of the sysstat parser (parse/sysstat_parse.hpp): numbers,
+// fields, times and dates as sar and sadf print them, in any locale.  Pure
+// functions on views of the line; nothing allocates.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace clusterp::sysstat_text {
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A number as sysstat prints it: decimal point or comma, nothing else.
+// `plain` tells that the text is a short plain decimal that CsvWriter::decimal
+// takes unchanged (csv_write.hpp).
+bool parse_number(std::string_view text, double& value, bool& plain);
+bool parse_number(std::string_view text, double& value);
+bool looks_numeric(std::string_view text);
+
+// Splits on `sep`; returns the number of fields (may exceed max, only max
+// are stored).
+int split(std::string_view line, char sep, std::string_view* fields, int max);
+// Splits on runs of blanks; returns the number of tokens (only max stored).
+int tokenize(std::string_view line, std::string_view* tokens, int max);
+
+// The digit runs of text (at most max, each at most 4 digits), as numbers;
+// -1 when there are more or longer ones.
+int digit_runs(std::string_view text, int* runs, int* widths, int max);
+// A time of day as sar prints it in any locale: three digit runs
+// (`03:08:23`, `02時40分56秒`), never a number.  Returns seconds or -1.
+long time_of_day(std::string_view token);
+// 1 for am, 2 for pm (any case, with or without dots), 0 otherwise.
+int meridiem(std::string_view token);
+bool valid_date(int year, int month, int day);
+// A sadf -d timestamp: epoch seconds or `YYYY-MM-DD HH:MM:SS [zone]`, in
+// milliseconds; `local` is true when the zone is not UTC (sadf -T/-t).
+std::int64_t sadf_time_ms(std::string_view text, bool& local, bool& ok);
+
+}  // namespace clusterp::sysstat_text
