@@ -39,7 +39,7 @@ MANPAGES  = $(wildcard man/*.1 man/*.5)
 DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev doctest-dev
 DEPS_RUN   = gnuplot-nox sysstat man-db
 DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl socat lxcfs \
-             iproute2 procps util-linux groff-base python3 libxml2-utils clang
+             iproute2 procps util-linux groff-base python3 libxml2-utils clang chromium
 DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 
 .PHONY: all test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units

@@ -15,6 +15,26 @@ const char* const k_dashes[] = {"1", "2", "4", "5", "(12,6)", "(2,3)", "(16,4,4,
 
 const int k_px_per_inch = 100;
 
+// The using and every clauses of one series.  Rows of other series become
+// NaN, which `set datafile missing NaN` turns into a missing point rather
+// than a break in the line.
+std::string series_clauses(const SeriesSpec& series) {
+    std::string y = std::to_string(series.y_column);
+    if (series.stride == 0 && !series.match.empty()) {
+        std::string condition;
+        for (const auto& [column, value] : series.match) {
+            if (!condition.empty()) condition += " && ";
+            condition += "strcol(" + std::to_string(column) + ") eq " + gnuplot_quote(value);
+        }
+        y = "(" + condition + " ? column(" + y + ") : NaN)";
+    }
+    std::string out = " using " + std::to_string(series.x_column) + ":" + y + (series.header ? " skip 1" : "");
+    if (series.stride > 0) out += " every " + std::to_string(series.stride) + "::" + std::to_string(series.offset);
+    return out;
+}
+
+}  // namespace
+
 std::string terminal_line(PlotFormat format, int width, int height) {
     std::ostringstream out;
     const double w = double(width) / k_px_per_inch, h = double(height) / k_px_per_inch;
@@ -37,26 +57,6 @@ std::string terminal_line(PlotFormat format, int width, int height) {
     }
     return out.str();
 }
-
-// The using and every clauses of one series.  Rows of other series become
-// NaN, which `set datafile missing NaN` turns into a missing point rather
-// than a break in the line.
-std::string series_clauses(const SeriesSpec& series) {
-    std::string y = std::to_string(series.y_column);
-    if (series.stride == 0 && !series.match.empty()) {
-        std::string condition;
-        for (const auto& [column, value] : series.match) {
-            if (!condition.empty()) condition += " && ";
-            condition += "strcol(" + std::to_string(column) + ") eq " + gnuplot_quote(value);
-        }
-        y = "(" + condition + " ? column(" + y + ") : NaN)";
-    }
-    std::string out = " using " + std::to_string(series.x_column) + ":" + y + (series.header ? " skip 1" : "");
-    if (series.stride > 0) out += " every " + std::to_string(series.stride) + "::" + std::to_string(series.offset);
-    return out;
-}
-
-}  // namespace
 
 std::optional<PlotFormat> parse_plot_format(const std::string& text) {
     for (PlotFormat f : {PlotFormat::eps, PlotFormat::pdf, PlotFormat::png, PlotFormat::svg})
@@ -88,14 +88,10 @@ std::string gnuplot_quote(const std::string& text) {
     return out + "'";
 }
 
-std::string gnuplot_script(const PlotSpec& spec) {
+std::string script_preamble(const PlotSpec& spec, const std::string& what) {
     std::ostringstream out;
-    const bool relative = !spec.self_name.empty();
-    const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
-    const int height = spec.height > 0 ? spec.height : default_plot_height(spec.series.size());
-
-    out << "# " << spec.title << ": " << spec.series.size() << " series.  Written by clusterp-plot.\n";
-    if (relative) {
+    out << "# " << spec.title << ": " << what << ".  Written by clusterp-plot.\n";
+    if (!spec.self_name.empty()) {
         out << "# Re-run with `gnuplot " << spec.self_name << "` from any directory: data and plot\n"
             << "# names are found from this script's own path (ARG0); read from stdin,\n"
             << "# it must run in the directory that holds parsed/ and plot/.\n"
@@ -107,26 +103,49 @@ std::string gnuplot_script(const PlotSpec& spec) {
     }
     for (const Datablock& block : spec.datablocks)
         out << block.name << " << EOD\n" << block.content << "EOD\n";
+    return out.str();
+}
 
+std::string time_axis_text(const PlotSpec& spec) {
+    if (spec.time_axis == TimeAxis::clock)
+        return std::string("set xlabel 'Time (UTC)'\nset xdata time\n") +
+               (spec.epoch_time ? "set timefmt '%s'\n" : "set timefmt '%Y-%m-%dT%H:%M:%SZ'\n") +
+               "set format x '%H:%M:%S'\nset xtics rotate by -30\nset autoscale xfix\n";
+    return "set xlabel 'Elapsed time (s)'\nset xrange [0:*]\nset autoscale xfixmax\n";
+}
+
+std::string outputs_text(const PlotSpec& spec, int width, int height, const std::string& plot_command) {
+    std::ostringstream out;
+    const bool relative = !spec.self_name.empty();
+    bool first = true;
+    for (const PlotOutput& output : spec.outputs) {
+        out << terminal_line(output.format, width, height) << "\n";
+        if (!output.path.empty()) {
+            out << "set output " << (relative ? "dir." : "") << gnuplot_quote(output.path)
+                << (relative ? ".suffix" : "") << "\n";
+        }
+        out << (first ? plot_command : "replot\n");
+        first = false;
+    }
+    out << "unset output\n";
+    return out.str();
+}
+
+std::string gnuplot_script(const PlotSpec& spec) {
+    std::ostringstream out;
+    const bool relative = !spec.self_name.empty();
+    const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
+    const int height = spec.height > 0 ? spec.height : default_plot_height(spec.series.size());
+
+    out << script_preamble(spec, std::to_string(spec.series.size()) + " series");
     out << "# x: " << (spec.time_axis == TimeAxis::clock ? "time" : "elapsed") << ", y: " << spec.column
         << " (columns by number, data rows after the header)\n"
         << "set datafile separator comma\n"
         << "set datafile missing NaN\n"
         << "set title " << gnuplot_quote(spec.title) << "\n"
         << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
-        << "set yrange [0:" << (spec.percent ? "100<*" : "*") << "]\n";
-    if (spec.time_axis == TimeAxis::clock) {
-        out << "set xlabel 'Time (UTC)'\n"
-            << "set xdata time\n"
-            << (spec.epoch_time ? "set timefmt '%s'\n" : "set timefmt '%Y-%m-%dT%H:%M:%SZ'\n")
-            << "set format x '%H:%M:%S'\n"
-            << "set xtics rotate by -30\n"
-            << "set autoscale xfix\n";
-    } else {
-        out << "set xlabel 'Elapsed time (s)'\n"
-            << "set xrange [0:*]\n"
-            << "set autoscale xfixmax\n";
-    }
+        << "set yrange [0:" << (spec.percent ? "100<*" : "*") << "]\n"
+        << time_axis_text(spec);
     // Outside on the right, one column per screenful of names: with many
     // hosts gnuplot adds columns rather than overprinting the lines.
     out << "set grid\n"
@@ -138,31 +157,17 @@ std::string gnuplot_script(const PlotSpec& spec) {
             << k_dashes[(i / n_colours) % n_dashes] << "\n";
     }
 
-    bool first = true;
-    for (const PlotOutput& output : spec.outputs) {
-        out << terminal_line(output.format, width, height) << "\n";
-        if (!output.path.empty()) {
-            out << "set output " << (relative ? "dir." : "") << gnuplot_quote(output.path)
-                << (relative ? ".suffix" : "") << "\n";
-        }
-        if (!first) {
-            out << "replot\n";
-            continue;
-        }
-        first = false;
-        out << "plot";
-        for (std::size_t i = 0; i < spec.series.size(); ++i) {
-            const SeriesSpec& series = spec.series[i];
-            const bool block = !series.source.empty() && series.source[0] == '$';
-            out << (i ? ", \\\n     " : " \\\n     ");
-            if (block) out << series.source;
-            else out << (relative ? "root." : "") << gnuplot_quote(series.source);
-            out << series_clauses(series) << " with lines lt " << i + 1
-                << " title " << gnuplot_quote(series.title);
-        }
-        out << "\n";
+    std::string plot = "plot";
+    for (std::size_t i = 0; i < spec.series.size(); ++i) {
+        const SeriesSpec& series = spec.series[i];
+        const bool block = !series.source.empty() && series.source[0] == '$';
+        plot += i ? ", \\\n     " : " \\\n     ";
+        if (block) plot += series.source;
+        else plot += (relative ? "root." : "") + gnuplot_quote(series.source);
+        plot += series_clauses(series) + " with lines lt " + std::to_string(i + 1) + " title " +
+                gnuplot_quote(series.title);
     }
-    out << "unset output\n";
+    out << outputs_text(spec, width, height, plot + "\n");
     return out.str();
 }
 

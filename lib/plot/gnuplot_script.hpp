@@ -87,6 +87,19 @@ int default_plot_height(std::size_t series);
 // The whole script.  Deterministic: equal specs give equal text.
 std::string gnuplot_script(const PlotSpec& spec);
 
+// Pieces that every script of a plot shares (line plots here, the views in
+// plot/heatmap and plot/band):
+// its first comment (title: WHAT) and, in directory mode, how it finds its
+// own directory (`dir`, `root`, `suffix`), then SPEC's datablocks;
+std::string script_preamble(const PlotSpec& spec, const std::string& what);
+// the x axis for SPEC's time axis;
+std::string time_axis_text(const PlotSpec& spec);
+// per output its terminal and file, PLOT_COMMAND (text ending with a
+// newline) for the first and `replot` for the others, then `unset output`;
+std::string outputs_text(const PlotSpec& spec, int width, int height, const std::string& plot_command);
+// the `set terminal` line of a format at WIDTH x HEIGHT pixels.
+std::string terminal_line(PlotFormat format, int width, int height);
+
 // `'text'` as a gnuplot single-quoted string (quotes doubled, control
 // characters replaced by '?').
 std::string gnuplot_quote(const std::string& text);

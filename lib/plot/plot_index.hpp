@@ -1,17 +1,27 @@
-// plot/index.html: one page that shows every plot of a run, grouped by
-// category, with the hosts and the run's time span, so that a browser is
-// enough to look at a run.  Pure: builds the text, writes nothing.
+// plot/index.html: the run page.  At the top the report's findings (when
+// report/findings.csv exists), each linked to its plot; the run's span,
+// hosts, markers and phases; per category the heatmaps and bands first,
+// then the line plots (folded away beyond 16 hosts); last a table of every
+// host's mean, 95th percentile and max of each metric, the worst value of
+// each column marked, that sorts by any column (a few lines of plain
+// JavaScript: no framework, no network, works from file:// and when the
+// tree is copied).  Pure: builds the text, writes nothing.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "plot/view_grid.hpp"
+
 namespace clusterp {
+
+enum class IndexPlotKind { heatmap, band, line };
 
 struct IndexPlot {
     std::string category;  // a name of the contract (model/contract.hpp)
     std::string title;     // e.g. "sda_write"
     std::string image;     // path relative to plot/, e.g. "disk/sda_write.svg"
+    IndexPlotKind kind = IndexPlotKind::line;
 };
 
 struct IndexHost {
@@ -19,12 +29,37 @@ struct IndexHost {
     std::string alias;
 };
 
+// One metric of the host table: its figures per host of IndexPage::hosts
+// (NaN where the host has none).
+struct IndexMetric {
+    std::string category;
+    std::string title;  // with the unit: "CPU utilization (%)"
+    std::vector<SeriesStats> hosts;
+};
+
+// A row of parsed/markers.csv paired up: a point or a phase.
+struct IndexMark {
+    std::string label;
+    std::string begin;  // ISO 8601 UTC as the CSV has it
+    std::string end;    // empty for a point
+};
+
+// A row of report/findings.csv (design.md), by field name, and the plot
+// (relative to plot/, an image of `plots`) that shows it best, if any.
+struct IndexFinding {
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::string image;
+};
+
 struct IndexPage {
     std::string run_id;      // may be empty
     std::string first_time;  // ISO 8601 UTC of the first sample, may be empty
     std::string last_time;   // ISO 8601 UTC of the last sample, may be empty
     std::vector<IndexHost> hosts;
-    std::vector<IndexPlot> plots;  // in the order they are shown within a category
+    std::vector<IndexPlot> plots;  // in the order they are shown within a kind and category
+    std::vector<IndexMetric> metrics;
+    std::vector<IndexMark> marks;
+    std::vector<IndexFinding> findings;
 };
 
 // The HTML text of the page: categories in the contract's order (others

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +26,7 @@
 #include "plot/plot_index.hpp"
 #include "plot/plot_plan.hpp"
 #include "plot/plot_reduce.hpp"
+#include "plot/views.hpp"
 
 namespace clusterp {
 
@@ -47,7 +49,8 @@ bool plausible_data_file(const fs::directory_entry& entry) {
     return entry.is_regular_file() && file_name_problem(name).empty();
 }
 
-// Reads PATH's columns (reduced_columns) per device, for reduce_plots.
+// Reads PATH's columns (reduced_columns) per device, for the views and
+// reduce_plots.
 std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary& summary,
                                        Category category, TimeAxis axis) {
     std::error_code ec;
@@ -64,8 +67,8 @@ std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary
 }
 
 // The CSV files of one category, read several at a time: each summarized
-// (csv_read), and when REDUCE read whole for the reduction (DATA, per host),
-// which also finds the devices.  Problems are reported here; a file with
+// (csv_read) and read whole (DATA, per host: the views need every value,
+// long series are reduced from it), which also finds the devices.  Problems are reported here; a file with
 // no rows or of another category is left out.
 std::vector<HostFile> load_category(Category category, const std::string& dir, const PlotOptions& options,
                                     bool& bad_input, std::map<std::string, std::vector<ColumnData>>& data) {
@@ -76,16 +79,6 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
         if (plausible_data_file(entry)) names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     const MetricPlot* first = plots_of(category).front();
-    // Long series will be reduced (reduce_plots): then each file is read
-    // whole once, by read_host_file, which also finds the devices.
-    // Rows are more than 40 bytes: a bound on their number from the size.
-    bool reduce = false;
-    const int width = options.width > 0 ? options.width : default_plot_width(names.size());
-    for (const std::string& file : names) {
-        const std::uintmax_t size = fs::file_size(dir + "/" + file, ec);
-        reduce = reduce || (!ec && size / 40 > 4 * std::uintmax_t(width));
-    }
-    reduce = reduce && !options.all_points;
     // Several files at a time.
     std::vector<CsvSummary> summaries(names.size());
     std::vector<std::vector<ColumnData>> columns(names.size());
@@ -97,8 +90,8 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             problems[i] = "cannot open " + clusterp::quoted(path);
             return;
         }
-        summaries[i] = summarize_csv(in, first->column, !per_device(category) || reduce);
-        if (!reduce || summaries[i].category != category || summaries[i].rows == 0) return;
+        summaries[i] = summarize_csv(in, first->column, true);
+        if (summaries[i].category != category || summaries[i].rows == 0) return;
         try {
             columns[i] = read_host_file(path, summaries[i], category, options.time_axis);
         } catch (const Error& e) {
@@ -132,7 +125,7 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             continue;
         }
         file.summary = std::move(summaries[i]);
-        if (reduce) data[host] = std::move(columns[i]);
+        data[host] = std::move(columns[i]);
         if (file.summary.category != category) {
             warn(clusterp::quoted(file.path) + " is not " + name + " CSV (no contract header), left out");
             bad_input = true;
@@ -165,10 +158,19 @@ std::pair<std::string, std::string> time_span_of(const std::string& path) {
     return {first.substr(0, first.find(',')), last.substr(0, last.find(','))};
 }
 
+// A view's script, written as soon as it is made (its data is too large to
+// keep), and what the run page needs to show it.
+struct ViewScript {
+    std::string path;  // from the working directory
+    PlotSpec spec;     // outputs and self_* only
+    IndexPlotKind kind;
+};
+
 // plot/index.html, when a format that a browser shows (svg, else png) was
-// drawn: every plot made, the hosts and the run's time span.
-void write_index(const std::vector<std::pair<std::string, PlotSpec>>& scripts, const std::vector<PlotFormat>& formats,
-                 const std::vector<IndexHost>& hosts, const std::vector<std::string>& csv_paths) {
+// drawn: every plot made, the hosts, the run's time span and the host table.
+void write_index(const std::vector<std::pair<std::string, PlotSpec>>& scripts, const std::vector<ViewScript>& views,
+                 const std::vector<PlotFormat>& formats, const std::vector<IndexHost>& hosts,
+                 const std::vector<TableMetric>& table, const std::vector<std::string>& csv_paths) {
     const bool svg = std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end();
     const bool png = std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end();
     if (!svg && !png) return;
@@ -182,11 +184,21 @@ void write_index(const std::vector<std::pair<std::string, PlotSpec>>& scripts, c
         if (last > page.last_time) page.last_time = last;
     }
     std::error_code ec;
-    for (const auto& [path, spec] : scripts) {
+    auto add = [&](const PlotSpec& spec, IndexPlotKind kind) {
         const std::string name = spec.self_name.substr(0, spec.self_name.size() - 3);  // less ".gp"
         const std::string category = spec.self_dir.substr(5, spec.self_dir.size() - 6);  // "plot/X/" -> X
         const std::string image = category + "/" + name + (svg ? ".svg" : ".png");
-        if (fs::exists("plot/" + image, ec)) page.plots.push_back({category, name, image});
+        if (fs::exists("plot/" + image, ec)) page.plots.push_back({category, name, image, kind});
+    };
+    for (const ViewScript& view : views) add(view.spec, view.kind);
+    for (const auto& entry : scripts) add(entry.second, IndexPlotKind::line);
+    for (const TableMetric& metric : table) {
+        IndexMetric row{metric.category, metric.title, {}};
+        for (const IndexHost& host : hosts) {
+            auto found = metric.hosts.find(host.host);
+            row.hosts.push_back(found != metric.hosts.end() ? found->second : SeriesStats{NAN, NAN, NAN});
+        }
+        page.metrics.push_back(std::move(row));
     }
     write_file_atomically("plot/index.html", render_index_html(page));
 }
@@ -223,6 +235,9 @@ int plot_directory(const PlotOptions& options) {
     std::vector<std::pair<std::string, PlotSpec>> scripts;  // path from the working directory
     std::vector<IndexHost> index_hosts;                     // every host plotted, for index.html
     std::vector<std::string> cpu_csvs;                      // their time span, for index.html
+    std::vector<ViewScript> views;                          // heatmaps and bands, already written
+    std::vector<TableMetric> table;                         // the host table of index.html
+    const std::vector<TimeMark> marks;
 
     for (const CategoryInfo& info : categories()) {
         const std::string dir = std::string("parsed/") + info.name;
@@ -241,7 +256,15 @@ int plot_directory(const PlotOptions& options) {
         }
         for (const std::string& warning : plan.warnings) warn(warning);
         bad_input = bad_input || plan.bad_input;
-        if (!data.empty()) reduce_plots(plan.plots, info.category, data);
+        for (const PlannedPlot& plot : plan.plots) {
+            const Views made = plot_views(plot, info.category, data, marks, table);
+            const std::string& dir = plot.spec.self_dir;
+            views.push_back({dir + made.heatmap.plot.self_name, made.heatmap.plot, IndexPlotKind::heatmap});
+            write_file_atomically(views.back().path, heatmap_script(made.heatmap));
+            views.push_back({dir + made.band.plot.self_name, made.band.plot, IndexPlotKind::band});
+            write_file_atomically(views.back().path, band_script(made.band));
+        }
+        if (!options.all_points) reduce_plots(plan.plots, info.category, data);
         for (PlannedPlot& plot : plan.plots) scripts.emplace_back(std::move(plot.path), std::move(plot.spec));
     }
 
@@ -252,8 +275,15 @@ int plot_directory(const PlotOptions& options) {
     if (!options.script_only) require_gnuplot();
     const std::string suffix = ".tmp." + std::to_string(::getpid());
     std::vector<GnuplotJob> jobs;
+    // The heatmaps first: the longest jobs, started early, end the run sooner.
+    std::vector<std::pair<std::string, const PlotSpec*>> all;
+    for (const ViewScript& view : views) all.emplace_back(view.path, &view.spec);
     for (const auto& [path, spec] : scripts) {
         write_file_atomically(path, gnuplot_script(spec));
+        all.emplace_back(path, &spec);
+    }
+    for (const auto& [path, spec_ref] : all) {
+        const PlotSpec& spec = *spec_ref;
         GnuplotJob job;
         job.args = {"-e", "suffix=" + gnuplot_quote(suffix), path};
         job.what = clusterp::quoted(path);
@@ -264,11 +294,11 @@ int plot_directory(const PlotOptions& options) {
         jobs.push_back(std::move(job));
     }
     if (options.script_only) {
-        inform("wrote " + std::to_string(scripts.size()) + " scripts under 'plot'");
+        inform("wrote " + std::to_string(all.size()) + " scripts under 'plot'");
         return bad_input ? k_exit_data : k_exit_ok;
     }
     const int failed = run_jobs(jobs, options.jobs > 0 ? options.jobs : default_width());
-    write_index(scripts, plan_options.formats, index_hosts, cpu_csvs);
+    write_index(scripts, views, plan_options.formats, index_hosts, table, cpu_csvs);
     inform("made " + std::to_string(jobs.size() - std::size_t(failed)) + " of " + std::to_string(jobs.size()) +
            " plots under 'plot'");
     if (failed) return k_exit_partial;

@@ -1,0 +1,136 @@
+#include "plot/heatmap.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace clusterp {
+
+namespace {
+
+const int k_label_pixels = 12;
+const int k_row_pixels = 14;
+// Room around the plot area: title and mark labels above, time axis below;
+// host labels left, colour bar right.
+const int k_margin_y = 170;
+const int k_margin_x = 260;
+
+}  // namespace
+
+int default_heatmap_height(std::size_t rows) {
+    const std::size_t area = rows <= 64 ? std::max<std::size_t>(rows * k_row_pixels, 300) : std::max<std::size_t>(rows, 900);
+    return int(area) + k_margin_y;
+}
+
+int heatmap_columns(int width) { return std::max(100, width - k_margin_x); }
+
+std::vector<std::size_t> labelled_rows(std::size_t n, double row_pixels) {
+    std::size_t step = 1;
+    if (row_pixels > 0 && row_pixels < k_label_pixels) step = std::size_t(std::ceil(k_label_pixels / row_pixels));
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < n; i += step) rows.push_back(i);
+    return rows;
+}
+
+std::string viridis_palette() {
+    // matplotlib's viridis at nine evenly spaced points; gnuplot
+    // interpolates between them in RGB, close enough to the 256-entry table.
+    return "set palette defined (0 '#440154', 1 '#472d7b', 2 '#3b528b', 3 '#2c728e', 4 '#21918c', "
+           "5 '#28ae80', 6 '#5ec962', 7 '#addc30', 8 '#fde725')\n";
+}
+
+void append_number(std::string& out, double value, int digits) {
+    if (std::isnan(value)) {
+        out += "NaN";
+        return;
+    }
+    char text[32];
+    const auto end = digits > 0 ? std::to_chars(text, text + sizeof text, value, std::chars_format::general, digits).ptr
+                                : std::to_chars(text, text + sizeof text, value).ptr;
+    out.append(text, end);
+}
+
+std::string marks_text(const std::vector<TimeMark>& marks, bool on_image) {
+    std::ostringstream out;
+    const char* colour = on_image ? "white" : "#555555";
+    int object = 1;
+    for (const TimeMark& mark : marks) {
+        std::string begin, end;
+        append_number(begin, mark.begin);
+        append_number(end, mark.end);
+        if (mark.phase && !on_image)
+            out << "set object " << object++ << " rect from " << begin << ", graph 0 to " << end
+                << ", graph 1 behind fillstyle solid 1.0 noborder fillcolor rgb '#ebebeb'\n";
+        for (const std::string& at : mark.phase ? std::vector<std::string>{begin, end} : std::vector<std::string>{begin})
+            out << "set arrow from " << at << ", graph 0 to " << at << ", graph 1 nohead front lc rgb '" << colour
+                << "' lw " << (on_image ? 2 : 1) << (mark.phase ? "" : " dt 2") << "\n";
+        // The label above the plot at the mark's start, turned so that
+        // close marks do not overprint each other.
+        out << "set label " << gnuplot_quote(mark.label) << " at " << begin
+            << ", graph 1.01 left rotate by 30 front font ',8'\n";
+    }
+    return out.str();
+}
+
+std::string heatmap_script(const HeatmapSpec& spec) {
+    const PlotSpec& plot = spec.plot;
+    const std::size_t n = spec.rows.size();
+    const int width = plot.width > 0 ? plot.width : default_plot_width(0);
+    const int height = plot.height > 0 ? plot.height : default_heatmap_height(n);
+    std::string cells;
+    cells.reserve((n + 1) * std::size_t(spec.grid.columns) * 6);
+    cells += std::to_string(spec.grid.columns);
+    for (int c = 0; c < spec.grid.columns; ++c) {
+        cells += ' ';
+        append_number(cells, spec.grid.centre(c));
+    }
+    cells += '\n';
+    double top = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        cells += std::to_string(r);
+        for (double value : spec.cells[r]) {
+            cells += ' ';
+            append_number(cells, value, 4);
+            if (value > top) top = value;
+        }
+        cells += '\n';
+    }
+    PlotSpec with_cells = plot;
+    with_cells.datablocks = {{"$cells", std::move(cells)}};
+
+    std::ostringstream out;
+    out << script_preamble(with_cells, std::to_string(n) + " rows by " + std::to_string(spec.grid.columns) +
+                                           " columns, each the max of its samples");
+    out << "set title " << gnuplot_quote(plot.title) << "\n"
+        << "set ylabel ''\n"
+        << "set cblabel " << gnuplot_quote(plot.ylabel) << "\n"
+        << viridis_palette();
+    // Percentages on a fixed scale, so that heatmaps compare; others from 0
+    // to the largest cell (a flat zero still gets a scale).
+    std::string cbmax;
+    append_number(cbmax, plot.percent ? 100 : top > 0 ? top : 1);
+    out << "set cbrange [0:" << cbmax << "]\n";
+    PlotSpec axis = plot;
+    axis.epoch_time = true;
+    out << time_axis_text(axis);
+    std::string x0, x1;
+    append_number(x0, spec.grid.x0);
+    append_number(x1, spec.grid.x1);
+    out << "set xrange [" << x0 << ":" << x1 << "]\n"
+        << "set yrange [" << double(n) - 0.5 << ":-0.5]\n"
+        << "set tics out nomirror\nset ytics scale 0 font ',8' (";
+    const double row_pixels = double(height - k_margin_y) / double(std::max<std::size_t>(n, 1));
+    const char* separator = "";
+    for (std::size_t r : labelled_rows(n, row_pixels)) {
+        out << separator << gnuplot_quote(spec.rows[r]) << " " << r;
+        separator = ", ";
+    }
+    out << ")\n"
+        << marks_text(spec.marks, true)
+        << "set tmargin 5\n";
+    out << outputs_text(plot, width, height, "plot $cells nonuniform matrix with image notitle\n");
+    return out.str();
+}
+
+}  // namespace clusterp

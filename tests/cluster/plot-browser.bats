@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# The run page (plot/index.html) in a real browser: headless Chromium from
+# Debian, driven through the DevTools protocol on a pipe (tests/lib/browser.py),
+# the page opened from disk (file://) after the tree was copied elsewhere.
+# Not in tests/fast: it needs chromium (DEPS_TEST).
+load ../lib/common
+
+browse() { /usr/bin/python3 "$ROOT/tests/lib/browser.py" "$@"; }
+
+# Every image decoded with a width, or the sources of those that are not.
+IMAGES="Promise.all(Array.from(document.images).map(i => i.decode().catch(() => 0))).then(() => {
+  const bad = Array.from(document.images).filter(i => !(i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+  return bad.length ? 'broken: ' + bad.join(' ') : document.images.length + ' images loaded'; })"
+# The host column's values, top to bottom.
+HOSTS="Array.from(document.querySelectorAll('table.hosts tbody tr')).map(r => r.cells[0].dataset.v).join(' ')"
+
+setup() {
+	cd_workdir
+	# 8 hosts, 2 h at 10 s: host N03 (8/3+1) stalls through the middle
+	# fifth, N05 (8/2+1) runs flat out.
+	"$ROOT/bench/lib/gen-parsed" run 8 7200 10
+	(cd run && clusterp-plot -q -f svg)
+	cp -r run copied
+	rm -rf run
+	PAGE=file://$WORK/copied/plot/index.html
+}
+
+@test "every image of the page loads from a copied tree" {
+	run -0 browse "$PAGE" --eval "$IMAGES"
+	# 9 plots of the seed's tree (2 disks, 1 interface), each with its heatmap and band.
+	assert_output "$((3 * 12)) images loaded"
+}
+
+@test "the host table sorts by a clicked column, both ways, empty cells last" {
+	# Column 1 is the CPU utilization mean; a click sorts descending, a
+	# second ascending.
+	run -0 browse "$PAGE" --eval "$HOSTS" \
+		--eval "document.querySelector('th[data-col=\"1\"]').click(); $HOSTS" \
+		--eval "document.querySelector('th[data-col=\"1\"]').click(); $HOSTS" \
+		--eval "document.querySelector('th[data-col=\"0\"]').click(); $HOSTS"
+	assert_line --index 0 'N01 N02 N03 N04 N05 N06 N07 N08'
+	# The host at 100 % first, the one that stalled last.
+	[[ ${lines[1]} == 'N05 '*' N03' ]]
+	[[ ${lines[2]} == 'N03 '*' N05' ]]
+	assert_line --index 3 'N08 N07 N06 N05 N04 N03 N02 N01'
+	# Sorted means: each row's value no less than the next.
+	run -0 browse "$PAGE" --eval "document.querySelector('th[data-col=\"1\"]').click();
+		Array.from(document.querySelectorAll('table.hosts tbody tr')).map(r => +r.cells[1].dataset.v)
+		.every((v, i, all) => i === 0 || all[i - 1] >= v)"
+	assert_output true
+}
+
+@test "the heatmap puts the odd hosts on top and marks the worst cell" {
+	# The heatmap's first row label is the host farthest from the median.
+	grep -q "^set ytics scale 0 font ',8' ('N05' 0, " copied/plot/cpu/utilization_heatmap.gp
+	run -0 browse "$PAGE" --eval "document.querySelector('table.hosts tbody tr:nth-child(5) td').className"
+	assert_output worst
+}
