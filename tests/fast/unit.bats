@@ -32,3 +32,4 @@ unit_suite() {
 @test "unit: rules" { unit_suite rules; }
 @test "unit: sysstat_parse" { unit_suite sysstat_parse; }
 @test "unit: plot_reduce" { unit_suite plot_reduce; }
+@test "unit: view_grid" { unit_suite view_grid; }
