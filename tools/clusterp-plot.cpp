@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-plot",
                 "[-hqv] [-c file] [-f format] [-j jobs] [-s WxH] [-t axis] [--all-points] [--script] "
-                "[-m column] [-o file] [file ...]",
+                "[-m column] [-o file] [--markers file] [file ...]",
                 "Plot parsed CSV with gnuplot: parsed/ -> plot/, or the given files (- for stdin) -> one plot.");
         cli.add()
             ("f,format", "eps (default), pdf, png, svg; several with commas", cxxopts::value<std::vector<std::string>>(), "FORMAT")
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
             ("script", "print the gnuplot script instead of running gnuplot (directory mode: write only the .gp files)")
             ("m,metric", "stream mode: the column to plot (default per category)", cxxopts::value<std::string>(), "COLUMN")
             ("o,output", "stream mode: write the plot to FILE (default: stdout)", cxxopts::value<std::string>(), "FILE")
+            ("markers", "stream mode: draw the points and phases of a markers CSV (time,elapsed,kind,label)", cxxopts::value<std::string>(), "FILE")
             ("files", "input files", cxxopts::value<std::vector<std::string>>());
         cli.positional("files");
         CommonOptions common;
@@ -45,9 +46,11 @@ int main(int argc, char** argv) {
         options.all_points = args.count("all-points") > 0;
         if (args.count("metric")) options.metric = args["metric"].as<std::string>();
         if (args.count("output")) options.output = args["output"].as<std::string>();
+        if (args.count("markers")) options.markers = args["markers"].as<std::string>();
         if (options.inputs.empty()) {
-            if (!options.output.empty() || !options.metric.empty())
-                throw Error(k_exit_usage, "-o and -m need input files (stream mode); use - for stdin");
+            if (!options.output.empty() || !options.metric.empty() || !options.markers.empty())
+                throw Error(k_exit_usage, "-o, -m and --markers need input files (stream mode; directory mode draws "
+                                          "parsed/markers.csv); use - for stdin");
             return plot_directory(options);
         }
         return plot_stream(options);

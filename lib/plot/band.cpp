@@ -49,6 +49,8 @@ std::string band_script(const BandSpec& spec) {
         with_data.datablocks.push_back({"$host" + std::to_string(h + 1), std::move(line)});
     }
 
+    const int width = plot.width > 0 ? plot.width : default_plot_width(0);
+    const int height = plot.height > 0 ? plot.height : default_plot_height(0);
     std::ostringstream out;
     out << script_preamble(with_data, "the cluster's median, min-max and 10-90 % bands over " +
                                           std::to_string(spec.grid.columns) + " columns");
@@ -64,16 +66,13 @@ std::string band_script(const BandSpec& spec) {
         << "set xrange [" << x0 << ":" << x1 << "]\n"
         << "set grid front\n"
         << "set key outside right top vertical Left reverse samplen 3 spacing 1\n"
-        << marks_text(spec.marks, false)
-        << "set tmargin 5\n";
+        << (plot.marks.empty() ? "set tmargin 5\n" : marks_text(plot.marks, false, height));
     std::string command = "plot $band using 1:2:6 with filledcurves fillcolor rgb '#c6dbef' title 'min-max', \\\n"
                           "     $band using 1:3:5 with filledcurves fillcolor rgb '#6baed6' title '10-90 %', \\\n"
                           "     $band using 1:4 with lines lw 2 lc rgb '#08306b' title 'median'";
     for (std::size_t h = 0; h < spec.hosts.size() && h < k_band_hosts; ++h)
         command += ", \\\n     $host" + std::to_string(h + 1) + " using 1:2 with lines lw 1.5 lc rgb '" +
                    k_host_colours[h] + "' title " + gnuplot_quote(spec.hosts[h].label);
-    const int width = plot.width > 0 ? plot.width : default_plot_width(0);
-    const int height = plot.height > 0 ? plot.height : default_plot_height(0);
     out << outputs_text(plot, width, height, command + "\n");
     return out.str();
 }

@@ -29,7 +29,6 @@ struct BandSpec {
     TimeGrid grid;
     Band band;
     std::vector<BandHost> hosts;  // the farthest first
-    std::vector<TimeMark> marks;
 };
 
 // The script: the band as a datablock (one line per column, a blank line

@@ -1,6 +1,8 @@
 #include "plot/gnuplot_script.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <sstream>
 
 namespace clusterp {
@@ -157,6 +159,8 @@ std::string gnuplot_script(const PlotSpec& spec) {
             << k_dashes[(i / n_colours) % n_dashes] << "\n";
     }
 
+    if (!spec.marks.empty()) out << marks_text(spec.marks, false, height);
+
     std::string plot = "plot";
     for (std::size_t i = 0; i < spec.series.size(); ++i) {
         const SeriesSpec& series = spec.series[i];
@@ -168,6 +172,82 @@ std::string gnuplot_script(const PlotSpec& spec) {
                 gnuplot_quote(series.title);
     }
     out << outputs_text(spec, width, height, plot + "\n");
+    return out.str();
+}
+
+void append_number(std::string& out, double value, int digits) {
+    if (std::isnan(value)) {
+        out += "NaN";
+        return;
+    }
+    char text[32];
+    const auto end = digits > 0 ? std::to_chars(text, text + sizeof text, value, std::chars_format::general, digits).ptr
+                                : std::to_chars(text, text + sizeof text, value).ptr;
+    out.append(text, end);
+}
+
+std::string marks_text(const std::vector<TimeMark>& marks, bool on_image, int height) {
+    // Above the plot area, in pixels: one lane per phase overlapping an
+    // earlier one (a job's phases within the job), then the points' labels.
+    const int lane_pixels = 14, point_pixels = 45, char_pixels = 12;
+    const double lane = double(lane_pixels) / std::max(100.0, 0.8 * height);  // in graph units
+    std::vector<double> lane_ends;
+    std::vector<std::size_t> lane_of(marks.size(), 0);
+    bool points = false;
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        if (!marks[i].phase) {
+            points = true;
+            continue;
+        }
+        std::size_t k = 0;
+        while (k < lane_ends.size() && lane_ends[k] > marks[i].begin) ++k;
+        if (k == lane_ends.size()) lane_ends.push_back(0);
+        lane_ends[k] = marks[i].end;
+        lane_of[i] = k;
+    }
+    // A phase is shaded behind the data unless it holds another (the job
+    // around its phases would shade the whole plot).
+    auto holds_another = [&](std::size_t i) {
+        for (std::size_t j = 0; j < marks.size(); ++j)
+            if (j != i && marks[j].phase && marks[j].begin >= marks[i].begin && marks[j].end <= marks[i].end &&
+                (marks[j].begin > marks[i].begin || marks[j].end < marks[i].end))
+                return true;
+        return false;
+    };
+    std::ostringstream out;
+    const char* colour = on_image ? "white" : "#555555";
+    int object = 1;
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        const TimeMark& mark = marks[i];
+        std::string begin, end, low, middle, high;
+        append_number(begin, mark.begin);
+        append_number(end, mark.end);
+        append_number(low, 1 + double(lane_of[i]) * lane, 4);
+        append_number(middle, 1 + (double(lane_of[i]) + 0.5) * lane, 4);
+        append_number(high, 1 + double(lane_of[i] + 1) * lane, 4);
+        if (!mark.phase) {
+            std::string above;
+            append_number(above, 1 + double(lane_ends.size()) * lane + 0.01, 4);
+            out << "set arrow from " << begin << ", graph 0 to " << begin << ", graph 1 nohead front lc rgb '" << colour
+                << "' lw " << (on_image ? 2 : 1) << " dt 2\n"
+                << "set label " << gnuplot_quote(mark.label) << " at " << begin << ", graph " << above
+                << " left rotate by 30 front font ',8'\n";
+            continue;
+        }
+        if (!on_image && !holds_another(i))
+            out << "set object " << object++ << " rect from " << begin << ", graph 0 to " << end
+                << ", graph 1 behind fillstyle solid 1.0 noborder fillcolor rgb '#ebebeb'\n";
+        out << "set object " << object++ << " rect from " << begin << ", graph " << low << " to " << end << ", graph "
+            << high << " front noclip fillstyle solid 1.0 border lc rgb '#555555' fillcolor rgb '#d9d9d9'\n"
+            << "set label " << gnuplot_quote(mark.label) << " at " << begin << ", graph " << middle
+            << " left offset 0.3,0 front font ',8'\n";
+        for (const std::string& at : {begin, end})
+            out << "set arrow from " << at << ", graph 0 to " << at << ", graph 1 nohead front lc rgb '" << colour
+                << "' lw " << (on_image ? 2 : 1) << "\n";
+    }
+    const int above = int(lane_ends.size()) * lane_pixels + (points ? point_pixels : 0);
+    out << "set title offset 0," << (above + char_pixels - 1) / char_pixels << "\n"
+        << "set tmargin " << 3 + (above + char_pixels - 1) / char_pixels << "\n";
     return out.str();
 }
 

@@ -45,6 +45,16 @@ struct Datablock {
     std::string content;  // the CSV text, ending with a newline
 };
 
+// A marker (parsed/markers.csv) on the time axis: a point (begin == end)
+// or a phase, in the axis' unit (elapsed seconds, or seconds since the epoch
+// on the clock axis).
+struct TimeMark {
+    std::string label;
+    double begin = 0;
+    double end = 0;
+    bool phase = false;
+};
+
 struct PlotOutput {
     PlotFormat format;
     std::string path;  // empty: stdout (stream mode only, one output)
@@ -64,6 +74,8 @@ struct PlotSpec {
     // The clock axis reads seconds since the epoch (reduced datablocks)
     // rather than the CSV's ISO 8601 time.
     bool epoch_time = false;
+    // Drawn over the plot (marks_text).
+    std::vector<TimeMark> marks;
 
     // Directory mode: the script's own file name ("utilization.gp"), its
     // directory from the working directory ("plot/cpu/") and the way back
@@ -97,8 +109,21 @@ std::string time_axis_text(const PlotSpec& spec);
 // per output its terminal and file, PLOT_COMMAND (text ending with a
 // newline) for the first and `replot` for the others, then `unset output`;
 std::string outputs_text(const PlotSpec& spec, int width, int height, const std::string& plot_command);
-// the `set terminal` line of a format at WIDTH x HEIGHT pixels.
+// the `set terminal` line of a format at WIDTH x HEIGHT pixels;
 std::string terminal_line(PlotFormat format, int width, int height);
+// the marks of a plot HEIGHT pixels high: a phase as a labelled grey strip
+// above the plot area between two solid lines across it (and shaded behind
+// the data too, unless ON_IMAGE: a heatmap's cells would hide it, or the
+// phase holds another: the job around its phases would shade the whole
+// plot), overlapping phases in lanes one above the other; a point as one
+// dashed line, labelled above the lanes and turned so that close labels do
+// not overprint.  ON_IMAGE draws the lines in white over a heatmap.  Moves
+// the title up and sets the top margin to make room.
+std::string marks_text(const std::vector<TimeMark>& marks, bool on_image, int height);
+
+// A number as gnuplot reads it ("NaN" for NaN): with DIGITS significant
+// digits (a colour shows no more than 4), or exactly (0: times, ranges).
+void append_number(std::string& out, double value, int digits = 0);
 
 // `'text'` as a gnuplot single-quoted string (quotes doubled, control
 // characters replaced by '?').

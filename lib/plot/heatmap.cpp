@@ -40,39 +40,6 @@ std::string viridis_palette() {
            "5 '#28ae80', 6 '#5ec962', 7 '#addc30', 8 '#fde725')\n";
 }
 
-void append_number(std::string& out, double value, int digits) {
-    if (std::isnan(value)) {
-        out += "NaN";
-        return;
-    }
-    char text[32];
-    const auto end = digits > 0 ? std::to_chars(text, text + sizeof text, value, std::chars_format::general, digits).ptr
-                                : std::to_chars(text, text + sizeof text, value).ptr;
-    out.append(text, end);
-}
-
-std::string marks_text(const std::vector<TimeMark>& marks, bool on_image) {
-    std::ostringstream out;
-    const char* colour = on_image ? "white" : "#555555";
-    int object = 1;
-    for (const TimeMark& mark : marks) {
-        std::string begin, end;
-        append_number(begin, mark.begin);
-        append_number(end, mark.end);
-        if (mark.phase && !on_image)
-            out << "set object " << object++ << " rect from " << begin << ", graph 0 to " << end
-                << ", graph 1 behind fillstyle solid 1.0 noborder fillcolor rgb '#ebebeb'\n";
-        for (const std::string& at : mark.phase ? std::vector<std::string>{begin, end} : std::vector<std::string>{begin})
-            out << "set arrow from " << at << ", graph 0 to " << at << ", graph 1 nohead front lc rgb '" << colour
-                << "' lw " << (on_image ? 2 : 1) << (mark.phase ? "" : " dt 2") << "\n";
-        // The label above the plot at the mark's start, turned so that
-        // close marks do not overprint each other.
-        out << "set label " << gnuplot_quote(mark.label) << " at " << begin
-            << ", graph 1.01 left rotate by 30 front font ',8'\n";
-    }
-    return out.str();
-}
-
 std::string heatmap_script(const HeatmapSpec& spec) {
     const PlotSpec& plot = spec.plot;
     const std::size_t n = spec.rows.size();
@@ -127,8 +94,7 @@ std::string heatmap_script(const HeatmapSpec& spec) {
         separator = ", ";
     }
     out << ")\n"
-        << marks_text(spec.marks, true)
-        << "set tmargin 5\n";
+        << (plot.marks.empty() ? "set tmargin 5\n" : marks_text(plot.marks, true, height));
     out << outputs_text(plot, width, height, "plot $cells nonuniform matrix with image notitle\n");
     return out.str();
 }

@@ -23,7 +23,6 @@ struct HeatmapSpec {
     TimeGrid grid;
     std::vector<std::string> rows;           // labels, top to bottom
     std::vector<std::vector<double>> cells;  // per row, grid.columns values
-    std::vector<TimeMark> marks;
 };
 
 // The size of the plot area's rows: a heatmap's default height gives each
@@ -42,20 +41,11 @@ std::vector<std::size_t> labelled_rows(std::size_t n, double row_pixels);
 // The script: the cells as a datablock (a nonuniform matrix, column centres
 // on its first line, so that gnuplot's own time axis applies and no
 // expression runs per cell), drawn `with image` on viridis, the colour bar
-// labelled with the unit, marks drawn across it.  Deterministic.
+// labelled with the unit, plot.marks drawn across it.  Deterministic.
 std::string heatmap_script(const HeatmapSpec& spec);
 
 // The viridis palette as a gnuplot `set palette defined` line: perceptually
 // uniform, readable in grey and by the colour-blind.
 std::string viridis_palette();
-
-// The marks of a view: phases as a pair of lines, points as one dashed line,
-// each labelled above the plot; ON_IMAGE draws them in white over a heatmap,
-// else the phases are shaded grey behind the data.
-std::string marks_text(const std::vector<TimeMark>& marks, bool on_image);
-
-// A number as gnuplot reads it ("NaN" for NaN): with DIGITS significant
-// digits (a colour shows no more than 4), or exactly (0: times, ranges).
-void append_number(std::string& out, double value, int digits = 0);
 
 }  // namespace clusterp

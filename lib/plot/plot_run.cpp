@@ -24,6 +24,7 @@
 #include "plot/gnuplot_runner.hpp"
 #include "plot/plot_catalogue.hpp"
 #include "plot/plot_index.hpp"
+#include "plot/plot_marks.hpp"
 #include "plot/plot_plan.hpp"
 #include "plot/plot_reduce.hpp"
 #include "plot/views.hpp"
@@ -33,6 +34,8 @@ namespace clusterp {
 namespace fs = std::filesystem;
 
 namespace {
+
+const char* const k_markers_csv = "parsed/markers.csv";
 
 std::optional<Config> config_for(const PlotOptions& options) {
     std::error_code ec;
@@ -237,7 +240,12 @@ int plot_directory(const PlotOptions& options) {
     std::vector<std::string> cpu_csvs;                      // their time span, for index.html
     std::vector<ViewScript> views;                          // heatmaps and bands, already written
     std::vector<TableMetric> table;                         // the host table of index.html
-    const std::vector<TimeMark> marks;
+    std::vector<TimeMark> marks;                            // drawn on every plot
+    if (std::ifstream in(k_markers_csv); in)
+        marks = read_marks(in, clusterp::quoted(k_markers_csv), options.time_axis, [&](const std::string& message) {
+            warn(message);
+            bad_input = true;
+        });
 
     for (const CategoryInfo& info : categories()) {
         const std::string dir = std::string("parsed/") + info.name;
@@ -256,8 +264,9 @@ int plot_directory(const PlotOptions& options) {
         }
         for (const std::string& warning : plan.warnings) warn(warning);
         bad_input = bad_input || plan.bad_input;
-        for (const PlannedPlot& plot : plan.plots) {
-            const Views made = plot_views(plot, info.category, data, marks, table);
+        for (PlannedPlot& plot : plan.plots) {
+            plot.spec.marks = marks;
+            const Views made = plot_views(plot, info.category, data, table);
             const std::string& dir = plot.spec.self_dir;
             views.push_back({dir + made.heatmap.plot.self_name, made.heatmap.plot, IndexPlotKind::heatmap});
             write_file_atomically(views.back().path, heatmap_script(made.heatmap));
@@ -382,6 +391,13 @@ int plot_stream(const PlotOptions& options) {
     spec.width = options.width;
     spec.height = options.height;
     spec.datablocks = std::move(blocks);
+    if (!options.markers.empty()) {
+        std::ifstream in(options.markers);
+        if (!in)
+            throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(options.markers) + ": " + std::strerror(errno));
+        spec.marks = read_marks(in, clusterp::quoted(options.markers), options.time_axis,
+                                [](const std::string& message) { warn(message); });
+    }
 
     const std::vector<NamedItem> none;
     const std::vector<NamedItem>& configured =

@@ -2,7 +2,9 @@
 //
 // Directory mode reads parsed/<category>/<host> and writes, for every plot of
 // the seed's tree, plot/<category>/<name>.gp and plot/<category>/<name>.<fmt>
-// for each format; gnuplot reads the CSV files directly (no copy of the
+// for each format, and beside each its heatmap and band (plot/views); the
+// markers of parsed/markers.csv are drawn on every plot.  gnuplot reads the
+// CSV files directly (no copy of the
 // data), up to `jobs` gnuplot processes at once.  Every output appears whole
 // or not at all (temporary name, then rename).  Stream mode plots the given
 // files (or stdin) into one plot.
@@ -20,6 +22,7 @@ struct PlotOptions {
     std::string output;               // stream mode: the plot file; empty: stdout
     std::vector<PlotFormat> formats;  // empty: eps (or the -o extension)
     std::string metric;               // stream mode: the column; empty: per category
+    std::string markers;              // stream mode: a markers CSV to draw; empty: none
     int width = 0, height = 0;        // pixels; 0: by the number of series
     TimeAxis time_axis = TimeAxis::elapsed;
     bool script_only = false;  // stream: print the script; directory: write only .gp files

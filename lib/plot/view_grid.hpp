@@ -70,13 +70,4 @@ struct SeriesStats {
 };
 SeriesStats stats_of(const std::vector<double>& y);
 
-// A marker on the time axis of a view: a point (begin == end) or a phase,
-// in the axis' unit.
-struct TimeMark {
-    std::string label;
-    double begin = 0;
-    double end = 0;
-    bool phase = false;
-};
-
 }  // namespace clusterp

@@ -26,7 +26,7 @@ PlotSpec sibling(const PlotSpec& line, const std::string& kind) {
 
 }  // namespace
 
-Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series, const std::vector<TimeMark>& marks) {
+Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series) {
     Views views;
     views.heatmap.plot = sibling(line, "heatmap");
     views.band.plot = sibling(line, "band");
@@ -46,19 +46,17 @@ Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series, co
     for (std::size_t i = 0; i < order.size() && i < k_band_hosts && series.size() > 1; ++i)
         if (scores[order[i]] > 0) views.band.hosts.push_back({series[order[i]].label, rows[order[i]]});
     views.band.band = std::move(band);
-    views.band.marks = marks;
 
     views.heatmap.grid = grid;
     for (std::size_t i : order) {
         views.heatmap.rows.push_back(series[i].label);
         views.heatmap.cells.push_back(std::move(rows[i]));
     }
-    views.heatmap.marks = marks;
     return views;
 }
 
 Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<ColumnData>>& data,
-                 const std::vector<TimeMark>& marks, std::vector<TableMetric>& table) {
+                 std::vector<TableMetric>& table) {
     const PlotSpec& spec = plot.spec;
     const std::vector<std::string> columns = reduced_columns(category);
     const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), spec.column) - columns.begin());
@@ -81,7 +79,7 @@ Views plot_views(const PlannedPlot& plot, Category category, const std::map<std:
         auto [at, added] = metric->hosts.emplace(ref.file->host, stats);
         if (!added && !(at->second.mean >= stats.mean)) at->second = stats;
     }
-    return make_views(spec, series, marks);
+    return make_views(spec, series);
 }
 
 }  // namespace clusterp

@@ -25,8 +25,8 @@ struct Views {
 // deviation_scores, highest first (the odd hosts at the top, whichever way
 // they differ; equal ones in config order), and the band `<name>_band` with
 // the k_band_hosts farthest hosts named.  Both use one grid of
-// heatmap_columns(width) columns at most.  MARKS are drawn on both.
-Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series, const std::vector<TimeMark>& marks);
+// heatmap_columns(width) columns at most.  LINE's marks are drawn on both.
+Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series);
 
 // The run page's host table being filled: per metric (category and column)
 // each host's figures; for disk and network those of the host's busiest
@@ -40,6 +40,6 @@ struct TableMetric {
 // read_columns found for reduced_columns(CATEGORY), by device), and each of
 // its series' figures added to TABLE.
 Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<ColumnData>>& data,
-                 const std::vector<TimeMark>& marks, std::vector<TableMetric>& table);
+                 std::vector<TableMetric>& table);
 
 }  // namespace clusterp

@@ -57,6 +57,10 @@ complete_line() {
 	: >markers.csv
 	run complete_line clusterp report -m mark
 	assert_output markers.csv
+	run complete_line clusterp-plot --markers mark
+	assert_output markers.csv
+	run complete_line clusterp plot -m mark
+	assert_output ''
 }
 
 @test "-x completes hosts too, and ^ completes a host file after -H or -x" {
