@@ -1,6 +1,7 @@
-// Chaining: a tool that runs the next one of the pipeline afterwards (`stop
-// --with-parse`, `parse --with-plot`), found the way the dispatcher finds
-// it.  Only the mains in tools/ chain; the library never runs a tool.
+// Chaining: a tool that runs the next ones of the pipeline afterwards (`stop
+// --with-parse`, `parse --with-report --with-plot`), found the way the
+// dispatcher finds them.  Only the mains in tools/ chain; the library never
+// runs a tool.
 #pragma once
 
 #include <iostream>
@@ -25,6 +26,20 @@ inline int run_next_tool(const std::string& program, const std::optional<std::st
     if (verbosity() == Verbosity::verbose) argv.push_back("-v");
     std::cout.flush();
     return run_program(program, argv);
+}
+
+// What follows a parse in directory mode: the report, then the plots, so
+// that the run page can show the report's findings.  A report that fails is
+// said on stderr and the plots are still drawn; returns the first failure's
+// status, else 0.
+inline int run_after_parse(const std::optional<std::string>& config, bool with_report, bool with_plot) {
+    int status = 0;
+    if (with_report) status = run_next_tool("clusterp-report", config);
+    if (with_plot) {
+        const int plotted = run_next_tool("clusterp-plot", config);
+        if (status == 0) status = plotted;
+    }
+    return status;
 }
 
 }  // namespace clusterp

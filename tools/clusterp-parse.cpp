@@ -9,7 +9,7 @@ int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-parse",
                 "[-hqv] [-c file] [-j jobs] [--category name] [--host name] [--alias name] "
-                "[--mem-total kib] [--tz zone] [--with-plot] [file ...]",
+                "[--mem-total kib] [--tz zone] [--with-report] [--with-plot] [file ...]",
                 "Parse sysstat output (sadf -d or sar text) into CSV.");
         cli.add()("category", "the category to take from input that holds several: " + category_names_text(), cxxopts::value<std::string>(), "NAME")
             ("host", "host name of the rows (files only; default: the input's)", cxxopts::value<std::string>(), "NAME")
@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
              cxxopts::value<long long>(), "KIB")
             ("tz", "time zone of local times in the input (default: $TZ)", cxxopts::value<std::string>(), "ZONE")
             ("j,jobs", "files parsed at once (default: one per core)", cxxopts::value<int>(), "JOBS")
+            ("with-report", "run clusterp-report afterwards (directory mode)")
             ("with-plot", "run clusterp-plot afterwards (directory mode)")
             ("files", "input files", cxxopts::value<std::vector<std::string>>());
         cli.positional("files");
@@ -38,11 +39,14 @@ int main(int argc, char** argv) {
         if (args.count("mem-total")) options.mem_total_kib = args["mem-total"].as<long long>();
         if (args.count("tz")) options.tz = args["tz"].as<std::string>();
         if (args.count("jobs")) options.jobs = args["jobs"].as<int>();
+        const bool with_report = args.count("with-report") > 0;
         const bool with_plot = args.count("with-plot") > 0;
-        if (with_plot && !options.files.empty())
-            throw Error(k_exit_usage, "--with-plot applies to directory mode (no file arguments)");
+        if ((with_report || with_plot) && !options.files.empty())
+            throw Error(k_exit_usage, std::string(with_report ? "--with-report" : "--with-plot") +
+                                          " applies to directory mode (no file arguments)");
         int status = run_parse(options);
-        if (!with_plot || status != k_exit_ok) return status;
-        return run_next_tool("clusterp-plot", options.config_explicit ? std::optional(common.config_path) : std::nullopt);
+        if (status != k_exit_ok) return status;
+        return run_after_parse(options.config_explicit ? std::optional(common.config_path) : std::nullopt,
+                               with_report, with_plot);
     });
 }

@@ -1,6 +1,8 @@
 // clusterp-run: profile the cluster while a command runs; exit with the
 // command's status.
+#include <cerrno>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "chain.hpp"
@@ -13,12 +15,14 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-run",
-                "[-hqv] [-c file] [-H hostlist] [-f fanout] [--force] [--no-parse] [--no-plot] -- command [arg ...]",
-                "Profile the cluster while COMMAND runs, then stop, parse and plot; exit with COMMAND's status.");
+                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--force] [--no-parse] [--no-report] [--no-plot] -- command [arg ...]",
+                "Profile the cluster while COMMAND runs, then stop, parse, report and plot; exit with COMMAND's status.");
         cli.add()("H,hosts", "profile HOSTLIST instead of the config's hosts", cxxopts::value<std::string>(), "HOSTLIST")
+            ("x,exclude", "leave out the hosts of HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
             ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
             ("force", "start even though a run is active, and replace a previous run's raw/")
-            ("no-parse", "leave raw/ unparsed (and unplotted)")
+            ("no-parse", "leave raw/ unparsed (and unreported, unplotted)")
+            ("no-report", "parse, but do not report")
             ("no-plot", "parse, but do not plot");
         // Everything after `--` is the command's, options included.
         int split = 1;
@@ -29,17 +33,22 @@ int main(int argc, char** argv) {
         LoadOptions load;
         CollectOptions options;
         if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
+        if (args.count("exclude")) load.exclude = args["exclude"].as<std::string>();
         if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
         options.force = args.count("force") > 0;
         options.hosts_given = load.hosts_override.has_value();
         ProfileResult result = profile_command(load_config(common.config_path, load), options,
                                                std::vector<std::string>(argv + split + 1, argv + argc));
-        // Parse and plot failures are reported by those tools; the status
-        // stays the command's.
+        // Parse, report and plot failures are reported by those tools; the
+        // status stays the command's.
         if (result.collected && !args.count("no-parse")) {
+            // Standard output stays the job's alone: what the chained
+            // tools print (the report's findings) goes to standard error.
+            if (::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) throw Error(k_exit_io, "cannot redirect standard output: " + errno_text(errno));
             std::optional<std::string> config;
             if (args.count("config")) config = common.config_path;
             std::vector<std::string> next;
+            if (!args.count("no-report")) next.push_back("--with-report");
             if (!args.count("no-plot")) next.push_back("--with-plot");
             try {
                 run_next_tool("clusterp-parse", config, next);

@@ -9,7 +9,7 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-stop",
-                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--dry-run] [--force] [--with-parse [--with-plot]]",
+                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--dry-run] [--force] [--with-parse [--with-report] [--with-plot]]",
                 "Stop profiling and download what every node collected.");
         cli.add()("H,hosts", "stop only HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
             ("x,exclude", "leave out the hosts of HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
             ("dry-run", "print `host: command` lines, connect nowhere")
             ("force", "replace a previous run's raw/")
             ("with-parse", "parse after stop")
+            ("with-report", "report after parse (needs --with-parse)")
             ("with-plot", "plot after parse (needs --with-parse)");
         CommonOptions common;
         auto args = cli.parse(argc, argv, common);
@@ -29,10 +30,12 @@ int main(int argc, char** argv) {
         options.force = args.count("force") > 0;
         options.hosts_given = load.hosts_override.has_value();
         const bool with_parse = args.count("with-parse") > 0;
-        if (args.count("with-plot") && !with_parse) warn("ignoring --with-plot without --with-parse");
+        for (const char* option : {"with-report", "with-plot"})
+            if (args.count(option) && !with_parse) warn(std::string("ignoring --") + option + " without --with-parse");
         StopResult stopped = stop_collection(load_config(common.config_path, load), options);
         if (!with_parse || stopped.stopped == 0) return stopped.status;
         std::vector<std::string> parse_args;
+        if (args.count("with-report")) parse_args.push_back("--with-report");
         if (args.count("with-plot")) parse_args.push_back("--with-plot");
         int parsed = run_next_tool("clusterp-parse", common.config_path, parse_args);
         return parsed != k_exit_ok ? parsed : stopped.status;

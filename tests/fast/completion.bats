@@ -33,7 +33,7 @@ complete_line() {
 	assert_line --  --local
 	assert_line --  --force
 	run complete_line clusterp-stop --with
-	assert_output "$(printf -- '--with-parse\n--with-plot')"
+	assert_output "$(printf -- '--with-parse\n--with-plot\n--with-report')"
 }
 
 @test "-H completes the hosts that the config names, ranges expanded" {

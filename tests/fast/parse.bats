@@ -416,6 +416,20 @@ make_run() {
 	[ "$status" -eq 64 ]
 }
 
+@test "--with-report runs clusterp-report before clusterp-plot; a failed report still plots" {
+	make_run
+	mkdir fakebin
+	printf '#!/bin/sh\necho "report $*" >>chain.log\nexit 70\n' >fakebin/clusterp-report
+	printf '#!/bin/sh\necho "plot $*" >>chain.log\n' >fakebin/clusterp-plot
+	chmod +x fakebin/*
+	CLUSTERP_EXEC_PATH=$PWD/fakebin run clusterp-parse -q --with-report --with-plot
+	[ "$status" -eq 70 ]
+	[ "$(cat chain.log)" = "$(printf 'report -q\nplot -q')" ]
+	run --separate-stderr clusterp-parse --with-report "$S/12.6.1/cpu.sadf-d"
+	[ "$status" -eq 64 ]
+	[ "$stderr" = 'clusterp-parse: --with-report applies to directory mode (no file arguments)' ]
+}
+
 @test "--help usage line equals the man page SYNOPSIS; the page is clean" {
 	clusterp-parse --help >help
 	synopsis=$(groff -mandoc -Tascii -rLL=250n "$ROOT/man/clusterp-parse.1" 2>/dev/null | col -b |

@@ -56,7 +56,27 @@ same_status() {
 	end=$(tail -n1 parsed/markers.csv | cut -d, -f2)
 	python3 -c 'import sys; sys.exit(not float(sys.argv[1]) > float(sys.argv[2]))' "$last" "$end"
 	[ -s plot/cpu/utilization.eps ]
+	[ -s report/findings.csv ]
+	[ -s report/report.md ]
 	[ "$(manifest_field a1 status)" = stopped ]
+}
+
+@test "run: -x leaves hosts out of the run" {
+	local_config config.yml a1 b2 c3
+	run --separate-stderr clusterp run --no-parse -x 'b2, c3' -- true
+	assert_success
+	[[ $stderr == *"clusterp-run: 1 started, 0 failed"* ]]
+	[ -s raw/cpu/a1 ]
+	[ ! -e raw/cpu/b2 ] && [ ! -e raw/cpu/c3 ]
+}
+
+@test "run: --no-report parses and plots without a report; --no-plot reports without plots" {
+	run -0 clusterp run -q --no-report -- true
+	[ -s parsed/cpu/a1 ]
+	[ -s plot/cpu/utilization.eps ]
+	[ ! -e report ]
+	run -0 clusterp run -q --force --no-plot -- true
+	[ -s report/findings.csv ]
 }
 
 @test "run: markers from the command line, from a child in another directory, from output lines" {

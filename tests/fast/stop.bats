@@ -208,6 +208,17 @@ clusterp-stop: 0 stopped, 1 failed$'
 	[ "$(cat parse-called)" = 'parse -c config.yml --with-plot' ]
 }
 
+@test "stop: --with-report goes on to clusterp-parse, and alone is ignored with a warning" {
+	started
+	mkdir bin
+	printf '#!/bin/sh\necho "parse $*" >parse-called\n' >bin/clusterp-parse
+	chmod +x bin/clusterp-parse
+	CLUSTERP_EXEC_PATH=$PWD/bin run --separate-stderr clusterp-stop --with-report
+	assert_success
+	[ "$(head -n 1 <<<"$stderr")" = 'clusterp-stop: warning: ignoring --with-report without --with-parse' ]
+	[ ! -e parse-called ]
+}
+
 @test "stop: clusterp.log records every command and download per host" {
 	started
 	run -0 clusterp-stop -q
