@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -18,12 +17,11 @@
 #include "base/diag.hpp"
 #include "base/thread_pool.hpp"
 #include "model/config.hpp"
-#include "model/manifest.hpp"
 #include "model/names.hpp"
 #include "plot/csv_read.hpp"
 #include "plot/gnuplot_runner.hpp"
 #include "plot/plot_catalogue.hpp"
-#include "plot/plot_index.hpp"
+#include "plot/run_page.hpp"
 #include "plot/plot_marks.hpp"
 #include "plot/plot_plan.hpp"
 #include "plot/plot_reduce.hpp"
@@ -143,68 +141,13 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
     return files;
 }
 
-// The time of the first and the last row of a contract CSV (its first
-// column), without reading the rows between: the last line is found from the
-// end of the file.
-std::pair<std::string, std::string> time_span_of(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::string header, first;
-    if (!std::getline(in, header) || !std::getline(in, first)) return {};
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    const std::streamoff tail = std::min<std::streamoff>(size, 4096);
-    std::string end(static_cast<std::size_t>(tail), '\0');
-    in.seekg(size - tail);
-    in.read(&end[0], tail);
-    while (!end.empty() && (end.back() == '\n' || end.back() == '\r')) end.pop_back();
-    const std::string last = end.substr(end.find_last_of('\n') + 1);
-    return {first.substr(0, first.find(',')), last.substr(0, last.find(','))};
-}
-
 // A view's script, written as soon as it is made (its data is too large to
-// keep), and what the run page needs to show it.
+// keep), and its spec without the data, for its gnuplot job.
 struct ViewScript {
     std::string path;  // from the working directory
     PlotSpec spec;     // outputs and self_* only
-    IndexPlotKind kind;
 };
 
-// plot/index.html, when a format that a browser shows (svg, else png) was
-// drawn: every plot made, the hosts, the run's time span and the host table.
-void write_index(const std::vector<std::pair<std::string, PlotSpec>>& scripts, const std::vector<ViewScript>& views,
-                 const std::vector<PlotFormat>& formats, const std::vector<IndexHost>& hosts,
-                 const std::vector<TableMetric>& table, const std::vector<std::string>& csv_paths) {
-    const bool svg = std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end();
-    const bool png = std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end();
-    if (!svg && !png) return;
-    IndexPage page;
-    if (auto manifest = read_manifest(k_manifest_path)) page.run_id = manifest->run_id;
-    page.hosts = hosts;
-    for (const std::string& path : csv_paths) {
-        auto [first, last] = time_span_of(path);
-        if (first.empty()) continue;
-        if (page.first_time.empty() || first < page.first_time) page.first_time = first;
-        if (last > page.last_time) page.last_time = last;
-    }
-    std::error_code ec;
-    auto add = [&](const PlotSpec& spec, IndexPlotKind kind) {
-        const std::string name = spec.self_name.substr(0, spec.self_name.size() - 3);  // less ".gp"
-        const std::string category = spec.self_dir.substr(5, spec.self_dir.size() - 6);  // "plot/X/" -> X
-        const std::string image = category + "/" + name + (svg ? ".svg" : ".png");
-        if (fs::exists("plot/" + image, ec)) page.plots.push_back({category, name, image, kind});
-    };
-    for (const ViewScript& view : views) add(view.spec, view.kind);
-    for (const auto& entry : scripts) add(entry.second, IndexPlotKind::line);
-    for (const TableMetric& metric : table) {
-        IndexMetric row{metric.category, metric.title, {}};
-        for (const IndexHost& host : hosts) {
-            auto found = metric.hosts.find(host.host);
-            row.hosts.push_back(found != metric.hosts.end() ? found->second : SeriesStats{NAN, NAN, NAN});
-        }
-        page.metrics.push_back(std::move(row));
-    }
-    write_file_atomically("plot/index.html", render_index_html(page));
-}
 }  // namespace
 
 void parse_plot_size(const std::string& text, int& width, int& height) {
@@ -236,8 +179,7 @@ int plot_directory(const PlotOptions& options) {
     plan_options.formats = options.formats.empty() ? std::vector<PlotFormat>{PlotFormat::eps} : options.formats;
     bool bad_input = false;
     std::vector<std::pair<std::string, PlotSpec>> scripts;  // path from the working directory
-    std::vector<IndexHost> index_hosts;                     // every host plotted, for index.html
-    std::vector<std::string> cpu_csvs;                      // their time span, for index.html
+    std::vector<IndexHost> index_hosts;                     // every host plotted, for the run page
     std::vector<ViewScript> views;                          // heatmaps and bands, already written
     std::vector<TableMetric> table;                         // the host table of index.html
     std::vector<TimeMark> marks;                            // drawn on every plot
@@ -258,7 +200,6 @@ int plot_directory(const PlotOptions& options) {
         CategoryPlan plan = plan_category(info.category, files, config, plan_options);
         for (const std::string& host : plan.hosts) {
             const HostFile& file = *std::find_if(files.begin(), files.end(), [&](const HostFile& f) { return f.host == host; });
-            if (info.category == Category::cpu) cpu_csvs.push_back(file.path);
             if (std::none_of(index_hosts.begin(), index_hosts.end(), [&](const IndexHost& h) { return h.host == host; }))
                 index_hosts.push_back({host, host_title(host, file.summary.series.front().alias, config)});
         }
@@ -268,9 +209,9 @@ int plot_directory(const PlotOptions& options) {
             plot.spec.marks = marks;
             const Views made = plot_views(plot, info.category, data, table);
             const std::string& dir = plot.spec.self_dir;
-            views.push_back({dir + made.heatmap.plot.self_name, made.heatmap.plot, IndexPlotKind::heatmap});
+            views.push_back({dir + made.heatmap.plot.self_name, made.heatmap.plot, });
             write_file_atomically(views.back().path, heatmap_script(made.heatmap));
-            views.push_back({dir + made.band.plot.self_name, made.band.plot, IndexPlotKind::band});
+            views.push_back({dir + made.band.plot.self_name, made.band.plot, });
             write_file_atomically(views.back().path, band_script(made.band));
         }
         if (!options.all_points) reduce_plots(plan.plots, info.category, data);
@@ -307,7 +248,11 @@ int plot_directory(const PlotOptions& options) {
         return bad_input ? k_exit_data : k_exit_ok;
     }
     const int failed = run_jobs(jobs, options.jobs > 0 ? options.jobs : default_width());
-    write_index(scripts, views, plan_options.formats, index_hosts, table, cpu_csvs);
+    write_hosts_csv(".", index_hosts, table);
+    const std::vector<PlotFormat>& formats = plan_options.formats;
+    if (std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end() ||
+        std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end())
+        write_run_page(".");
     inform("made " + std::to_string(jobs.size() - std::size_t(failed)) + " of " + std::to_string(jobs.size()) +
            " plots under 'plot'");
     if (failed) return k_exit_partial;

@@ -38,3 +38,53 @@ setup() {
 	grep -q '&lt;b&gt;&amp;&quot;log in&quot; (node01)' plot/index.html
 	xmllint --html --noout plot/index.html
 }
+
+@test "the page is rebuilt from the run's files alone, the same when nothing changed" {
+	run -0 clusterp-plot -q -f svg
+	cp plot/index.html before.html
+	head -1 plot/hosts.csv | grep -qx 'host,alias,category,metric,mean,p95,max'
+	grep -q '^node04,compute-4,cpu,util_pct,' plot/hosts.csv
+	run -0 "$UNIT_BIN/run-page" .
+	cmp before.html plot/index.html
+	# Copied elsewhere, rebuilt from there.
+	cp -r . "$BATS_TEST_TMPDIR/copy"
+	run -0 "$UNIT_BIN/run-page" "$BATS_TEST_TMPDIR/copy"
+	cmp before.html "$BATS_TEST_TMPDIR/copy/plot/index.html"
+	rm -r plot
+	run -1 "$UNIT_BIN/run-page" .
+	[ ! -e plot/index.html ]
+}
+
+@test "after the report: findings at the top, each linked to the heatmap that shows it; markers and phases listed" {
+	run -0 clusterp-plot -q -f svg
+	mkdir report
+	cat >report/findings.csv <<-'CSV'
+	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence
+	,2026-11-25T02:40:56Z,2026-11-25T02:42:46Z,node03,node03,cpu,,waiting on I/O,warning,31,20,0.5,iowait 31 % at 02:41:10
+	,2026-11-25T02:40:56Z,2026-11-25T02:42:46Z,node01,login,disk,sda,disk saturated,critical,100,90,0.8,"util 100 %, queue 3"
+	,2026-11-25T02:40:56Z,2026-11-25T02:42:46Z,node02,node02,load,,cpu saturated,warning,9,8,0.6,runq 9
+	CSV
+	cat >parsed/markers.csv <<-'CSV'
+	time,elapsed,kind,label
+	2026-11-25T02:41:06Z,10,begin,load <data>
+	2026-11-25T02:41:16.250Z,20.25,point,checkpoint
+	2026-11-25T02:41:36Z,40,end,load <data>
+	CSV
+	run -0 "$UNIT_BIN/run-page" .
+	xmllint --html --noout plot/index.html
+	# Findings come first, before the span and the plots.
+	findings=$(grep -n '<section id="findings">' plot/index.html | cut -d: -f1)
+	span=$(grep -n '<p class="span">' plot/index.html | cut -d: -f1)
+	[ "$findings" -lt "$span" ]
+	grep -q '<td>waiting on I/O</td>.*<a href="#cpu/iowait_heatmap.svg">plot</a>' plot/index.html
+	# sda is "system" in config.yml, as its plots are named.
+	grep -q '<td>util 100 %, queue 3</td>.*<a href="#disk/system_utilization_heatmap.svg">plot</a>' plot/index.html
+	# No plot of "load": no link.
+	grep -q '<td>runq 9</td><td></td></tr>' plot/index.html
+	# Every link goes to a figure of the page.
+	for id in $(grep -o 'href="#[a-z]*/[^"]*"' plot/index.html | sed 's/href="#//;s/"$//'); do
+		grep -q "<figure id=\"$id\">" plot/index.html || { echo "no figure $id"; false; }
+	done
+	grep -q '<li>load &lt;data&gt;: <time>2026-11-25T02:41:06Z</time> to <time>2026-11-25T02:41:36Z</time></li>' plot/index.html
+	grep -q '<li>checkpoint: <time>2026-11-25T02:41:16.250Z</time></li>' plot/index.html
+}
