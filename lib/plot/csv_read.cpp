@@ -191,9 +191,10 @@ double parse_number(std::string_view field) {
 
 }  // namespace
 
-std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
-                                     int label_column, const std::vector<int>& y_columns) {
-    std::vector<ColumnData> out;
+template <class Value>
+std::vector<ColumnsOf<Value>> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
+                                           int label_column, const std::vector<int>& y_columns) {
+    std::vector<ColumnsOf<Value>> out;
     std::vector<std::string_view> fields;
     std::vector<std::string> unquoted;
     std::size_t pos = text.find('\n');  // past the header
@@ -253,14 +254,17 @@ std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool
             }
             if (found == out.size())
                 out.push_back({std::string(key), std::string(field(label_column)), {},
-                               std::vector<std::vector<double>>(y_columns.size())});
+                               std::vector<std::vector<Value>>(y_columns.size())});
             last = found;
         }
-        ColumnData& data = out[last];
+        ColumnsOf<Value>& data = out[last];
         data.x.push_back(x);
-        for (std::size_t j = 0; j < y_columns.size(); ++j) data.y[j].push_back(parse_number(field(y_columns[j])));
+        for (std::size_t j = 0; j < y_columns.size(); ++j) data.y[j].push_back(Value(parse_number(field(y_columns[j]))));
     }
     return out;
 }
+
+template std::vector<ColumnData> read_columns(const std::string&, int, bool, int, int, const std::vector<int>&);
+template std::vector<PlotColumns> read_columns(const std::string&, int, bool, int, int, const std::vector<int>&);
 
 }  // namespace clusterp

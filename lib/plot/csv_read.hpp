@@ -67,20 +67,30 @@ bool is_pseudo_device(const std::string& name);
 namespace clusterp {
 
 // The numbers of some columns of one contract CSV, per series key: what
-// plot reduces before handing it to gnuplot.
-struct ColumnData {
+// plot reduces before handing it to gnuplot and draws its views from, and
+// what the report judges.
+template <class Value>
+struct ColumnsOf {
     std::string key;            // the key column's field ("" without one)
     std::string label;          // the label column's field in the key's first row
     std::vector<double> x;      // one per row
-    std::vector<std::vector<double>> y;  // per y column, one per row; NaN when empty
+    std::vector<std::vector<Value>> y;  // per y column, one per row; NaN when empty
 };
+// Exact values, for the report.
+using ColumnData = ColumnsOf<double>;
+// plot's: float holds 7 significant digits, more than sysstat prints, in
+// half the memory of a double (plot holds every value of a category at once).
+using PlotColumns = ColumnsOf<float>;
 
 // Reads TEXT (a whole CSV file, header included).  x_column, key_column,
 // label_column and y_columns are 1-based (0: none); with x_is_time the x field is
 // an ISO 8601 UTC time (`2026-11-25T02:40:56Z`) read as seconds since the
 // epoch.  Rows whose x is not a number are left out.  Series come in the
 // order of their first row.
-std::vector<ColumnData> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
-                                     int label_column, const std::vector<int>& y_columns);
+template <class Value = double>
+std::vector<ColumnsOf<Value>> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
+                                           int label_column, const std::vector<int>& y_columns);
+extern template std::vector<ColumnData> read_columns(const std::string&, int, bool, int, int, const std::vector<int>&);
+extern template std::vector<PlotColumns> read_columns(const std::string&, int, bool, int, int, const std::vector<int>&);
 
 }  // namespace clusterp

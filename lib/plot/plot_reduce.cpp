@@ -14,7 +14,7 @@ std::vector<std::string> reduced_columns(Category category) {
     return columns;
 }
 
-void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
+void append_reduced(const std::vector<double>& x, const std::vector<float>& y, double x0, double x1, int buckets,
                     std::string& out) {
     char text[64];
     auto emit = [&](std::size_t i) {
@@ -49,20 +49,20 @@ void append_reduced(const std::vector<double>& x, const std::vector<double>& y, 
 }
 
 void reduce_plots(std::vector<PlannedPlot>& plots, Category category,
-                  const std::map<std::string, std::vector<ColumnData>>& data) {
+                  const std::map<std::string, std::vector<PlotColumns>>& data) {
     const std::vector<std::string> columns = reduced_columns(category);
     for (PlannedPlot& plot : plots) {
         PlotSpec& spec = plot.spec;
         const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), spec.column) - columns.begin());
-        std::vector<const ColumnData*> series;
+        std::vector<const PlotColumns*> series;
         double x0 = 0, x1 = 0;
         bool any = false;
         std::size_t most = 0;
         for (const SeriesRef& ref : plot.refs) {
-            const ColumnData* found = nullptr;
+            const PlotColumns* found = nullptr;
             auto host = data.find(ref.file->host);
             if (host != data.end())
-                for (const ColumnData& column : host->second)
+                for (const PlotColumns& column : host->second)
                     if (column.key == ref.device) found = &column;
             series.push_back(found);
             if (!found || found->x.empty()) continue;

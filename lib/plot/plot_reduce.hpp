@@ -25,7 +25,7 @@ std::vector<std::string> reduced_columns(Category category);
 // drawn are those of every point at that width, peaks included.  A series of
 // at most 4 * buckets points is kept whole.  Points whose y is NaN are left
 // out (gnuplot would draw across them anyway).
-void append_reduced(const std::vector<double>& x, const std::vector<double>& y, double x0, double x1, int buckets,
+void append_reduced(const std::vector<double>& x, const std::vector<float>& y, double x0, double x1, int buckets,
                     std::string& out);
 
 // For each plot of PLOTS (all of CATEGORY) where a series has more than four
@@ -34,6 +34,6 @@ void append_reduced(const std::vector<double>& x, const std::vector<double>& y, 
 // to read it.  DATA: per host, what read_columns found for
 // reduced_columns(CATEGORY), keyed by device.
 void reduce_plots(std::vector<PlannedPlot>& plots, Category category,
-                  const std::map<std::string, std::vector<ColumnData>>& data);
+                  const std::map<std::string, std::vector<PlotColumns>>& data);
 
 }  // namespace clusterp

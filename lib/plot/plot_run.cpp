@@ -52,7 +52,7 @@ bool plausible_data_file(const fs::directory_entry& entry) {
 
 // Reads PATH's columns (reduced_columns) per device, for the views and
 // reduce_plots.
-std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary& summary,
+std::vector<PlotColumns> read_host_file(const std::string& path, const CsvSummary& summary,
                                        Category category, TimeAxis axis) {
     std::error_code ec;
     std::string text(std::size_t(fs::file_size(path, ec)), '\0');
@@ -62,17 +62,22 @@ std::vector<ColumnData> read_host_file(const std::string& path, const CsvSummary
     std::vector<int> y_columns;
     for (const std::string& column : reduced_columns(category)) y_columns.push_back(summary.column_number(column));
     const CategoryInfo& info = category_info(category);
-    return read_columns(text, summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
+    return read_columns<float>(text, summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
                         axis == TimeAxis::clock, info.key ? summary.column_number(info.key->name) : 0,
                         info.key ? summary.column_number(info.key_alias->name) : 0, y_columns);
 }
 
 // The CSV files of one category, read several at a time: each summarized
 // (csv_read) and read whole (DATA, per host: the views need every value,
-// long series are reduced from it), which also finds the devices.  Problems are reported here; a file with
-// no rows or of another category is left out.
+// long series are reduced from it), which also finds the devices.  Only
+// the values that a plot may draw are kept (DATA is the largest thing plot
+// holds): the devices of CONFIGURED when it lists some, else the active
+// ones that are no pseudo devices, and not the columns read only to tell
+// activity.  Problems are reported here; a file with no rows or of another
+// category is left out.
 std::vector<HostFile> load_category(Category category, const std::string& dir, const PlotOptions& options,
-                                    bool& bad_input, std::map<std::string, std::vector<ColumnData>>& data) {
+                                    const std::vector<NamedItem>& configured, bool& bad_input,
+                                    std::map<std::string, std::vector<PlotColumns>>& data) {
     const std::string name = category_name(category);
     std::error_code ec;
     std::vector<std::string> names;
@@ -80,9 +85,10 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
         if (plausible_data_file(entry)) names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     const MetricPlot* first = plots_of(category).front();
+    const std::size_t plots = plots_of(category).size();  // reduced_columns: these first
     // Several files at a time.
     std::vector<CsvSummary> summaries(names.size());
-    std::vector<std::vector<ColumnData>> columns(names.size());
+    std::vector<std::vector<PlotColumns>> columns(names.size());
     std::vector<std::string> problems(names.size());
     parallel_for(names.size(), options.jobs > 0 ? options.jobs : default_width(), [&](std::size_t i) {
         const std::string path = dir + "/" + names[i];
@@ -104,7 +110,7 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
         const CsvSeries head = summary.series.front();
         summary.series.clear();
         summary.rows = 0;
-        for (const ColumnData& data : columns[i]) {
+        for (PlotColumns& data : columns[i]) {
             CsvSeries series = head;
             series.device = data.key;
             series.device_alias = data.label;
@@ -113,7 +119,12 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             for (std::size_t j = 0; j < data.y.size() && !series.active; ++j)
                 series.active = std::any_of(data.y[j].begin(), data.y[j].end(), [](double v) { return v > 0; });
             summary.rows += data.x.size();
+            const bool plotted = configured.empty() ? series.active && !is_pseudo_device(data.key)
+                                                    : std::any_of(configured.begin(), configured.end(),
+                                                                  [&](const NamedItem& item) { return item.name == data.key; });
             summary.series.push_back(std::move(series));
+            for (std::size_t j = plotted ? plots : 0; j < data.y.size(); ++j) std::vector<float>().swap(data.y[j]);
+            if (!plotted) std::vector<double>().swap(data.x);
         }
     });
     std::vector<HostFile> files;
@@ -195,8 +206,12 @@ int plot_directory(const PlotOptions& options) {
             debug("no " + clusterp::quoted(dir) + ", no " + info.name + " plots");
             continue;
         }
-        std::map<std::string, std::vector<ColumnData>> data;
-        const std::vector<HostFile> files = load_category(info.category, dir, options, bad_input, data);
+        std::map<std::string, std::vector<PlotColumns>> data;
+        const std::vector<NamedItem> none;
+        const std::vector<NamedItem>& configured = !config || !per_device(info.category) ? none
+                                                   : info.category == Category::disk ? config->filesystem_names
+                                                                                     : config->net_interfaces;
+        const std::vector<HostFile> files = load_category(info.category, dir, options, configured, bad_input, data);
         CategoryPlan plan = plan_category(info.category, files, config, plan_options);
         for (const std::string& host : plan.hosts) {
             const HostFile& file = *std::find_if(files.begin(), files.end(), [&](const HostFile& f) { return f.host == host; });

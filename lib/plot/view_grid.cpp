@@ -46,7 +46,7 @@ TimeGrid time_grid(const std::vector<ViewSeries>& series, int max_columns) {
     return grid;
 }
 
-std::vector<double> column_max(const std::vector<double>& x, const std::vector<double>& y, const TimeGrid& grid) {
+std::vector<double> column_max(const std::vector<double>& x, const std::vector<float>& y, const TimeGrid& grid) {
     std::vector<double> cells(std::size_t(grid.columns), k_nan);
     const double hold = 2 * typical_interval(x);
     const std::size_t n = std::min(x.size(), y.size());
@@ -110,7 +110,7 @@ std::vector<double> deviation_scores(const std::vector<std::vector<double>>& row
     return scores;
 }
 
-SeriesStats stats_of(const std::vector<double>& y) {
+SeriesStats stats_of(const std::vector<float>& y) {
     std::vector<double> values;
     values.reserve(y.size());
     for (double v : y)

@@ -26,7 +26,7 @@ struct TimeGrid {
 struct ViewSeries {
     std::string label;  // the host's alias
     const std::vector<double>* x = nullptr;
-    const std::vector<double>* y = nullptr;
+    const std::vector<float>* y = nullptr;
 };
 
 // The grid for SERIES: their whole span, as many columns as the longest
@@ -40,7 +40,7 @@ TimeGrid time_grid(const std::vector<ViewSeries>& series, int max_columns);
 // (sysstat's value is the mean over the interval that ends at its time)
 // when that sample is at most twice the series' typical interval after the
 // one before; otherwise it is NaN (the host was silent).
-std::vector<double> column_max(const std::vector<double>& x, const std::vector<double>& y, const TimeGrid& grid);
+std::vector<double> column_max(const std::vector<double>& x, const std::vector<float>& y, const TimeGrid& grid);
 
 // The cluster per column, over the rows that have a value there (NaN where
 // none has): min, 10th percentile, median, 90th percentile, max; the
@@ -68,6 +68,6 @@ std::vector<std::size_t> outlier_order(const std::vector<double>& scores);
 struct SeriesStats {
     double mean = 0, p95 = 0, max = 0;
 };
-SeriesStats stats_of(const std::vector<double>& y);
+SeriesStats stats_of(const std::vector<float>& y);
 
 }  // namespace clusterp

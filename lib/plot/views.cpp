@@ -55,7 +55,7 @@ Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series) {
     return views;
 }
 
-Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<ColumnData>>& data,
+Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data,
                  std::vector<TableMetric>& table) {
     const PlotSpec& spec = plot.spec;
     const std::vector<std::string> columns = reduced_columns(category);
@@ -71,7 +71,7 @@ Views plot_views(const PlannedPlot& plot, Category category, const std::map<std:
         ViewSeries view{spec.series[i].title, nullptr, nullptr};
         auto host = data.find(ref.file->host);
         if (host != data.end())
-            for (const ColumnData& column : host->second)
+            for (const PlotColumns& column : host->second)
                 if (column.key == ref.device && y < column.y.size()) view = {view.label, &column.x, &column.y[y]};
         series.push_back(view);
         if (!view.y) continue;

@@ -39,7 +39,7 @@ struct TableMetric {
 // The views of PLOT (planned for CATEGORY) from DATA (per host, what
 // read_columns found for reduced_columns(CATEGORY), by device), and each of
 // its series' figures added to TABLE.
-Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<ColumnData>>& data,
+Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data,
                  std::vector<TableMetric>& table);
 
 }  // namespace clusterp

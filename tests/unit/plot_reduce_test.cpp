@@ -35,7 +35,8 @@ TEST_CASE("a series of at most 4 points per bucket is kept whole, NaN left out")
 }
 
 TEST_CASE("per bucket: first, lowest, highest, last in x order, peaks kept") {
-    std::vector<double> x, y;
+    std::vector<double> x;
+    std::vector<float> y;
     for (int i = 0; i < 100; ++i) {
         x.push_back(i);
         y.push_back(i == 37 ? 1000 : i == 62 ? -5 : 1);
@@ -49,10 +50,11 @@ TEST_CASE("per bucket: first, lowest, highest, last in x order, peaks kept") {
 }
 
 TEST_CASE("at most 4 points per bucket whatever the length") {
-    std::vector<double> x, y;
+    std::vector<double> x;
+    std::vector<float> y;
     for (int i = 0; i < 100000; ++i) {
         x.push_back(i * 0.5);
-        y.push_back(std::sin(i * 0.01));
+        y.push_back(float(std::sin(i * 0.01)));
     }
     std::string out;
     append_reduced(x, y, x.front(), x.back(), 100, out);
@@ -68,13 +70,13 @@ TEST_CASE("reduced_columns: plotted columns first, then the activity ones") {
 
 TEST_CASE("reduce_plots: long series go to datablocks, short plots stay on the CSV") {
     HostFile file{"n1", "parsed/cpu/n1", {}};
-    ColumnData data{"", "", {}, {{}, {}}};
+    PlotColumns data{"", "", {}, {{}, {}}};
     for (int i = 0; i < 10000; ++i) {
         data.x.push_back(1795576103.0 + i);
         data.y[0].push_back(i % 7);
         data.y[1].push_back(0);
     }
-    std::map<std::string, std::vector<ColumnData>> by_host{{"n1", {data}}};
+    std::map<std::string, std::vector<PlotColumns>> by_host{{"n1", {data}}};
 
     PlannedPlot plot;
     plot.spec.column = "iowait";

@@ -28,7 +28,8 @@ TimeGrid grid_of(double x0, double x1, int columns) {
 TEST_SUITE("view_grid") {
 
 TEST_CASE("the grid spans every series, one column per sample up to the pixels across") {
-    const std::vector<double> a{10, 20, 30}, b{0, 10, 20, 30, 40}, y(5, 1);
+    const std::vector<double> a{10, 20, 30}, b{0, 10, 20, 30, 40};
+    const std::vector<float> y(5, 1);
     std::vector<ViewSeries> series{{"a", &a, &y}, {"b", &b, &y}, {"none", nullptr, nullptr}};
     TimeGrid grid = time_grid(series, 1000);
     CHECK(grid.x0 == 0);
@@ -41,7 +42,8 @@ TEST_CASE("the grid spans every series, one column per sample up to the pixels a
 }
 
 TEST_CASE("a column holds the largest of its samples: a one-sample spike survives") {
-    std::vector<double> x, y;
+    std::vector<double> x;
+    std::vector<float> y;
     for (int i = 0; i < 100; ++i) {
         x.push_back(i);
         y.push_back(i == 37 ? 99 : 1);
@@ -57,7 +59,7 @@ TEST_CASE("an empty column takes the next sample's value within two intervals, e
     // Samples every 10 s, one missing (gap 20 s: held), then a gap of 60 s
     // (the host was silent).
     const std::vector<double> x{0, 10, 20, 40, 100, 110};
-    const std::vector<double> y{1, 2, 3, 5, 7, 8};
+    const std::vector<float> y{1, 2, 3, 5, 7, 8};
     const std::vector<double> cells = column_max(x, y, grid_of(0, 120, 12));
     CHECK(cells[3] == 5);  // 30 s: no sample, held from the one at 40 s
     CHECK(cells[4] == 5);
@@ -109,9 +111,9 @@ TEST_CASE("the odd host comes first whichever way it differs; ties keep their or
 }
 
 TEST_CASE("a host's figures over all its samples: mean, 95th percentile, max; NaN without values") {
-    std::vector<double> y;
-    for (int i = 1; i <= 100; ++i) y.push_back(i);
-    y.push_back(k_nan);
+    std::vector<float> y;
+    for (int i = 1; i <= 100; ++i) y.push_back(float(i));
+    y.push_back(float(k_nan));
     const SeriesStats stats = stats_of(y);
     CHECK(stats.mean == doctest::Approx(50.5));
     CHECK(stats.p95 == doctest::Approx(95.05));
