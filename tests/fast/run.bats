@@ -138,6 +138,35 @@ same_status() {
 	! pgrep -f 'sleep 60'
 }
 
+@test "run: a second SIGINT during the stop ends clusterp at once, the run left for clusterp stop" {
+	# A sadf that takes its time, so that the stop can be caught in the act.
+	mkdir slow
+	printf '#!/bin/sh\ntouch "%s/converting"\nsleep 4\nexec %s "$@"\n' "$PWD" "$(command -v sadf)" >slow/sadf
+	chmod +x slow/sadf
+	PATH=$PWD/slow:$PATH env --default-signal=INT clusterp run -- sh -c 'touch started; sleep 60' >out 2>err &
+	pid=$!
+	for _ in $(seq 100); do [ -e started ] && break; sleep 0.1; done
+	kill -INT "$pid"
+	for _ in $(seq 200); do [ -e converting ] && break; sleep 0.1; done
+	[ -e converting ] || { cat err; return 1; }
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ] || { cat err; return 1; }
+	grep -q "interrupted: the hosts not yet stopped stay active in '.clusterp/run.json'" err
+	[ ! -e parsed ]
+	[ "$(manifest_field a1 status)" = started ]
+	# clusterp stop finishes the run (the collector was stopped before the
+	# conversion was cut short): the data downloaded.
+	sleep 4
+	run --separate-stderr clusterp stop
+	assert_success
+	[ "$stderr" = "clusterp-stop: warning: a1: the collector had already ended; keeping what it collected until then
+clusterp-stop: 1 stopped, 0 failed" ]
+	[ -s raw/cpu/a1 ]
+	[ "$(manifest_field a1 status)" = stopped ]
+}
+
 @test "run: SIGTERM reaches everything the job started, and nothing else" {
 	env --default-signal=INT clusterp run --no-parse -- sh -c 'sleep 61 & sleep 62 & touch started; wait' >out 2>err &
 	pid=$!
