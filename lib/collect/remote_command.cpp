@@ -17,8 +17,11 @@ const char* const k_sadc_paths[] = {
 };
 
 // What sadc collects from sysstat 12.0 on (selection by activity name):
-// -u, -r and -S (both A_MEMORY), -d, -n DEV.
-const char* const k_activities_12 = "A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV";
+// -u and -P (A_CPU), -q, -B, -W, -r and -S (both A_MEMORY), -d, -n DEV,
+// -n EDEV; from 12.3.3 on also the pressure stall information (-q ALL),
+// whose names older sadc refuses.
+const char* const k_activities_12 = "A_NULL,A_CPU,A_QUEUE,A_PAGE,A_SWAP,A_MEMORY,A_DISK,A_NET_DEV,A_NET_EDEV";
+const char* const k_activities_psi = "A_PSI_CPU,A_PSI_IO,A_PSI_MEM";
 
 const char* const k_prologue = "export LC_ALL=C S_COLORS=never; umask 077; ";
 
@@ -49,7 +52,8 @@ std::string shell_quote(const std::string& value) {
 const std::vector<SadfCategory>& sadf_categories() {
     static const std::vector<SadfCategory> table = [] {
         std::vector<SadfCategory> list;
-        for (const CategoryInfo& info : categories()) list.push_back({info.name, info.sadf_options, info.sadf_fallback});
+        for (const CategoryInfo& info : categories())
+            list.push_back({info.name, info.sadf_options, info.sadf_fallback, info.sadf_joined});
         return list;
     }();
     return table;
@@ -71,11 +75,12 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
     s << "; do if [ -n \"$c\" ] && [ -f \"$c\" ] && [ -x \"$c\" ]; then s=$c; break; fi; s=; done; ";
     s << "if [ -z \"$s\" ]; then echo error=nosadc; exit 0; fi; ";
     s << "v=$(\"$s\" -V 2>&1 | head -n 1); echo \"sadc=$s\"; echo \"version=$v\"; ";
-    // sysstat 12.0+ collects only what the five categories need (about half
-    // the CPU time and file size of the default set); older ones take the
-    // default activities plus disks.
-    s << "case $v in *' version '1[2-9].*|*' version '[2-9][0-9].*) a=" << k_activities_12
-      << " ;; *) a=DISK ;; esac; ";
+    // sysstat 12.0+ collects only what the categories need (about half the
+    // CPU time and file size of the default set); older ones take the
+    // default activities (which hold -q, -B, -W and -n EDEV) plus disks.
+    s << "case $v in *' version '12.[0-2].*|*' version '12.3.[0-2]) a=" << k_activities_12
+      << " ;; *' version '1[2-9].*|*' version '[2-9][0-9].*) a=" << k_activities_12 << ","
+      << k_activities_psi << " ;; *) a=DISK ;; esac; ";
     if (!remote_dir) {
         s << "b=${TMPDIR:-/tmp}; ";
     } else if (remote_dir->rfind("~/", 0) == 0) {
@@ -136,6 +141,16 @@ std::string convert_command(const std::string& dir) {
             s << "if [ $r -ne 0 ] && [ ! -s " << out << " ]; then \"$a\" -d -U \"$f\" --"
               << words(category.fallback) << " >" << out << " 2>" << err << "; r=$?; fi; ";
         }
+        if (!category.joined.empty()) {
+            // The joined activities go first (parse joins them while
+            // streaming); one this sysstat lacks prints nothing.
+            const std::string pre = "\"$d/" + category.name + ".pre\"";
+            s << ": >" << pre << "; ";
+            for (const auto& options : category.joined)
+                s << "\"$a\" -d -U \"$f\" --" << words(options) << " >>" << pre << " 2>/dev/null; ";
+            s << "if [ -s " << pre << " ] && [ -s " << out << " ]; then cat " << out << " >>" << pre << " && mv "
+              << pre << " " << out << "; else rm -f " << pre << "; fi; ";
+        }
         s << "echo \"" << category.name << "=$r $(wc -c <" << out << ")\"; ";
         s << "if [ ! -s " << out << " ]; then echo \"" << category.name << "_err=$(head -n 1 " << err
           << ")\"; fi; ";
@@ -147,8 +162,10 @@ std::string convert_command(const std::string& dir) {
 std::string cleanup_command(const std::string& dir) {
     std::ostringstream s;
     s << dir_assignment(dir) << "rm -f \"$d/run.sa\" \"$d/sadc.log\"";
-    for (const auto& category : sadf_categories())
+    for (const auto& category : sadf_categories()) {
         s << " \"$d/" << category.name << ".txt\" \"$d/" << category.name << ".err\"";
+        if (!category.joined.empty()) s << " \"$d/" << category.name << ".pre\"";
+    }
     s << " && rmdir \"$d\"";
     return s.str();
 }

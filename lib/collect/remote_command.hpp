@@ -27,6 +27,9 @@ struct SadfCategory {
     std::vector<std::string> options;
     // Tried when `options` fails with no output (sysstat without `-r ALL`).
     std::vector<std::string> fallback;
+    // Activities joined into the category's rows, each its own sadf call,
+    // written before the main one (CategoryInfo::sadf_joined).
+    std::vector<std::vector<std::string>> joined;
 };
 
 // The contract's categories, in its order.
@@ -41,8 +44,10 @@ std::string remote_category_file(const std::string& dir, const std::string& cate
 // else /tmp; a leading `~/` means the node's $HOME), start
 // `sadc -S ACTIVITIES INTERVAL DIR/run.sa` detached (setsid, stdin
 // /dev/null, output to DIR/sadc.log) and wait until it has written its file.
-// ACTIVITIES is A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV for sysstat 12.0 and
-// later (just the five categories), DISK before (the default set and disks).  Replies
+// ACTIVITIES is A_NULL,A_CPU,A_QUEUE,A_PAGE,A_SWAP,A_MEMORY,A_DISK,A_NET_DEV,
+// A_NET_EDEV for sysstat 12.0 and later (just what the categories need), with
+// A_PSI_CPU,A_PSI_IO,A_PSI_MEM from 12.3.3, DISK before (the default set and
+// disks).  Replies
 // `clock=` (node time when the command began, `date +%s.%N`), then either
 // `error=nosadc`, `error=mktemp` with `detail=`, `error=sadc` with `detail=`
 // lines, or `sadc= version= dir= pid=`, then `mem=` (MemTotal, KiB) `cpus=`
@@ -57,7 +62,8 @@ std::string stop_command(const std::string& dir, long pid);
 
 // Convert on the node with its own sadf, one call per category (a file cut
 // mid-record makes one sadf call stop early, so a combined call could lose the
-// categories after it).  Replies `error=nosadf`, or per category
+// categories after it), plus one per joined activity, whose output goes
+// first in the category's file.  Replies `error=nosadf`, or per category
 // `NAME=STATUS SIZE` and, when it printed nothing, `NAME_err=` with sadf's
 // first line of complaint; then `sa=SIZE`.
 std::string convert_command(const std::string& dir);

@@ -21,6 +21,22 @@ const Column k_cpu[] = {
     {"steal", "%", "waiting for the hypervisor to run this virtual CPU"},
     {"idle", "%", "idle with no disk request outstanding"},
     {"util_pct", "%", "100 - idle - iowait"},
+    {"busiest_core_pct", "%", "the busiest core's 100 - idle - iowait (sar -P ALL)"},
+    {"irq_pct", "%", "time serving hardware and software interrupts (sar -u ALL's %irq + %soft)"},
+};
+
+const Column k_load[] = {
+    {"runq", "", "tasks waiting for a CPU (sar -q's runq-sz)"},
+    {"plist", "", "tasks in the task list (plist-sz)"},
+    {"ldavg1", "", "load average over the last minute"},
+    {"ldavg5", "", "load average over the last 5 minutes"},
+    {"ldavg15", "", "load average over the last 15 minutes"},
+    {"blocked", "", "tasks blocked waiting for I/O"},
+    {"cpu_some_pct", "%", "time some runnable task waited for a CPU (PSI, 10 s average)"},
+    {"io_some_pct", "%", "time some task waited for I/O (PSI, 10 s average)"},
+    {"io_full_pct", "%", "time all non-idle tasks waited for I/O (PSI, 10 s average)"},
+    {"mem_some_pct", "%", "time some task waited for memory (PSI, 10 s average)"},
+    {"mem_full_pct", "%", "time all non-idle tasks waited for memory (PSI, 10 s average)"},
 };
 
 const Column k_memory[] = {
@@ -30,11 +46,16 @@ const Column k_memory[] = {
     {"buffers_mib", "MiB", "kernel buffers"},
     {"cached_mib", "MiB", "page cache"},
     {"commit_pct", "%", "committed memory as a share of RAM plus swap"},
+    {"majflt_ps", "faults/s", "major page faults (read from disk) per second"},
+    {"pgscan_ps", "pages/s", "pages scanned for reclaim per second (pgscank/s + pgscand/s)"},
+    {"vmeff_pct", "%", "pages reclaimed per page scanned (sar -B's %vmeff)"},
 };
 
 const Column k_swap[] = {
     {"used_mib", "MiB", "swap space in use"},
     {"used_pct", "%", "swap space in use as a share of all swap"},
+    {"in_pps", "pages/s", "pages swapped in per second"},
+    {"out_pps", "pages/s", "pages swapped out per second"},
 };
 
 const Column k_device = {"device", "", "block device as sysstat names it (sda, nvme0n1, dm-0)"};
@@ -45,6 +66,8 @@ const Column k_disk[] = {
     {"write_mibps", "MiB/s", "data written per second"},
     {"util_pct", "%", "time the device was busy"},
     {"await_ms", "ms", "average time a request took, queueing included"},
+    {"aqu_sz", "", "average number of requests queued or in service"},
+    {"areq_kib", "KiB", "average size of a request"},
 };
 
 const Column k_iface = {"iface", "", "network interface as the kernel names it"};
@@ -55,6 +78,10 @@ const Column k_network[] = {
     {"rx_mibps", "MiB/s", "data received per second"},
     {"tx_mibps", "MiB/s", "data transmitted per second"},
     {"util_pct", "%", "use of the link's speed (empty when the kernel reports none)"},
+    {"rxerr_ps", "errors/s", "bad packets received per second"},
+    {"txerr_ps", "errors/s", "errors while transmitting per second"},
+    {"rxdrop_ps", "packets/s", "received packets dropped per second (no room in the kernel)"},
+    {"txdrop_ps", "packets/s", "transmitted packets dropped per second (no room in the kernel)"},
 };
 
 template <std::size_t N>
@@ -63,17 +90,21 @@ constexpr int count_of(const Column (&)[N]) {
 }
 
 static_assert(sizeof k_cpu / sizeof *k_cpu <= k_max_values, "k_max_values is too small");
+static_assert(sizeof k_load / sizeof *k_load <= k_max_values, "k_max_values is too small");
 static_assert(sizeof k_memory / sizeof *k_memory <= k_max_values, "k_max_values is too small");
+static_assert(sizeof k_network / sizeof *k_network <= k_max_values, "k_max_values is too small");
 
 }  // namespace
 
 const std::vector<CategoryInfo>& categories() {
     static const std::vector<CategoryInfo> table = {
-        {Category::cpu, "cpu", nullptr, nullptr, k_cpu, count_of(k_cpu), {"-u"}, {}},
-        {Category::memory, "memory", nullptr, nullptr, k_memory, count_of(k_memory), {"-r", "ALL"}, {"-r"}},
-        {Category::swap, "swap", nullptr, nullptr, k_swap, count_of(k_swap), {"-S"}, {}},
-        {Category::disk, "disk", &k_device, &k_device_alias, k_disk, count_of(k_disk), {"-d", "-p"}, {}},
-        {Category::network, "network", &k_iface, &k_iface_alias, k_network, count_of(k_network), {"-n", "DEV"}, {}},
+        {Category::cpu, "cpu", nullptr, nullptr, k_cpu, count_of(k_cpu), count_of(k_cpu), {"-u", "ALL", "-P", "ALL"}, {}, {}},
+        {Category::load, "load", nullptr, nullptr, k_load, count_of(k_load), 6, {"-q"}, {}, {{"-q", "PSI"}}},
+        {Category::memory, "memory", nullptr, nullptr, k_memory, count_of(k_memory), 6, {"-r", "ALL"}, {"-r"}, {{"-B"}}},
+        {Category::swap, "swap", nullptr, nullptr, k_swap, count_of(k_swap), 2, {"-S"}, {}, {{"-W"}}},
+        {Category::disk, "disk", &k_device, &k_device_alias, k_disk, count_of(k_disk), count_of(k_disk), {"-d", "-p"}, {}, {}},
+        {Category::network, "network", &k_iface, &k_iface_alias, k_network, count_of(k_network), 5, {"-n", "DEV"}, {},
+         {{"-n", "EDEV"}}},
     };
     return table;
 }

@@ -19,8 +19,8 @@
 namespace clusterp {
 
 // In the order every tool lists them (directories, plots, the run page).
-enum class Category { cpu, memory, swap, disk, network };
-inline constexpr int k_category_count = 5;
+enum class Category { cpu, load, memory, swap, disk, network };
+inline constexpr int k_category_count = 6;
 
 // One CSV column: its name (units in the name, design.md), the unit as a
 // plot label shows it ("" for counts and names) and a one-line meaning.
@@ -32,7 +32,7 @@ struct Column {
 
 // The largest number of value columns of a category (Row::values of the
 // parser holds that many).
-inline constexpr int k_max_values = 7;
+inline constexpr int k_max_values = 11;
 
 struct CategoryInfo {
     Category category;
@@ -44,11 +44,21 @@ struct CategoryInfo {
     const Column* key_alias;
     const Column* values;
     int value_count;
+    // The first of the trailing value columns that come from other sysstat
+    // activities than the main one (value_count when none): sadf prints each
+    // activity as its own block of records, which parse joins by time (and
+    // device) into one row.
+    int first_joined;
     // Options after `sadf -d -U FILE --` that render this category on the
     // node; `sadf_fallback` is tried when they fail with no output (sysstat
     // without `-r ALL`), empty when there is none.
     std::vector<std::string> sadf_options;
     std::vector<std::string> sadf_fallback;
+    // The activities of the joined columns, each rendered by its own sadf
+    // call and written before the main one (so that parse meets them first
+    // and joins them while streaming); a call this sysstat cannot render
+    // prints nothing, and those columns stay empty.
+    std::vector<std::vector<std::string>> sadf_joined;
 };
 
 // Every category, in enum order.
@@ -57,7 +67,7 @@ const CategoryInfo& category_info(Category category);
 
 const char* category_name(Category category);
 std::optional<Category> category_from_name(std::string_view name);
-// "cpu, memory, swap, disk, network", or those of a set of categories
+// "cpu, load, memory, swap, disk, network", or those of a set of categories
 // (bit 1 << Category): for messages.
 std::string category_names_text(unsigned bits = ~0u);
 

@@ -186,23 +186,15 @@ struct Input {
         std::string_view line;
         bool complete;
         while (reader.next(line, complete))
-            if (parser.feed(line, complete)) {
-                Category category = parser.row().category;
-                if (have_row && category != first_category)
-                    throw Error(k_exit_usage, clusterp::quoted(name) + " holds several categories (" +
-                                                  category_names_text(parser.categories_seen()) +
-                                                  "): pick one with --category");
-                if (!have_row && parser.rows() == 1) first_category = category;
-                if (have_row && parser.row().time_ms < last_ms && !warned_backwards) {
-                    warn(name + ":" + std::to_string(parser.line_number()) +
-                         ": time goes backwards (clock set back?); rows kept in input order");
-                    warned_backwards = true;
-                }
-                last_ms = parser.row().time_ms;
-                have_row = true;
-                return true;
-            }
-        parser.finish();
+            if (parser.feed(line, complete)) return take_row();
+        if (!finished) {
+            finished = true;
+            if (parser.finish()) return take_row();
+            if (parser.late_joins() && !file)
+                warn(name + ": activities sadf prints apart (paging, swapping, network errors, pressure) came "
+                            "after the rows they belong to: their columns are left empty (name the file instead "
+                            "of piping it, or render them first)");
+        }
         have_row = false;
         return false;
     }
@@ -212,10 +204,42 @@ struct Input {
     LineReader reader;
     SysstatParser parser;
     bool have_row = false;
+    bool finished = false;
     bool warned_backwards;
     Category first_category = Category::cpu;
     std::int64_t last_ms = 0;
+
+private:
+    bool take_row() {
+        Category category = parser.row().category;
+        if (have_row && category != first_category)
+            throw Error(k_exit_usage, clusterp::quoted(name) + " holds several categories (" +
+                                          category_names_text(parser.categories_seen()) +
+                                          "): pick one with --category");
+        if (!have_row && parser.rows() == 1) first_category = category;
+        if (have_row && parser.row().time_ms < last_ms && !warned_backwards) {
+            warn(name + ":" + std::to_string(parser.line_number()) +
+                 ": time goes backwards (clock set back?); rows kept in input order");
+            warned_backwards = true;
+        }
+        last_ms = parser.row().time_ms;
+        have_row = true;
+        return true;
+    }
 };
+
+// A file whose joined activities come after the rows they belong to (sadf
+// -d -- -A prints -n EDEV after -n DEV) is read twice: the first pass
+// gathers them.  Returns the input ready for the full pass.
+std::unique_ptr<Input> open_joined(const std::string& path, const ParseOptions& parse, bool quiet) {
+    auto input = std::make_unique<Input>(path, open_input(path), parse, quiet);
+    Input first(path, open_input(path), parse, true);
+    while (first.advance()) {
+    }
+    if (first.parser.late_joins()) input->parser.preload_joined(first.parser);
+    return input;
+}
+
 
 int stream_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
     int status = 0;
@@ -231,7 +255,7 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
                 stdin_used = true;
                 inputs.push_back(std::make_unique<Input>("-", 0, parse));
             } else {
-                inputs.push_back(std::make_unique<Input>(path, open_input(path), parse));
+                inputs.push_back(open_joined(path, parse, false));
             }
             if (!inputs.back()->advance()) inputs.pop_back();
         } catch (const Error& e) {
@@ -328,17 +352,29 @@ std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Conf
     Fd out_fd(fd);
     std::int64_t last_ms = INT64_MIN;
     try {
-        CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); },
-                      k_write_buffer);
-        write_header(out, job.category);
         KeyAliases keys(config ? &*config : nullptr, job.category);
-        Stamp stamp;
-        while (input.advance()) {
-            const Row& row = input.parser.row();
-            last_ms = row.time_ms - job.offset_ms;
-            write_row(out, row, last_ms, t0, job.host, job.alias, keys, stamp);
+        auto write_rows = [&](Input& from) {
+            CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); },
+                          k_write_buffer);
+            write_header(out, job.category);
+            Stamp stamp;
+            while (from.advance()) {
+                const Row& row = from.parser.row();
+                last_ms = row.time_ms - job.offset_ms;
+                write_row(out, row, last_ms, t0, job.host, job.alias, keys, stamp);
+            }
+            out.flush();
+        };
+        write_rows(input);
+        if (input.parser.late_joins()) {
+            // Joined activities came after their rows (not clusterp-stop's
+            // order): a second pass with them gathered, its warnings given.
+            Input again(job.raw_path, open_input(job.raw_path), parse, true);
+            again.parser.preload_joined(input.parser);
+            if (::ftruncate(out_fd.get(), 0) != 0 || ::lseek(out_fd.get(), 0, SEEK_SET) != 0)
+                throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
+            write_rows(again);
         }
-        out.flush();
         if (!out_fd.close())
             throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
     } catch (...) {

@@ -20,6 +20,18 @@ using sysstat_text::meridiem;
 using sysstat_text::valid_date;
 using sysstat_text::sadf_time_ms;
 
+namespace {
+
+// A LINUX-RESTART or COM record of sadf -d (`host;-1;time;LINUX-RESTART...`):
+// it comes first when the file or the time range (-s) starts with a boot.
+bool is_sadf_mark(std::string_view line) {
+    std::string_view fields[4];
+    if (split(line, ';', fields, 4) < 4 || fields[1] != "-1") return false;
+    return fields[3].rfind("LINUX-RESTART", 0) == 0 || fields[3].rfind("COM ", 0) == 0;
+}
+
+}  // namespace
+
 SysstatParser::SysstatParser(std::string name, ParseOptions options,
                              std::function<void(const std::string&)> warn)
     : m_name(std::move(name)), m_options(options), m_warn(std::move(warn)) {
@@ -28,9 +40,11 @@ SysstatParser::SysstatParser(std::string name, ParseOptions options,
 }
 
 void SysstatParser::bad_line(const char* what) {
-    ++m_bad_lines;
-    if (m_bad_lines <= k_max_warnings)
+    // Warned once per input: a broken file has many such lines.
+    if (++m_bad_lines == 1) {
+        m_first_bad_line = m_line;
         m_warn(m_name + ":" + std::to_string(m_line) + ": " + what + ", line skipped");
+    }
 }
 
 std::int64_t SysstatParser::local_to_utc_ms(std::int64_t local_seconds) {
@@ -81,7 +95,7 @@ bool SysstatParser::feed(std::string_view line, bool complete) {
         return false;
     }
     if (m_format == Format::unknown) {
-        if (line.rfind("# hostname;", 0) == 0) {
+        if (line.rfind("# hostname;", 0) == 0 || is_sadf_mark(line)) {
             m_format = Format::sadf;
         } else if (line.substr(first).rfind("Linux ", 0) == 0 && line.find('(') != std::string_view::npos) {
             m_format = Format::sar;
@@ -119,11 +133,13 @@ bool SysstatParser::feed_sadf(std::string_view line) {
         bad_line("not sadf -d data");
         return false;
     }
+    // Activities outside the contract may print lines of their own shape
+    // (sar -A): not read, so not checked.
+    if (!m_block_wanted) return false;
     if (count != m_block_fields) {
         bad_line(count < m_block_fields ? "too few fields" : "too many fields");
         return false;
     }
-    if (!m_block_wanted) return false;
     bool local = false, ok = false;
     std::int64_t t = sadf_time_ms(fields[2], local, ok);
     if (!ok) {
@@ -258,7 +274,7 @@ bool SysstatParser::feed_sar(std::string_view line) {
         bad_line("sar data before any header");
         return false;
     }
-    if (rest_count != m_block_fields) {
+    if (m_block_wanted && rest_count != m_block_fields) {
         bad_line(rest_count < m_block_fields ? "too few fields" : "too many fields");
         return false;
     }
@@ -281,9 +297,12 @@ bool SysstatParser::feed_sar(std::string_view line) {
     return fill_row(rest);
 }
 
-void SysstatParser::finish() {
-    if (m_bad_lines > k_max_warnings)
-        m_warn(m_name + ": " + std::to_string(m_bad_lines - k_max_warnings) + " more bad lines skipped");
+bool SysstatParser::finish() {
+    if (m_bad_lines > 1)
+        m_warn(m_name + ": " + std::to_string(m_bad_lines - 1) + " more bad lines skipped after line " +
+               std::to_string(m_first_bad_line));
+    const bool last = release_held();
+    if (last) ++m_rows;
     if (m_format == Format::unknown) {
         m_warn(m_name + ": empty input, no rows");
     } else if (m_rows == 0) {
@@ -295,6 +314,13 @@ void SysstatParser::finish() {
         m_warn(m_name + ": memory used_mib left empty in " + std::to_string(m_mem_unknown_rows) +
                " rows: this sysstat's kbmemused excludes slab and the input lacks MemTotal "
                "(render with 'sadf -d -- -r ALL', or give --mem-total)");
+    return last;
+}
+
+void SysstatParser::preload_joined(SysstatParser& first) {
+    for (int c = 0; c < k_category_count; ++c) m_joined[c] = std::move(first.m_joined[c]);
+    m_joined_keys = std::move(first.m_joined_keys);
+    m_joined_preloaded = true;
 }
 
 }  // namespace clusterp

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/contract.hpp"
 
@@ -65,8 +66,17 @@ public:
     bool feed(std::string_view line, bool complete = true);
 
     // Ends the input: emits the summary warnings (e.g. memory used_mib left
-    // empty, or an empty input).
-    void finish();
+    // empty, or an empty input).  Returns true when that completed a last
+    // row (a cpu row held back for its single CPUs), then in row().
+    bool finish();
+
+    // Activities joined into rows (memory's -B, swap's -W, network's
+    // -n EDEV, load's PSI: CategoryInfo::first_joined) came after rows they
+    // belong to had been given out, so those rows lack them.  A second pass
+    // over the same input with preload_joined(this parser) gives them all.
+    bool late_joins() const { return m_late_joins; }
+    // Takes the joined activities `first` read, and skips them in the input.
+    void preload_joined(SysstatParser& first);
 
     const Row& row() const { return m_row; }
     Format format() const { return m_format; }
@@ -81,6 +91,21 @@ private:
     bool start_block(const std::string_view* names, int count, int first);
     bool fill_row(const std::string_view* fields);
     bool fill_memory(const double* in);
+    bool add_core(const std::string_view* fields);
+    bool hold_cpu_row();
+    bool release_held();
+    // Values of a joined activity for one sample (and device): the columns
+    // from CategoryInfo::first_joined on, in order.
+    static constexpr int k_max_joined = 5;
+    struct Joined {
+        std::int64_t time_ms;
+        int key;  // into m_joined_keys; -1 for categories without a key
+        double values[k_max_joined];
+    };
+    int joined_key(std::string_view key);
+    static Joined* find_joined(std::vector<Joined>& list, std::int64_t time_ms, int key, bool insert);
+    void store_joined(std::string_view key, const double* in);
+    void join(std::string_view key);
     void bad_line(const char* what);
     std::int64_t local_to_utc_ms(std::int64_t local_seconds);
 
@@ -91,7 +116,7 @@ private:
     std::size_t m_line = 0;
     std::size_t m_rows = 0;
     std::size_t m_bad_lines = 0;
-    static constexpr std::size_t k_max_warnings = 10;  // per input, then a count
+    std::size_t m_first_bad_line = 0;  // warned; the others are counted
     std::string m_scratch;  // a line without its colour codes
     // The fields of the current line (a member: a local array would be
     // zeroed on every line).
@@ -104,10 +129,11 @@ private:
     // where each input column the contract needs sits.
     bool m_in_block = false;
     bool m_block_wanted = false;
+    bool m_block_joined = false;  // an activity joined into another's rows
     Category m_block_category = Category::cpu;
     int m_block_fields = 0;
     int m_key_index = -1;
-    static constexpr int k_max_sources = 40;
+    static constexpr int k_max_sources = 64;
     int m_index[k_max_sources];  // field of each input column, -1 when absent
     struct Numeric {
         int source;
@@ -137,6 +163,24 @@ private:
     enum class MemRule { undecided, total_free, total_known };
     MemRule m_mem_rule = MemRule::undecided;
     std::size_t m_mem_unknown_rows = 0;
+
+    // cpu: the "all" row held back until its sample's single CPUs are read,
+    // its texts in one of two stores (the other backs the row given out).
+    bool m_held = false;
+    Row m_held_row;
+    struct HeldText {
+        std::string host;
+        std::string text[k_max_values];
+    };
+    HeldText m_held_text[2];
+    int m_held_slot = 0;
+
+    // Joined activities by category, sorted by time, and the devices they name.
+    std::vector<Joined> m_joined[k_category_count];
+    std::vector<std::string> m_joined_keys;
+    std::size_t m_emitted[k_category_count] = {};
+    bool m_late_joins = false;
+    bool m_joined_preloaded = false;
 
     // local time -> UTC: the last hour converted, as a cache for mktime.
     std::int64_t m_tz_hour = INT64_MIN;

@@ -6,6 +6,7 @@ const std::vector<MetricPlot>& metric_plots() {
     static const std::vector<MetricPlot> plots = {
         {Category::cpu, "utilization", "CPU utilization", "CPU utilization (%)", "util_pct", true},
         {Category::cpu, "iowait", "CPU I/O wait", "I/O wait (%)", "iowait", true},
+        {Category::load, "runq", "Run queue", "Tasks waiting for a CPU", "runq", false},
         {Category::memory, "utilization", "Memory used", "Memory used (MiB)", "used_mib", false},
         {Category::swap, "utilization", "Swap used", "Swap used (MiB)", "used_mib", false},
         {Category::disk, "read", "read", "Read (MiB/s)", "read_mibps", false},

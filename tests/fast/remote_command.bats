@@ -84,9 +84,11 @@ fake_sysstat() {
 	chmod +x fake/sar fake/sadc
 }
 
-@test "start command: sysstat 12+ collects the five categories only, older ones the default set and disks" {
+@test "start command: sysstat 12+ collects what the categories need, PSI from 12.3.3, older ones the default set and disks" {
 	"$RC" start "$PWD" 7 >cmd
-	for version in 12.6.1:A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV 20.0.1:A_NULL,A_CPU,A_MEMORY,A_DISK,A_NET_DEV \
+	a12=A_NULL,A_CPU,A_QUEUE,A_PAGE,A_SWAP,A_MEMORY,A_DISK,A_NET_DEV,A_NET_EDEV
+	psi=A_PSI_CPU,A_PSI_IO,A_PSI_MEM
+	for version in 12.6.1:$a12,$psi 20.0.1:$a12,$psi 12.3.3:$a12,$psi 12.3.2:$a12 12.0.6:$a12 \
 		11.6.6:DISK 10.2.1:DISK 9.1.7:DISK; do
 		fake_sysstat "${version%%:*}"
 		PATH=$PWD/fake:$PATH sh cmd >reply

@@ -25,13 +25,19 @@ started() {
 	golden stop/files-a1-b2-c3 out
 	[ "$stderr" = 'clusterp-stop: 3 stopped, 0 failed' ]
 	for h in a1 b2 c3; do
-		head -n 1 raw/cpu/$h | grep -qx '# hostname;interval;timestamp;CPU;%user;%nice;%system;%iowait;%steal;%idle'
-		head -n 1 raw/memory/$h | grep -q '^# hostname;interval;timestamp;kbmemfree;kbavail;kbmemused;'
-		head -n 1 raw/swap/$h | grep -q '^# hostname;interval;timestamp;kbswpfree;'
+		head -n 1 raw/cpu/$h | grep -qx '# hostname;interval;timestamp;CPU;%usr;%nice;%sys;%iowait;%steal;%irq;%soft;%guest;%gnice;%idle'
+		# The joined activities come first (parse joins them while streaming).
+		head -n 1 raw/load/$h | grep -Eq '^# hostname;interval;timestamp;(%scpu-10|runq-sz);'
+		head -n 1 raw/memory/$h | grep -q '^# hostname;interval;timestamp;pgpgin/s;'
+		head -n 1 raw/swap/$h | grep -q '^# hostname;interval;timestamp;pswpin/s;'
+		head -n 1 raw/network/$h | grep -q '^# hostname;interval;timestamp;IFACE;rxerr/s;'
+		grep -q '^# hostname;interval;timestamp;runq-sz;' raw/load/$h
+		grep -q '^# hostname;interval;timestamp;kbmemfree;kbavail;kbmemused;' raw/memory/$h
+		grep -q '^# hostname;interval;timestamp;kbswpfree;' raw/swap/$h
 		head -n 1 raw/disk/$h | grep -q '^# hostname;interval;timestamp;DEV;tps;'
-		head -n 1 raw/network/$h | grep -q '^# hostname;interval;timestamp;IFACE;rxpck/s;'
+		grep -q '^# hostname;interval;timestamp;IFACE;rxpck/s;' raw/network/$h
 		[ "$(grep -vc '^#' raw/cpu/$h)" -ge 1 ]
-		LC_ALL=C sadf -d -U raw/sa/$h -- -u >sa.txt
+		LC_ALL=C sadf -d -U raw/sa/$h -- -u ALL -P ALL >sa.txt
 		diff -u raw/cpu/$h sa.txt
 		[ "$(manifest_field $h status)" = stopped ]
 	done
@@ -109,12 +115,12 @@ started() {
 	started
 	run --separate-stderr clusterp-stop -H b2
 	assert_success
-	assert_output "$(printf 'raw/%s/b2\n' cpu memory swap disk network sa)"
+	assert_output "$(printf 'raw/%s/b2\n' cpu load memory swap disk network sa)"
 	[ "$(manifest_field b2 status)" = stopped ]
 	[ "$(manifest_field a1 status)" = started ]
 	run --separate-stderr clusterp-stop
 	assert_success
-	assert_output "$(for h in a1 c3; do printf "raw/%s/$h\n" cpu memory swap disk network sa; done)"
+	assert_output "$(for h in a1 c3; do printf "raw/%s/$h\n" cpu load memory swap disk network sa; done)"
 	[ "$stderr" = 'clusterp-stop: 2 stopped, 0 failed' ]
 	[ -s raw/cpu/b2 ]
 	run clusterp-stop
@@ -134,7 +140,7 @@ clusterp-stop: 0 stopped, 1 failed$'
 	started
 	run --separate-stderr clusterp-stop -x 'a1, c3'
 	assert_success
-	assert_output "$(printf 'raw/%s/b2\n' cpu memory swap disk network sa)"
+	assert_output "$(printf 'raw/%s/b2\n' cpu load memory swap disk network sa)"
 	[ "$(manifest_field a1 status)" = started ]
 	[ "$(manifest_field b2 status)" = stopped ]
 	run clusterp-stop -x 'a1,c3'
@@ -143,7 +149,7 @@ clusterp-stop: 0 stopped, 1 failed$'
 	[ "$(manifest_field c3 status)" = started ]
 	run --separate-stderr clusterp-stop -H 'a1,b2' -x b2
 	assert_success
-	assert_output "$(printf 'raw/%s/a1\n' cpu memory swap disk network sa)"
+	assert_output "$(printf 'raw/%s/a1\n' cpu load memory swap disk network sa)"
 	[ "$(manifest_field c3 status)" = started ]
 }
 
