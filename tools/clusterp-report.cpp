@@ -1,6 +1,7 @@
 // clusterp-report: parsed CSV -> findings (which host, resource and phase
 // held the job back).
 #include "cli.hpp"
+#include "plot/run_page.hpp"
 #include "report/report_run.hpp"
 
 using namespace clusterp;
@@ -35,7 +36,10 @@ int main(int argc, char** argv) {
         if (options.inputs.empty()) {
             if (args.count("markers") || args.count("format"))
                 throw Error(k_exit_usage, "-m and -f need input files (stream mode); use - for stdin");
-            return report_directory(options);
+            const int status = report_directory(options);
+            // The run page, when plot drew one, shows the new findings.
+            write_run_page(".");
+            return status;
         }
         return report_stream(options);
     });

@@ -17,6 +17,18 @@ load ../lib/report
 	golden report/saturated.md report/report.md
 }
 
+@test "report: run after plot, it rebuilds the run page with its findings at the top" {
+	cd_workdir
+	report_host n1 30 97 9
+	for h in n2 n3 n4; do report_host "$h" 30 20 1; done
+	run -0 clusterp-plot -q -f svg
+	! grep -q 'id="findings"' plot/index.html
+	run -0 clusterp-report -q --cpus 4
+	grep -q 'id="findings"' plot/index.html
+	grep -q '<td>n1</td><td>N1</td><td>cpu</td><td></td><td>cpu saturated</td>' plot/index.html
+	grep -q '<a href="#cpu/utilization_heatmap.svg">plot</a>' plot/index.html
+}
+
 @test "report: balanced hosts give the one line that says there is no finding, and empty tables" {
 	cd_workdir
 	for h in n1 n2 n3 n4; do report_host "$h" 30 60 2; done
