@@ -51,10 +51,10 @@ node_thaw() {
 complete() {
 	local h c name
 	for h in "$@"; do
-		for c in cpu memory swap disk network; do
+		for c in cpu load memory swap disk network; do
 			[ "$(grep -vc '^#' "raw/$c/$h")" -ge 1 ] || { echo "raw/$c/$h has no sample"; return 1; }
 		done
-		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u >"$BATS_TEST_TMPDIR/cpu.txt"
+		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u ALL -P ALL >"$BATS_TEST_TMPDIR/cpu.txt"
 		diff -u "raw/cpu/$h" "$BATS_TEST_TMPDIR/cpu.txt"
 		[ "$(manifest_field "$h" status)" = stopped ] || { echo "$h: $(manifest_field "$h" status)"; return 1; }
 		name=$(cluster_name "$h")
@@ -67,7 +67,7 @@ complete() {
 files() {
 	local h c
 	for h in "$@"; do
-		for c in cpu memory swap disk network sa; do echo "raw/$c/$h"; done
+		for c in cpu load memory swap disk network sa; do echo "raw/$c/$h"; done
 	done
 }
 

@@ -49,7 +49,7 @@ nodes_clean() {
 expected_files() {
 	local h c
 	for h in "$@"; do
-		for c in cpu memory swap disk network sa; do echo "raw/$c/$h"; done
+		for c in cpu load memory swap disk network sa; do echo "raw/$c/$h"; done
 	done
 }
 
@@ -62,7 +62,7 @@ expected_files() {
 		[ "$(manifest_field "$h" status)" = started ]
 		case $(manifest_field "$h" dir) in /tmp/clusterp.??????) ;; *) return 1 ;; esac
 		# (sadc splits its -S argument in place: its commas read as spaces.)
-		cluster_procs "$(node_name "$h")" | grep -q " sadc .* -S A_NULL A_CPU A_MEMORY A_DISK A_NET_DEV 1 $(manifest_field "$h" dir)/run.sa"
+		cluster_procs "$(node_name "$h")" | grep -q " sadc .* -S A_NULL A_CPU A_QUEUE A_PAGE A_SWAP A_MEMORY A_DISK A_NET_DEV A_NET_EDEV A_PSI_CPU A_PSI_IO A_PSI_MEM 1 $(manifest_field "$h" dir)/run.sa"
 	done
 	sleep 3
 	run --separate-stderr clusterp-stop
@@ -70,15 +70,47 @@ expected_files() {
 	assert_output "$(expected_files $CLUSTER_NODES)"
 	[ "$stderr" = 'clusterp-stop: 4 stopped, 0 failed' ]
 	for h in $CLUSTER_NODES; do
-		for c in cpu memory swap disk network; do
+		for c in cpu load memory swap disk network; do
 			[ "$(grep -vc '^#' "raw/$c/$h")" -ge 2 ] || { echo "raw/$c/$h has too little"; cat "raw/$c/$h"; return 1; }
 		done
-		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u >cpu.txt
+		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u ALL -P ALL >cpu.txt
 		diff -u "raw/cpu/$h" cpu.txt
 		[ "$(manifest_field "$h" status)" = stopped ]
 	done
 	nodes_clean $CLUSTER_NODES
 	grep -q "$CLUSTER_NODE_3: download: " clusterp.log
+}
+
+@test "cluster: a real run yields every column of the contract, empty only where this sysstat or kernel cannot record it" {
+	cluster_config $CLUSTER_NODE_1 >config.yml
+	run -0 clusterp-start -q
+	# Load for the saturation and error columns: CPU, memory and I/O.
+	cluster_exec n1 sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done' &
+	sleep 4
+	wait
+	run --separate-stderr clusterp-stop -q --with-parse
+	assert_success
+	h=$CLUSTER_NODE_1
+	# Pressure stall information needs the kernel's /proc/pressure and
+	# sysstat 12.3.3+; %vmeff is gone from sysstat 12.7.5 on.
+	psi=no
+	cluster_exec n1 test -r /proc/pressure/io && psi=yes
+	version=$(cluster_exec n1 sh -c 'sar -V 2>&1 | head -n 1')
+	for c in cpu load memory swap disk network; do
+		[ -s "parsed/$c/$h" ] || { echo "no parsed/$c/$h"; return 1; }
+		"$UNIT_BIN/contract" columns "$c" | tr ' ' '\n' >cols
+		while read -r col; do
+			n=$(awk -F, -v want="$col" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == want) k = i; next }
+				k && $k != "" { n++ } END { print n + 0 }' "parsed/$c/$h")
+			case $col in
+			*_some_pct | *_full_pct) [ "$psi" = yes ] || continue ;;
+			vmeff_pct) case $version in *' 12.7.'[5-9]* | *' 1[3-9].'*) continue ;; esac ;;
+			device_alias | iface_alias) ;;
+			esac
+			[ "$n" -ge 2 ] || { echo "$c $col: only $n rows with a value ($version, psi $psi)"; return 1; }
+		done <cols
+	done
+	nodes_clean $h
 }
 
 @test "cluster: an unreachable host among good ones: exit 1, the others fine; none reachable: 69" {
