@@ -23,7 +23,7 @@ BUILD ?= build
 # Parallel jobs for the builds that test and demo start themselves.
 JOBS ?= $(shell nproc)
 ALL_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -Ilib -I$(BUILD)/gen -MMD -MP $(CXXFLAGS) $(EXTRA_CXXFLAGS)
-LDLIBS = -lssh2 -lyaml-cpp -lpthread
+LDLIBS = -lssh2 -lyaml-cpp -lz -lpthread
 
 LIB_SRCS  = $(wildcard lib/*/*.cpp lib/*/*/*.cpp)
 LIB_OBJS  = $(LIB_SRCS:%.cpp=$(BUILD)/%.o) $(BUILD)/gen/config_template.o
@@ -36,7 +36,7 @@ UNITS     = $(DRIVERS) $(BUILD)/tests/unit-tests
 MANPAGES  = $(wildcard man/*.1 man/*.5)
 
 # Debian packages: to build and run, to run the tests, to run the benchmarks.
-DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev doctest-dev
+DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev doctest-dev zlib1g-dev
 DEPS_RUN   = gnuplot-nox sysstat man-db
 DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl socat lxcfs \
              iproute2 procps util-linux groff-base python3 libxml2-utils clang chromium

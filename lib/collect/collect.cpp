@@ -20,6 +20,7 @@
 #include "model/manifest.hpp"
 #include "collect/remote_command.hpp"
 #include "collect/run_log.hpp"
+#include "collect/transfer.hpp"
 #include "collect/transport.hpp"
 
 namespace fs = std::filesystem;
@@ -32,12 +33,14 @@ const char* const k_log_path = "clusterp.log";
 const char* const k_raw_dir = "raw";
 const char* const k_raw_run_id = "raw/.run_id";
 
-// Bounds beyond ssh_timeout: the start command waits up to 5 s for sadc's
-// first write and stop up to 5 s for sadc to exit; sadf on a long run's file
-// takes a while.
-const int k_start_slack = 10;
-const int k_stop_slack = 10;
-const int k_convert_slack = 300;
+// Hard bounds of each remote step (clusterp.yml(5)), generous: a node that
+// stops answering is abandoned after ssh_timeout already (keepalives), so
+// these only end a command that answers but never finishes.  Start, stop
+// and clean-up take seconds (start waits up to 5 s for sadc's first write,
+// stop up to 5 s for sadc to exit); converting and fetching a long run's
+// files on a slow node or link may take many minutes.
+const int k_short_step_bound = 300;
+const int k_long_step_bound = 3600;
 
 double now_seconds() {
     using namespace std::chrono;
@@ -245,7 +248,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
             try {
                 double sent = now_seconds();
                 CommandResult answer =
-                    logged_run(log, host, *session, command, config.ssh_timeout + k_start_slack);
+                    logged_run(log, host, *session, command, k_short_step_bound);
                 double received = now_seconds();
                 record.error = read_start_reply(answer, sent, received, record);
                 if (record.error.empty()) record.status = "started";
@@ -294,40 +297,49 @@ void claim_raw(const Manifest& manifest, bool force) {
     if (owner != manifest.run_id) write_file_atomically(k_raw_run_id, manifest.run_id + "\n");
 }
 
-// Downloads REMOTE (SIZE bytes) into LOCAL atomically.  Throws HostError.
-void fetch(RunLog& log, const std::string& host, Session& session, const std::string& remote, const std::string& local,
-           std::uint64_t size) {
-    std::error_code ec;
-    fs::create_directories(fs::path(local).parent_path(), ec);
-    if (ec) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(fs::path(local).parent_path().string()) + ": " + ec.message());
-    std::string tmp = temporary_path_for(local);
-    log.record(host, "download: " + remote + " -> " + local);
-    std::uint64_t bytes = 0;
+// Fetches the node's files NAMES (inside DIR) into LOCAL_PATHS over one
+// command's stdout (no SFTP), checked and written atomically; SIZES are the
+// sizes the convert step reported.  Throws HostError.
+void fetch(RunLog& log, const std::string& host, Session& session, const std::string& dir,
+           const std::vector<FileTarget>& targets, const std::vector<std::uint64_t>& sizes) {
+    std::vector<std::string> names;
+    for (const auto& target : targets) names.push_back(target.name);
+    const std::string command = send_files_command(dir, names);
+    for (const auto& target : targets) log.record(host, "download: " + dir + "/" + target.name + " -> " + target.local_path);
+    log.record(host, "run: " + command);
+    debug(host + ": run: " + command);
     try {
-        bytes = session.download(remote, tmp);
+        auto exchange = session.start(command, std::chrono::seconds(k_long_step_bound));
+        exchange->close_input();
+        std::vector<std::uint64_t> bytes = receive_files(*exchange, std::string(), targets);
+        std::string rest;
+        while (exchange->read(rest, 1 << 16) > 0) {
+        }
+        CommandResult result = exchange->finish();
+        std::uint64_t total = 0;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            total += bytes[i];
+            if (bytes[i] != sizes[i])
+                throw HostError("short download of " + clusterp::quoted(dir + "/" + targets[i].name) + ": " +
+                                std::to_string(bytes[i]) + " of " + std::to_string(sizes[i]) + " bytes");
+            debug(host + ": " + targets[i].name + " -> " + targets[i].local_path + " (" + std::to_string(bytes[i]) +
+                  " bytes)");
+        }
+        log.record(host, "downloaded " + std::to_string(total) + " bytes in " + std::to_string(targets.size()) +
+                             " files, exit " + std::to_string(result.exit_status) +
+                             (result.err.empty() ? "" : ", stderr: " + result.err));
     } catch (const HostError& e) {
-        ::unlink(tmp.c_str());
         log.record(host, std::string("download failed: ") + e.what());
         throw;
     }
-    if (bytes != size) {
-        ::unlink(tmp.c_str());
-        std::string cause = "short download of " + clusterp::quoted(remote) + ": " + std::to_string(bytes) + " of " +
-                            std::to_string(size) + " bytes";
-        log.record(host, cause);
-        throw HostError(cause);
-    }
-    commit_file(tmp, local);
-    log.record(host, "downloaded " + std::to_string(bytes) + " bytes");
-    debug(host + ": " + remote + " -> " + local + " (" + std::to_string(bytes) + " bytes)");
 }
 
 // Stops, converts and downloads one host; updates RECORD.  The remote
 // directory goes only once every file is safely local.
-void stop_host(const Config& config, RunLog& log, Session& session, HostRecord& record, HostOutcome& outcome) {
+void stop_host(RunLog& log, Session& session, HostRecord& record, HostOutcome& outcome) {
     const std::string& host = record.host;
     CommandResult stopped =
-        logged_run(log, host, session, stop_command(record.dir, record.pid), config.ssh_timeout + k_stop_slack);
+        logged_run(log, host, session, stop_command(record.dir, record.pid), k_short_step_bound);
     Reply reply = parse_reply(stopped.out);
     std::string state = reply_value(reply, "state");
     if (state == "nodir") {
@@ -344,13 +356,14 @@ void stop_host(const Config& config, RunLog& log, Session& session, HostRecord& 
         throw HostError(unexpected("stop", stopped));
 
     CommandResult converted =
-        logged_run(log, host, session, convert_command(record.dir), config.ssh_timeout + k_convert_slack);
+        logged_run(log, host, session, convert_command(record.dir), k_long_step_bound);
     reply = parse_reply(converted.out);
     if (reply_value(reply, "error") == "nosadf") throw HostError("sadf not found on the node");
     std::string sa_size = reply_value(reply, "sa");
     if (sa_size.empty()) throw HostError(unexpected("convert", converted));
 
-    std::vector<std::string> written;
+    std::vector<FileTarget> targets;
+    std::vector<std::uint64_t> sizes;
     for (const auto& category : sadf_categories()) {
         std::string status_size = reply_value(reply, category.name);
         auto space = status_size.find(' ');
@@ -361,16 +374,17 @@ void stop_host(const Config& config, RunLog& log, Session& session, HostRecord& 
             outcome.warnings.push_back(category.name + ": sadf printed nothing" + (why.empty() ? "" : ": " + why));
             continue;
         }
-        std::string local = std::string(k_raw_dir) + "/" + category.name + "/" + host;
-        fetch(log, host, session, remote_category_file(record.dir, category.name), local, size);
-        written.push_back(local);
+        targets.push_back({remote_category_name(category.name), std::string(k_raw_dir) + "/" + category.name + "/" + host});
+        sizes.push_back(size);
     }
-    std::string local_sa = std::string(k_raw_dir) + "/sa/" + host;
-    fetch(log, host, session, remote_sa_file(record.dir), local_sa, std::strtoull(sa_size.c_str(), nullptr, 10));
-    written.push_back(local_sa);
+    targets.push_back({remote_sa_name(), std::string(k_raw_dir) + "/sa/" + host});
+    sizes.push_back(std::strtoull(sa_size.c_str(), nullptr, 10));
+    fetch(log, host, session, record.dir, targets, sizes);
+    std::vector<std::string> written;
+    for (const auto& target : targets) written.push_back(target.local_path);
     outcome.output = written;
 
-    CommandResult cleaned = logged_run(log, host, session, cleanup_command(record.dir), config.ssh_timeout);
+    CommandResult cleaned = logged_run(log, host, session, cleanup_command(record.dir), k_short_step_bound);
     if (cleaned.exit_status != 0) {
         std::string why = first_line(cleaned.err);
         outcome.warnings.push_back("remote directory " + clusterp::quoted(record.dir) + " not removed" +
@@ -441,7 +455,7 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         try {
             auto session = logged_connect(log, *connector, host);
             try {
-                stop_host(config, log, *session, record, outcome);
+                stop_host(log, *session, record, outcome);
             } catch (const HostError& e) {
                 record.error = e.what();
                 outcome.fail(record.error + " (its data stays on the node: stop it again with -H " + host + ")");

@@ -2,10 +2,11 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <fstream>
 #include <utility>
 
 #include "base/diag.hpp"
@@ -22,12 +23,23 @@ Pipe new_pipe() {
     return std::move(*pipe);
 }
 
-class LocalSession : public Session {
+// One `sh -c COMMAND` with its three streams connected to us, in a process
+// group of its own (killed whole when the bound passes or the exchange is
+// dropped).
+class LocalExchange : public Exchange {
 public:
-    CommandResult run(const std::string& command, std::chrono::seconds timeout) override {
+    LocalExchange(const std::string& command, std::chrono::seconds bound)
+        : m_bound(bound), m_deadline(std::chrono::steady_clock::now() + bound) {
+        // stdin is a socket so that writing to a command that has ended
+        // fails with EPIPE instead of raising SIGPIPE.
+        int in[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0)
+            throw HostError("cannot make a socket pair: " + errno_text(errno));
+        Fd child_in(in[0]);
+        m_in = Fd(in[1]);
         Pipe out = new_pipe(), err = new_pipe();
         SpawnOptions options;
-        options.in = Redirect::null();
+        options.in = Redirect::to(child_in.get());
         options.out = Redirect::to(out.write.get());
         options.err = Redirect::to(err.write.get());
         // Nothing of ours leaks into the node's processes: a collector
@@ -36,59 +48,87 @@ public:
         options.new_process_group = true;
         Spawned child = spawn("/bin/sh", {"sh", "-c", command}, options);
         if (child.pid < 0) throw HostError("cannot run /bin/sh: " + errno_text(child.error));
-        const pid_t pid = child.pid;
-        out.write.reset();
-        err.write.reset();
+        m_pid = child.pid;
+        m_out = std::move(out.read);
+        m_err = std::move(err.read);
+    }
 
-        CommandResult result;
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        pollfd fds[2] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
-        std::string* sinks[2] = {&result.out, &result.err};
-        int open_streams = 2;
-        bool timed_out = false;
-        while (open_streams > 0) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) {
-                timed_out = true;
-                break;
-            }
-            int ready = ::poll(fds, 2, static_cast<int>(left.count()));
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready < 0) break;
-            for (int i = 0; i < 2; ++i) {
-                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-                char buffer[8192];
-                ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-                if (n > 0) {
-                    sinks[i]->append(buffer, static_cast<std::size_t>(n));
-                } else if (n == 0 || errno != EINTR) {
-                    fds[i].fd = -1;
-                    --open_streams;
-                }
-            }
+    ~LocalExchange() override {
+        if (m_pid > 0) {
+            ::kill(-m_pid, SIGKILL);
+            wait_for(m_pid);
         }
-        if (timed_out) ::kill(-pid, SIGKILL);
-        int status = wait_for(pid);
-        if (timed_out) throw HostError("timed out after " + std::to_string(timeout.count()) + " s");
-        result.exit_status = exit_code(status);
+    }
+
+    void write(const std::string& data) override {
+        for (std::size_t done = 0; done < data.size();) {
+            ssize_t n = ::send(m_in.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw HostError("cannot write to the command: " + errno_text(errno));
+            done += static_cast<std::size_t>(n);
+        }
+    }
+
+    void close_input() override { m_in.reset(); }
+
+    std::size_t read(std::string& out, std::size_t max) override {
+        while (m_out) {
+            pollfd fds[2] = {{m_out.get(), POLLIN, 0}, {m_err.get(), POLLIN, 0}};
+            int ready = ::poll(fds, m_err ? 2 : 1, remaining_ms());
+            if (ready <= 0) continue;  // EINTR, or the bound (remaining_ms throws)
+            if (m_err && fds[1].revents) pump_err();
+            if (!fds[0].revents) continue;
+            char buffer[65536];
+            ssize_t n = ::read(m_out.get(), buffer, std::min(max, sizeof buffer));
+            if (n < 0 && errno == EINTR) continue;
+            if (n > 0) {
+                out.append(buffer, static_cast<std::size_t>(n));
+                return static_cast<std::size_t>(n);
+            }
+            m_out.reset();
+        }
+        return 0;
+    }
+
+    CommandResult finish() override {
+        while (m_err) {
+            pollfd waiting{m_err.get(), POLLIN, 0};
+            if (::poll(&waiting, 1, remaining_ms()) > 0) pump_err();
+        }
+        CommandResult result;
+        result.exit_status = exit_code(wait_for(std::exchange(m_pid, -1)));
+        result.err = std::move(m_err_text);
         return result;
     }
 
-    std::uint64_t download(const std::string& remote_path, const std::string& local_path) override {
-        std::ifstream in(remote_path, std::ios::binary);
-        if (!in) throw HostError("cannot open " + clusterp::quoted(remote_path) + ": " + errno_text(errno));
-        std::ofstream out(local_path, std::ios::binary | std::ios::trunc);
-        if (!out) throw HostError("cannot create " + clusterp::quoted(local_path) + ": " + errno_text(errno));
-        std::uint64_t bytes = 0;
-        char buffer[65536];
-        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-            out.write(buffer, in.gcount());
-            bytes += static_cast<std::uint64_t>(in.gcount());
-        }
-        out.flush();
-        if (!out || in.bad()) throw HostError("cannot copy " + clusterp::quoted(remote_path));
-        return bytes;
+private:
+    // Milliseconds left; past the bound, kills the command and throws.
+    int remaining_ms() {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now());
+        if (left.count() > 0) return static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+        ::kill(-m_pid, SIGKILL);
+        wait_for(std::exchange(m_pid, -1));
+        throw HostError("timed out after " + std::to_string(m_bound.count()) + " s");
+    }
+
+    void pump_err() {
+        char buffer[8192];
+        ssize_t n = ::read(m_err.get(), buffer, sizeof buffer);
+        if (n > 0) m_err_text.append(buffer, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR) m_err.reset();
+    }
+
+    std::chrono::seconds m_bound;
+    std::chrono::steady_clock::time_point m_deadline;
+    pid_t m_pid = -1;
+    Fd m_in, m_out, m_err;
+    std::string m_err_text;
+};
+
+class LocalSession : public Session {
+public:
+    std::unique_ptr<Exchange> start(const std::string& command, std::chrono::seconds bound) override {
+        return std::make_unique<LocalExchange>(command, bound);
     }
 };
 

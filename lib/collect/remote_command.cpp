@@ -59,11 +59,9 @@ const std::vector<SadfCategory>& sadf_categories() {
     return table;
 }
 
-std::string remote_sa_file(const std::string& dir) { return dir + "/run.sa"; }
+std::string remote_sa_name() { return "run.sa"; }
 
-std::string remote_category_file(const std::string& dir, const std::string& category) {
-    return dir + "/" + category + ".txt";
-}
+std::string remote_category_name(const std::string& category) { return category + ".txt"; }
 
 std::string start_command(const std::optional<std::string>& remote_dir, int interval) {
     std::ostringstream s;
@@ -156,6 +154,16 @@ std::string convert_command(const std::string& dir) {
           << ")\"; fi; ";
     }
     s << "echo \"sa=$(wc -c <\"$f\")\"";
+    return s.str();
+}
+
+std::string send_files_command(const std::string& dir, const std::vector<std::string>& names) {
+    std::ostringstream s;
+    s << k_prologue << dir_assignment(dir)
+      << "z=cat; c=plain; if command -v gzip >/dev/null 2>&1; then z='gzip -1 -c'; c=gzip; fi; "
+      << "echo \"clusterp-stream $c\"; { for f in" << words(names) << "; do p=$d/$f; "
+      << "if [ -f \"$p\" ] && s=$(cksum <\"$p\"); then set -- $s; printf 'file %s %s %s\\n' \"$f\" \"$2\" \"$1\"; "
+      << "cat \"$p\" || exit 1; else printf 'missing %s\\n' \"$f\"; fi; done; echo end; } | $z";
     return s.str();
 }
 

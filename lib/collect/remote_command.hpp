@@ -35,9 +35,10 @@ struct SadfCategory {
 // The contract's categories, in its order.
 const std::vector<SadfCategory>& sadf_categories();
 
-// The node's file names inside a run directory, as SFTP paths (not shell).
-std::string remote_sa_file(const std::string& dir);
-std::string remote_category_file(const std::string& dir, const std::string& category);
+// The names of the node's files inside a run directory, for
+// send_files_command().
+std::string remote_sa_name();
+std::string remote_category_name(const std::string& category);
 
 // Start: find sadc (`sar --sadc`, then the usual paths), make a private
 // directory with `mktemp -d` under REMOTE_DIR (unset: the node's $TMPDIR,
@@ -71,6 +72,12 @@ std::string convert_command(const std::string& dir);
 // Removes the files clusterp put in DIR, then DIR itself (rmdir: anything else
 // found there is left alone and the command fails).
 std::string cleanup_command(const std::string& dir);
+
+// Sends the files NAMES (plain names inside DIR, e.g. `cpu.txt`, `run.sa`)
+// on stdout as the stream that receive_files() (transfer.hpp) reads:
+// gzip-compressed when the node has gzip, each file with its size and POSIX
+// cksum.  Exit status 0 unless the stream could not be written whole.
+std::string send_files_command(const std::string& dir, const std::vector<std::string>& names);
 
 // The `key=value` lines of a reply; a key seen twice keeps every value in
 // order (detail lines).

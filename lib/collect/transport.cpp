@@ -7,6 +7,17 @@
 
 namespace clusterp {
 
+CommandResult Session::run(const std::string& command, std::chrono::seconds bound) {
+    auto exchange = start(command, bound);
+    exchange->close_input();
+    std::string out;
+    while (exchange->read(out, 1 << 20) > 0) {
+    }
+    CommandResult result = exchange->finish();
+    result.out = std::move(out);
+    return result;
+}
+
 std::unique_ptr<Connector> make_connector(const Config& config) {
     switch (config.transport) {
     case TransportKind::local:

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -12,6 +12,9 @@
 namespace clusterp {
 
 struct Config;
+
+// Files travel over start() (collect/transfer.hpp): no SFTP subsystem is
+// needed on the node.
 
 // A failure of one host: what() is the cause as the user should read it
 // after `prog: host: ` (e.g. "connection refused", "timed out after 10 s").
@@ -26,16 +29,43 @@ struct CommandResult {
     std::string err;
 };
 
+// One remote command with its standard streams open, for what run() alone
+// cannot do: stream a large stdout (transfers) and talk to a command over
+// its stdin (clock exchanges, an acknowledgement before data is removed).
+// Used by one thread at a time.  Destroying it before finish() abandons the
+// command (its stdin reads end of file, its stdout goes nowhere).
+//
+// Time: every wait is bounded twice.  The node may stay silent (no byte, no
+// answer to a keepalive) for ssh_timeout seconds at most: then HostError
+// "no answer for N s".  The whole exchange may take `bound` at most: then
+// HostError "timed out after N s (command)".  A command that works for long
+// on a node that answers is cut only by `bound`.
+class Exchange {
+public:
+    virtual ~Exchange() = default;
+    // Sends DATA to the command's stdin.  Throws HostError.
+    virtual void write(const std::string& data) = 0;
+    // Ends the command's stdin: it reads end of file.  Throws HostError.
+    virtual void close_input() = 0;
+    // Waits until stdout holds bytes or has ended; appends up to MAX of them
+    // to OUT and returns how many (0: stdout has ended).  stderr is kept for
+    // finish().  Throws HostError.
+    virtual std::size_t read(std::string& out, std::size_t max) = 0;
+    // Once read() has returned 0: waits for the command's end; returns its
+    // exit status (128+N for a signal) and stderr (`out` stays empty).
+    virtual CommandResult finish() = 0;
+};
+
 class Session {
 public:
     virtual ~Session() = default;
-    // Runs `command`, shell text made only by remote_command's functions,
-    // under the node's shell with stdin from /dev/null and no pty.  Throws
-    // HostError when the transport fails or `timeout` passes.
-    virtual CommandResult run(const std::string& command, std::chrono::seconds timeout) = 0;
-    // Copies the node's file `remote_path` to `local_path` (a temporary file
-    // the caller renames); returns the bytes written.  Throws HostError.
-    virtual std::uint64_t download(const std::string& remote_path, const std::string& local_path) = 0;
+    // Starts `command`, shell text made only by remote_command's functions,
+    // under the node's shell with no pty.  `bound` is the hard bound of the
+    // whole exchange (see Exchange for the silence bound).  Throws HostError.
+    virtual std::unique_ptr<Exchange> start(const std::string& command, std::chrono::seconds bound) = 0;
+    // Runs `command` with stdin at end of file and collects its output:
+    // start(), close_input(), read() to the end, finish().
+    CommandResult run(const std::string& command, std::chrono::seconds bound);
 };
 
 class Connector {

@@ -99,7 +99,7 @@ fingerprint() {
 	cluster_config "$CLUSTER_NODE_2" >config.yml
 	run "$PROBE" -d /tmp/absent:got config.yml "$CLUSTER_NODE_2"
 	assert_failure 1
-	assert_output "ssh_probe: $CLUSTER_NODE_2: cannot open remote '/tmp/absent': no such file"
+	assert_output "ssh_probe: $CLUSTER_NODE_2: remote file 'absent' is missing"
 }
 
 @test "ssh: a command that outlives its bound times out" {

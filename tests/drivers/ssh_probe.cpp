@@ -2,8 +2,8 @@
 // drives the SSH transport without the tools.  Connects to every HOST at
 // once (config.yml CONFIG gives the ssh settings), runs each COMMAND in turn
 // in that one session (a command that fails or times out is reported and the
-// next one still runs), downloads REMOTE into LOCAL (`%h` in LOCAL becomes
-// the host), then prints, hosts in the order given:
+// next one still runs), downloads REMOTE into LOCAL over the exec channel
+// (transfer.hpp; `%h` in LOCAL becomes the host), then prints, hosts in the order given:
 //   HOST: exit STATUS
 //   HOST: out LINE        (each line of stdout)
 //   HOST: err LINE        (each line of stderr)
@@ -21,7 +21,9 @@
 
 #include "model/config.hpp"
 #include "base/diag.hpp"
+#include "collect/remote_command.hpp"
 #include "collect/ssh/ssh_transport.hpp"
+#include "collect/transfer.hpp"
 
 namespace {
 
@@ -100,9 +102,15 @@ int main(int argc, char** argv) {
                     }
                     if (!download.empty()) {
                         std::size_t colon = download.find(':');
-                        auto bytes = session->download(download.substr(0, colon),
-                                                       replace_host(download.substr(colon + 1), host));
-                        outcome.report += host + ": downloaded " + std::to_string(bytes) + " bytes\n";
+                        std::string remote = download.substr(0, colon);
+                        std::size_t slash = remote.rfind('/');
+                        std::string dir = slash == std::string::npos ? "." : remote.substr(0, slash);
+                        std::string name = remote.substr(slash + 1);
+                        auto exchange = session->start(send_files_command(dir, {name}), std::chrono::seconds(timeout));
+                        exchange->close_input();
+                        auto bytes = receive_files(*exchange, std::string(),
+                                                   {{name, replace_host(download.substr(colon + 1), host)}});
+                        outcome.report += host + ": downloaded " + std::to_string(bytes[0]) + " bytes\n";
                     }
                 } catch (const HostError& e) {
                     outcome.error = e.what();

@@ -115,6 +115,9 @@ Link::Link(int fd, const Endpoint& endpoint, Shared& shared, const Deadline& dea
     Deadline authentication(deadline);
     authentication.rename("authentication");
     authenticate(shared, authentication);
+    m_silence_limit = std::chrono::seconds(std::max(1, shared.config.ssh_timeout));
+    libssh2_keepalive_config(m_session, 1, static_cast<unsigned>(std::max<long>(1, m_silence_limit.count() / 3)));
+    heard();
 }
 
 void Link::wait(const Deadline& deadline) {
@@ -123,11 +126,22 @@ void Link::wait(const Deadline& deadline) {
     if (directions & LIBSSH2_SESSION_BLOCK_INBOUND) events |= POLLIN;
     if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) events |= POLLOUT;
     int timeout = deadline.remaining_ms();
+    if (m_silence_limit.count() > 0) {
+        int next_keepalive = 0;
+        libssh2_keepalive_send(m_session, &next_keepalive);
+        if (next_keepalive > 0) timeout = std::min(timeout, next_keepalive * 1000);
+        auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_last_heard);
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_silence_limit) - silent;
+        if (left.count() <= 0)
+            throw HostError("no answer for " + std::to_string(m_silence_limit.count()) + " s (ssh_timeout)");
+        timeout = std::min<long long>(timeout, left.count());
+    }
     // No direction: libssh2 holds buffered data; look again soon.
     if (events == 0) timeout = std::min(timeout, 10);
     pollfd waiting{m_fd.get(), events ? events : short(POLLIN), 0};
     int ready;
     while ((ready = ::poll(&waiting, 1, timeout)) < 0 && errno == EINTR) {}
+    if (ready > 0 && (waiting.revents & (POLLIN | POLLHUP | POLLERR))) heard();
     if (ready == 0 && events != 0) deadline.remaining_ms();  // throws once the time is up
 }
 

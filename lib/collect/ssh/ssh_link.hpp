@@ -35,8 +35,6 @@ public:
         : m_length(length), m_end(Clock::now() + length), m_step(std::move(step)) {}
     // Milliseconds left; throws the step's timeout once none are.
     int remaining_ms() const;
-    // For transfers: the bound counts from the last progress.
-    void restart() { m_end = Clock::now() + m_length; }
     void rename(std::string step) { m_step = std::move(step); }
     std::string message() const;
 
@@ -114,8 +112,14 @@ public:
     }
 
     // Waits until the socket is ready in the direction libssh2 needs;
-    // throws the deadline's timeout.
+    // throws the deadline's timeout.  Once authenticated, also sends
+    // keepalives (every third of ssh_timeout, as OpenSSH's
+    // ServerAliveInterval) and throws "no answer for N s" when nothing has
+    // come from the node for ssh_timeout seconds since heard().
     void wait(const Deadline& deadline);
+    // The node has just been heard from (bytes arrived), or a wait for it
+    // begins: its silence counts from now.
+    void heard() { m_last_heard = Clock::now(); }
 
     std::string last_error() const { return session_error(m_session); }
 
@@ -136,6 +140,8 @@ private:
     Fd m_fd;  // declared first: closed after the session
     Endpoint m_endpoint;
     bool m_rsa_refused = false;
+    std::chrono::seconds m_silence_limit{0};  // 0: not yet (connecting)
+    Clock::time_point m_last_heard;
     std::unique_ptr<LIBSSH2_SESSION, SessionCloser> m_owner;
     LIBSSH2_SESSION* m_session;
 };

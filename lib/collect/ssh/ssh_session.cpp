@@ -1,10 +1,11 @@
 #include "collect/ssh/ssh_session.hpp"
 
 #include <fcntl.h>
-#include <libssh2_sftp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,176 +24,154 @@ int signal_status(const std::string& name) {
     return 128 + (found == numbers.end() ? 0 : found->second);
 }
 
-class SshSession : public Session {
-public:
-    SshSession(std::unique_ptr<Link> link, std::shared_ptr<Gateway> gateway, std::chrono::seconds timeout)
-        : m_gateway(std::move(gateway)), m_link(std::move(link)), m_timeout(timeout) {}
+// Frees a channel on every path out of an exchange; after a timeout the
+// channel may be in any state, so freeing is bounded and best effort.
+struct ChannelGuard {
+    Link& link;
+    LIBSSH2_CHANNEL* channel;
+    void free() {
+        if (!channel) return;
+        Deadline closing(k_teardown_time, "closing a channel");
+        try {
+            link.call([&] { return libssh2_channel_free(channel); }, closing);
+        } catch (const HostError&) {
+        }
+        channel = nullptr;
+    }
+    ~ChannelGuard() {
+        if (channel) {
+            libssh2_channel_close(channel);
+            free();
+        }
+    }
+};
 
-    ~SshSession() override {
-        if (m_sftp) {
-            libssh2_session_set_blocking(m_link->session(), 1);
-            libssh2_session_set_timeout(m_link->session(), std::chrono::milliseconds(k_teardown_time).count());
-            libssh2_sftp_shutdown(m_sftp);
+class SshExchange : public Exchange {
+public:
+    SshExchange(Link& link, const std::string& command, std::chrono::seconds bound)
+        : m_link(link), m_bound(bound, "command"), m_guard{link, nullptr} {
+        LIBSSH2_SESSION* session = m_link.session();
+        m_link.heard();
+        m_guard.channel = m_link.call_pointer([&] { return libssh2_channel_open_session(session); }, m_bound);
+        if (!m_guard.channel) throw HostError("cannot open a channel: " + m_link.last_error());
+        int rc = m_link.call(
+            [&] {
+                return libssh2_channel_process_startup(m_guard.channel, "exec", 4, command.c_str(),
+                                                       static_cast<unsigned>(command.size()));
+            },
+            m_bound);
+        if (rc != 0) throw HostError("cannot run a command: " + m_link.last_error());
+    }
+
+    void write(const std::string& data) override {
+        m_link.heard();
+        for (std::size_t done = 0; done < data.size();) {
+            ssize_t n = libssh2_channel_write(m_guard.channel, data.data() + done, data.size() - done);
+            if (n > 0) {
+                done += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n != LIBSSH2_ERROR_EAGAIN) throw lost();
+            // A command that writes while we write would stop once its
+            // window is full: keep its output for read().
+            if (!drain(m_pending, SIZE_MAX)) m_link.wait(m_bound);
         }
     }
 
-    CommandResult run(const std::string& command, std::chrono::seconds timeout) override {
-        Deadline deadline(timeout, "command");
-        LIBSSH2_SESSION* session = m_link->session();
-        LIBSSH2_CHANNEL* channel = m_link->call_pointer([&] { return libssh2_channel_open_session(session); }, deadline);
-        if (!channel) throw HostError("cannot open a channel: " + m_link->last_error());
-        ChannelGuard guard{*m_link, channel};
-        int rc = m_link->call(
-            [&] {
-                return libssh2_channel_process_startup(channel, "exec", 4, command.c_str(),
-                                                       static_cast<unsigned>(command.size()));
-            },
-            deadline);
-        if (rc != 0) throw HostError("cannot run a command: " + m_link->last_error());
-        // No stdin: the command reads end of file at once.
-        m_link->call([&] { return libssh2_channel_send_eof(channel); }, deadline);
+    void close_input() override {
+        int rc = m_link.call([&] { return libssh2_channel_send_eof(m_guard.channel); }, m_bound);
+        if (rc != 0) throw lost();
+    }
 
-        CommandResult result;
-        char buffer[32768];
-        // After EOF is seen, one more pass reads what arrived with it.
-        for (bool eof = false;;) {
-            for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
-                std::string& sink = stream == 0 ? result.out : result.err;
-                for (;;) {
-                    ssize_t n = libssh2_channel_read_ex(channel, stream, buffer, sizeof buffer);
-                    if (n > 0) {
-                        sink.append(buffer, static_cast<std::size_t>(n));
-                        continue;
-                    }
-                    if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-                        throw HostError("connection lost during a command: " + m_link->last_error());
-                    break;
-                }
-            }
-            if (eof) break;
-            eof = libssh2_channel_eof(channel) != 0;
-            if (!eof) m_link->wait(deadline);
+    std::size_t read(std::string& out, std::size_t max) override {
+        if (!m_pending.empty()) {
+            std::size_t n = std::min(max, m_pending.size());
+            out.append(m_pending, 0, n);
+            m_pending.erase(0, n);
+            return n;
         }
-        m_link->call([&] { return libssh2_channel_close(channel); }, deadline);
-        m_link->call([&] { return libssh2_channel_wait_closed(channel); }, deadline);
+        m_link.heard();
+        // After EOF is seen, one more pass reads what arrived with it.
+        for (;;) {
+            std::size_t before = out.size();
+            drain(out, max);
+            if (out.size() > before) return out.size() - before;
+            if (m_eof) return 0;
+            m_eof = libssh2_channel_eof(m_guard.channel) != 0;
+            if (!m_eof) m_link.wait(m_bound);
+        }
+    }
+
+    CommandResult finish() override {
+        LIBSSH2_CHANNEL* channel = m_guard.channel;
+        m_link.call([&] { return libssh2_channel_close(channel); }, m_bound);
+        m_link.call([&] { return libssh2_channel_wait_closed(channel); }, m_bound);
+        CommandResult result;
         char* signal = nullptr;
         std::size_t signal_length = 0;
         libssh2_channel_get_exit_signal(channel, &signal, &signal_length, nullptr, nullptr, nullptr, nullptr);
         if (signal) {
             result.exit_status = signal_status(std::string(signal, signal_length));
-            libssh2_free(session, signal);
+            libssh2_free(m_link.session(), signal);
         } else {
             result.exit_status = libssh2_channel_get_exit_status(channel);
         }
-        guard.free();
+        result.err = std::move(m_err);
+        m_guard.free();
         return result;
     }
 
-    std::uint64_t download(const std::string& remote_path, const std::string& local_path) override {
-        Deadline deadline(m_timeout, "download of " + quoted(remote_path));
-        LIBSSH2_SESSION* session = m_link->session();
-        if (!m_sftp) {
-            m_sftp = m_link->call_pointer([&] { return libssh2_sftp_init(session); }, deadline);
-            if (!m_sftp) throw HostError("cannot start sftp: " + m_link->last_error());
-        }
-        LIBSSH2_SFTP_HANDLE* handle = m_link->call_pointer(
-            [&] {
-                return libssh2_sftp_open_ex(m_sftp, remote_path.c_str(), static_cast<unsigned>(remote_path.size()),
-                                            LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE);
-            },
-            deadline);
-        if (!handle) throw HostError("cannot open remote " + quoted(remote_path) + ": " + sftp_error());
-        struct HandleGuard {
-            Link& link;
-            LIBSSH2_SFTP_HANDLE* handle;
-            ~HandleGuard() {
-                Deadline closing(k_teardown_time, "closing a remote file");
-                try {
-                    link.call([&] { return libssh2_sftp_close_handle(handle); }, closing);
-                } catch (const HostError&) {
-                }
-            }
-        } handle_guard{*m_link, handle};
+private:
+    HostError lost() const { return HostError("connection lost during a command: " + m_link.last_error()); }
 
-        LIBSSH2_SFTP_ATTRIBUTES attributes{};
-        if (m_link->call([&] { return libssh2_sftp_fstat_ex(handle, &attributes, 0); }, deadline) != 0)
-            throw HostError("cannot stat remote " + quoted(remote_path) + ": " + sftp_error());
-
-        Fd out(::open(local_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-        if (out.get() < 0) throw HostError("cannot create " + quoted(local_path) + ": " + errno_text(errno));
-        std::uint64_t total = 0;
-        std::vector<char> buffer(1 << 16);
-        for (;;) {
-            ssize_t n = libssh2_sftp_read(handle, buffer.data(), buffer.size());
-            if (n == LIBSSH2_ERROR_EAGAIN) {
-                m_link->wait(deadline);
-                continue;
+    // Reads what libssh2 holds without waiting: stdout into OUT (up to MAX
+    // bytes), all of stderr.  True when anything came.
+    bool drain(std::string& out, std::size_t max) {
+        bool any = false;
+        char buffer[32768];
+        for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
+            std::string& sink = stream == 0 ? out : m_err;
+            std::size_t room = stream == 0 ? max : sizeof buffer;
+            while (room > 0) {
+                ssize_t n = libssh2_channel_read_ex(m_guard.channel, stream, buffer, std::min(room, sizeof buffer));
+                if (n == LIBSSH2_ERROR_EAGAIN || n == 0) break;
+                if (n < 0) throw lost();
+                sink.append(buffer, static_cast<std::size_t>(n));
+                if (stream == 0) room -= static_cast<std::size_t>(n);
+                any = true;
+                m_link.heard();
             }
-            if (n < 0) throw HostError("cannot read remote " + quoted(remote_path) + ": " + sftp_error());
-            if (n == 0) break;
-            deadline.restart();
-            for (ssize_t done = 0; done < n;) {
-                ssize_t written = ::write(out.get(), buffer.data() + done, static_cast<std::size_t>(n - done));
-                if (written < 0) {
-                    if (errno == EINTR) continue;
-                    throw HostError("cannot write " + quoted(local_path) + ": " + errno_text(errno));
-                }
-                done += written;
-            }
-            total += static_cast<std::uint64_t>(n);
         }
-        if (::fsync(out.get()) != 0 || ::close(out.release()) != 0)
-            throw HostError("cannot write " + quoted(local_path) + ": " + errno_text(errno));
-        if ((attributes.flags & LIBSSH2_SFTP_ATTR_SIZE) && attributes.filesize != total)
-            throw HostError("short download of " + quoted(remote_path) + ": " + std::to_string(total) + " of " +
-                            std::to_string(attributes.filesize) + " bytes");
-        return total;
+        return any;
+    }
+
+    Link& m_link;
+    Deadline m_bound;
+    ChannelGuard m_guard;
+    std::string m_pending;  // stdout read while writing
+    std::string m_err;
+    bool m_eof = false;
+};
+
+class SshSession : public Session {
+public:
+    SshSession(std::unique_ptr<Link> link, std::shared_ptr<Gateway> gateway)
+        : m_gateway(std::move(gateway)), m_link(std::move(link)) {}
+
+    std::unique_ptr<Exchange> start(const std::string& command, std::chrono::seconds bound) override {
+        return std::make_unique<SshExchange>(*m_link, command, bound);
     }
 
 private:
-    // Frees a channel on every path out of run(); after a timeout the
-    // channel may be in any state, so freeing is bounded and best effort.
-    struct ChannelGuard {
-        Link& link;
-        LIBSSH2_CHANNEL* channel;
-        void free() {
-            if (!channel) return;
-            Deadline closing(k_teardown_time, "closing a channel");
-            try {
-                link.call([&] { return libssh2_channel_free(channel); }, closing);
-            } catch (const HostError&) {
-            }
-            channel = nullptr;
-        }
-        ~ChannelGuard() {
-            if (channel) {
-                libssh2_channel_close(channel);
-                free();
-            }
-        }
-    };
-
-    std::string sftp_error() const {
-        if (libssh2_session_last_errno(m_link->session()) != LIBSSH2_ERROR_SFTP_PROTOCOL) return m_link->last_error();
-        switch (libssh2_sftp_last_error(m_sftp)) {
-        case LIBSSH2_FX_NO_SUCH_FILE: return "no such file";
-        case LIBSSH2_FX_PERMISSION_DENIED: return "permission denied";
-        default: return "sftp error " + std::to_string(libssh2_sftp_last_error(m_sftp));
-        }
-    }
-
     // Declared first so that it outlives the link that runs inside it.
     std::shared_ptr<Gateway> m_gateway;
     std::unique_ptr<Link> m_link;
-    std::chrono::seconds m_timeout;
-    LIBSSH2_SFTP* m_sftp = nullptr;
 };
 
 }  // namespace
 
-std::unique_ptr<Session> make_session(std::unique_ptr<Link> link, std::shared_ptr<Gateway> gateway,
-                                      std::chrono::seconds timeout) {
-    return std::make_unique<SshSession>(std::move(link), std::move(gateway), timeout);
+std::unique_ptr<Session> make_session(std::unique_ptr<Link> link, std::shared_ptr<Gateway> gateway) {
+    return std::make_unique<SshSession>(std::move(link), std::move(gateway));
 }
 
 }  // namespace clusterp::ssh

@@ -1,4 +1,5 @@
-// A node's session over a Link: commands on exec channels, downloads.
+// A node's session over a Link: every command, transfers included, on an
+// exec channel of its own (no SFTP).
 #pragma once
 
 #include <chrono>
@@ -11,8 +12,7 @@ namespace clusterp::ssh {
 
 // The Session (collect/transport.hpp) that runs over `link`; `gateway`, when
 // the link runs inside one of its tunnels, is kept alive as long as the
-// session.  `timeout` bounds each step of a download without progress.
-std::unique_ptr<Session> make_session(std::unique_ptr<Link> link, std::shared_ptr<Gateway> gateway,
-                                      std::chrono::seconds timeout);
+// session.
+std::unique_ptr<Session> make_session(std::unique_ptr<Link> link, std::shared_ptr<Gateway> gateway);
 
 }  // namespace clusterp::ssh

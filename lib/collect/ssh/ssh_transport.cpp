@@ -52,7 +52,7 @@ public:
         int fd = gateway ? gateway->open(endpoint.host, endpoint.port, deadline)
                          : tcp_connect(endpoint.host, endpoint.port, deadline);
         auto link = std::make_unique<Link>(fd, endpoint, m_shared, deadline);
-        return make_session(std::move(link), std::move(gateway), timeout);
+        return make_session(std::move(link), std::move(gateway));
     }
 
     std::shared_ptr<Gateway> open_gateway(const std::string& text) {
