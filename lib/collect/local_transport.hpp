@@ -1,7 +1,8 @@
 // transport: local: every "host" is this machine.  Commands run under
-// /bin/sh -c with stdin from /dev/null in their own process group (killed
-// whole when the timeout passes); download copies the file.  Lets single
-// machine users and the demo run the same lifecycle as a cluster.
+// /bin/sh -c in their own process group (killed whole when the bound passes
+// or the exchange is dropped), stdin a socket, stdout and stderr pipes.
+// Lets single machine users and the demo run the same lifecycle as a
+// cluster.
 #pragma once
 
 #include <memory>

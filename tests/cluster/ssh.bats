@@ -81,6 +81,16 @@ fingerprint() {
 	EOF
 }
 
+@test "ssh: download works on a node whose sshd has no SFTP subsystem" {
+	head -c 500000 /dev/urandom >expected
+	cluster_exec nosftp sh -c 'cat >/tmp/blob' <expected
+	cluster_config "$CLUSTER_NOSFTP_NODE" >config.yml
+	run "$PROBE" -d /tmp/blob:got config.yml "$CLUSTER_NOSFTP_NODE"
+	assert_success
+	assert_output "$CLUSTER_NOSFTP_NODE: downloaded 500000 bytes"
+	cmp expected got
+}
+
 @test "ssh: download copies a remote file whole, in the same session" {
 	head -c 3000000 /dev/urandom >expected
 	cluster_exec n2 sh -c 'cat >/tmp/blob' <expected
@@ -100,6 +110,24 @@ fingerprint() {
 	run "$PROBE" -d /tmp/absent:got config.yml "$CLUSTER_NODE_2"
 	assert_failure 1
 	assert_output "ssh_probe: $CLUSTER_NODE_2: remote file 'absent' is missing"
+}
+
+@test "ssh: a command that works long on a node that answers is not cut by ssh_timeout" {
+	cluster_config ssh_timeout=1 "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'sleep 4; echo done'
+	assert_success
+	assert_output - <<-EOF
+	$CLUSTER_NODE_1: exit 0
+	$CLUSTER_NODE_1: out done
+	EOF
+}
+
+@test "ssh: a node that stops answering is abandoned after ssh_timeout, with one line" {
+	cluster_config ssh_timeout=1 "$CLUSTER_NODE_1" >config.yml
+	# The session's sshd freezes for 4 s: nothing answers the keepalives.
+	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'kill -STOP $PPID; sleep 4; kill -CONT $PPID'
+	assert_failure 1
+	assert_output "ssh_probe: $CLUSTER_NODE_1: no answer for 1 s (ssh_timeout)"
 }
 
 @test "ssh: a command that outlives its bound times out" {

@@ -18,7 +18,7 @@ setup() {
 teardown() {
 	local n
 	kill_leftover_collectors
-	for n in n1 n2 n3 n4 nosysstat hidden pw; do cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'; done
+	for n in n1 n2 n3 n4 nosysstat nosftp slow hidden pw; do cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'; done
 }
 
 # node_name ADDR: the cluster's name (n1..) of a plain node's address.
@@ -29,6 +29,8 @@ node_name() {
 	done
 	case $1 in
 	"$CLUSTER_NOSYSSTAT_NODE") echo nosysstat ;;
+	"$CLUSTER_NOSFTP_NODE") echo nosftp ;;
+	"$CLUSTER_SLOW_NODE") echo slow ;;
 	"$CLUSTER_HIDDEN") echo hidden ;;
 	"$CLUSTER_PW_NODE") echo pw ;;
 	esac
@@ -111,6 +113,38 @@ expected_files() {
 		done <cols
 	done
 	nodes_clean $h
+}
+
+# start_stop_check HOST...: start, 3 s, stop on HOSTS (config.yml made by the
+# caller); every category and the sa file arrive whole; nothing left.
+start_stop_check() {
+	run clusterp-start
+	assert_success
+	sleep 3
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(expected_files "$@")"
+	for h in "$@"; do
+		LC_ALL=C sadf -d -U "raw/sa/$h" -- -u ALL -P ALL >cpu.txt
+		diff -u "raw/cpu/$h" cpu.txt
+		[ "$(grep -vc '^#' "raw/cpu/$h")" -ge 2 ]
+	done
+	nodes_clean "$@"
+}
+
+@test "cluster: a node without an SFTP subsystem: stop fetches everything over the command channel" {
+	# OpenSSH's own client finds no SFTP there.
+	run cluster_ssh -s "$CLUSTER_NOSFTP_NODE" sftp </dev/null
+	assert_failure
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_NOSFTP_NODE >config.yml
+	start_stop_check $CLUSTER_NODE_1 $CLUSTER_NOSFTP_NODE
+	grep -q "$CLUSTER_NOSFTP_NODE: downloaded .* bytes in 6 files, exit 0" clusterp.log
+}
+
+@test "cluster: a login shell that takes 1 s per command, with ssh_timeout 3" {
+	[ "$(cluster_ssh "$CLUSTER_SLOW_NODE" cat .bashrc)" = 'sleep 1' ]
+	cluster_config ssh_timeout=3 $CLUSTER_SLOW_NODE >config.yml
+	start_stop_check $CLUSTER_SLOW_NODE
 }
 
 @test "cluster: an unreachable host among good ones: exit 1, the others fine; none reachable: 69" {

@@ -16,6 +16,10 @@
 #   CLUSTER_PW_NODE      password authentication only (PAM)
 #   CLUSTER_KBD_NODE     keyboard-interactive only (PAM)
 #   CLUSTER_NOSYSSTAT_NODE  a plain node where sar, sadf and sadc do not exist
+#   CLUSTER_NOSFTP_NODE  a plain node whose sshd has no SFTP subsystem (as
+#                        dropbear and hardened images)
+#   CLUSTER_SLOW_NODE    a plain node whose login shell is slow: root's
+#                        .bashrc sleeps 1 s (conda, lmod, pyenv set-ups)
 #   CLUSTER_SILENT       accepts TCP connections and never says a word
 #   CLUSTER_REFUSED      nothing listens there
 #   CLUSTER_GATEWAY      a gateway sshd, the only way to CLUSTER_HIDDEN
@@ -39,6 +43,9 @@
 #
 # cluster_down stops everything it started, including any process still
 # running in a node's namespace (a leftover sadc), even after a failure.
+#
+# `CLUSTER_SLOW_SHELL=1 cluster_up N` gives every plain node that slow
+# .bashrc (for benchmarks of a cluster where every command pays it).
 #
 # Nodes that really differ (opt-in): `CLUSTER_ISOLATE=1 cluster_up N` puts
 # every node in cgroups of its own (cpu, cpuacct, cpuset, memory, blkio: its
@@ -72,7 +79,7 @@ CLUSTER_STATE_ROOT=${CLUSTER_STATE_ROOT:-/run}
 
 # The per-node special roles take these last octets.
 _CLUSTER_PW=201 _CLUSTER_KBD=202 _CLUSTER_NOSYS=203 _CLUSTER_SILENT=204
-_CLUSTER_REFUSED=205 _CLUSTER_GW=206 _CLUSTER_HIDDEN=250
+_CLUSTER_REFUSED=205 _CLUSTER_GW=206 _CLUSTER_NOSFTP=207 _CLUSTER_SLOW=208 _CLUSTER_HIDDEN=250
 
 # A port free on every loopback address: nothing listens on it for all
 # addresses (which would take 127.A.B.x too).
@@ -128,11 +135,12 @@ _cluster_wait_listen() {
 	_cluster_die "nothing listens on $1:$2${3:+ in $3}"
 }
 
-# _cluster_node NAME ADDR ROLE [NETNS]: ROLE is key, password, kbd or
-# nosysstat.
+# _cluster_node NAME ADDR ROLE [NETNS]: ROLE is key, password, kbd,
+# nosysstat, nosftp or slow.
 _cluster_node() {
 	local name=$1 addr=$2 role=$3 netns=${4:-} d=$CLUSTER_DIR/nodes/$1
-	local pubkey=yes password=no kbd=no pam=no mounts
+	local pubkey=yes password=no kbd=no pam=no mounts sftp='Subsystem sftp internal-sftp'
+	[ "$role" = nosftp ] && sftp='# no Subsystem sftp'
 	mkdir -p "$d"
 	ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$d/ssh_host_ed25519_key" || return 1
 	case $role in
@@ -157,7 +165,7 @@ _cluster_node() {
 		PerSourceMaxStartups none
 		MaxSessions 64
 		LogLevel VERBOSE
-		Subsystem sftp internal-sftp
+		$sftp
 	EOF
 	# root's HOME is private and empty too: the machine's dotfiles (a slow
 	# .bashrc) are no part of a node.
@@ -166,6 +174,11 @@ _cluster_node() {
 		mount --bind '$CLUSTER_DIR/shadow' /etc/shadow"
 	if [ "$pam" = yes ]; then
 		mounts="$mounts && mount --bind '$CLUSTER_DIR/pam-sshd' /etc/pam.d/sshd"
+	fi
+	# bash, root's login shell, sources ~/.bashrc for every command sshd
+	# runs (Debian builds it with SSH_SOURCE_BASHRC).
+	if [ "$role" = slow ] || { [ "$role" = key ] && [ "${CLUSTER_SLOW_SHELL:-}" = 1 ]; }; then
+		mounts="$mounts && echo 'sleep 1' >/root/.bashrc"
 	fi
 	if [ "$role" = nosysstat ]; then
 		# Whiteouts in an overlay hide the programs; the directory of sadc
@@ -378,6 +391,8 @@ _cluster_up() {
 	CLUSTER_PW_NODE=$CLUSTER_PREFIX.$_CLUSTER_PW
 	CLUSTER_KBD_NODE=$CLUSTER_PREFIX.$_CLUSTER_KBD
 	CLUSTER_NOSYSSTAT_NODE=$CLUSTER_PREFIX.$_CLUSTER_NOSYS
+	CLUSTER_NOSFTP_NODE=$CLUSTER_PREFIX.$_CLUSTER_NOSFTP
+	CLUSTER_SLOW_NODE=$CLUSTER_PREFIX.$_CLUSTER_SLOW
 	CLUSTER_SILENT=$CLUSTER_PREFIX.$_CLUSTER_SILENT
 	CLUSTER_REFUSED=$CLUSTER_PREFIX.$_CLUSTER_REFUSED
 	CLUSTER_GATEWAY=$CLUSTER_PREFIX.$_CLUSTER_GW
@@ -385,6 +400,8 @@ _cluster_up() {
 	_cluster_node pw "$CLUSTER_PW_NODE" password || return 1
 	_cluster_node kbd "$CLUSTER_KBD_NODE" kbd || return 1
 	_cluster_node nosysstat "$CLUSTER_NOSYSSTAT_NODE" nosysstat || return 1
+	_cluster_node nosftp "$CLUSTER_NOSFTP_NODE" nosftp || return 1
+	_cluster_node slow "$CLUSTER_SLOW_NODE" slow || return 1
 
 	# A listener that completes the TCP handshake and never reads or writes.
 	_cluster_bg silent /usr/bin/python3 -c '
@@ -435,7 +452,7 @@ time.sleep(1e6)' "$CLUSTER_SILENT" "$CLUSTER_PORT"
 		    BatchMode yes
 	EOF
 
-	export CLUSTER_NODES CLUSTER_PW_NODE CLUSTER_KBD_NODE CLUSTER_NOSYSSTAT_NODE \
+	export CLUSTER_NODES CLUSTER_PW_NODE CLUSTER_KBD_NODE CLUSTER_NOSYSSTAT_NODE CLUSTER_NOSFTP_NODE CLUSTER_SLOW_NODE \
 		CLUSTER_SILENT CLUSTER_REFUSED CLUSTER_GATEWAY CLUSTER_HIDDEN CLUSTER_PORT \
 		CLUSTER_USER CLUSTER_PASSWORD CLUSTER_AGENT_SOCK CLUSTER_HOME CLUSTER_PREFIX \
 		CLUSTER_SSH_CONFIG
