@@ -113,8 +113,8 @@ fingerprint() {
 }
 
 @test "ssh: a command that works long on a node that answers is not cut by ssh_timeout" {
-	cluster_config ssh_timeout=1 "$CLUSTER_NODE_1" >config.yml
-	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'sleep 4; echo done'
+	cluster_config ssh_timeout=2 "$CLUSTER_NODE_1" >config.yml
+	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'sleep 6; echo done'
 	assert_success
 	assert_output - <<-EOF
 	$CLUSTER_NODE_1: exit 0
@@ -123,11 +123,11 @@ fingerprint() {
 }
 
 @test "ssh: a node that stops answering is abandoned after ssh_timeout, with one line" {
-	cluster_config ssh_timeout=1 "$CLUSTER_NODE_1" >config.yml
-	# The session's sshd freezes for 4 s: nothing answers the keepalives.
-	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'kill -STOP $PPID; sleep 4; kill -CONT $PPID'
+	cluster_config ssh_timeout=2 "$CLUSTER_NODE_1" >config.yml
+	# The session's sshd freezes for 6 s: nothing answers the keepalives.
+	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'kill -STOP $PPID; sleep 6; kill -CONT $PPID'
 	assert_failure 1
-	assert_output "ssh_probe: $CLUSTER_NODE_1: no answer for 1 s (ssh_timeout)"
+	assert_output "ssh_probe: $CLUSTER_NODE_1: no answer for 2 s (ssh_timeout)"
 }
 
 @test "ssh: a command that outlives its bound times out" {

@@ -115,8 +115,11 @@ Link::Link(int fd, const Endpoint& endpoint, Shared& shared, const Deadline& dea
     Deadline authentication(deadline);
     authentication.rename("authentication");
     authenticate(shared, authentication);
-    m_silence_limit = std::chrono::seconds(std::max(1, shared.config.ssh_timeout));
-    libssh2_keepalive_config(m_session, 1, static_cast<unsigned>(std::max<long>(1, m_silence_limit.count() / 3)));
+    // libssh2 counts keepalive intervals in whole seconds: the limit leaves
+    // one interval for the answer to the last keepalive to arrive.
+    const int interval = std::max(1, shared.config.ssh_timeout / 3);
+    m_silence_limit = std::chrono::seconds(std::max(shared.config.ssh_timeout, interval + 1));
+    libssh2_keepalive_config(m_session, 1, static_cast<unsigned>(interval));
     heard();
 }
 
