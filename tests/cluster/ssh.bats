@@ -433,11 +433,10 @@ changed_key() {
 	Host hidden
 	    ProxyJump root@$CLUSTER_GATEWAY:$CLUSTER_PORT
 	EOF
-	# After the included file, "Host nothing" is in force again.
+	# (OpenSSH takes a relative Include, and ~, under the home of the
+	# password database, not $HOME: hence the absolute path.)
 	cat >"$HOME/.ssh/config" <<-EOF
-	Host nothing
-	Include config.d/*.conf
-	    HostName 127.0.0.9
+	Include $HOME/.ssh/config.d/*.conf
 	Host hidden
 	    HostName $CLUSTER_HIDDEN
 	EOF

@@ -1,37 +1,30 @@
-// ssh-config FILE HOST...: prints what ~/.ssh/config FILE says for each HOST
-// (`host: key value` lines, only the keys it sets), with home /home/me and
-// local user me; a bad value prints `error: ...` and exits 1.  Drives
-// tests/fast/ssh-config.bats.
-#include <fstream>
+// ssh-config CONFIG HOST...: prints where the SSH transport would reach each
+// HOST (config.yml CONFIG, ~/.ssh/config and /etc/ssh/ssh_config as `ssh -G`
+// resolves them), `ssh_target_text` lines as they are; a failure prints
+// `ssh-config: HOST: cause` and exits 1.  Drives tests/cluster/ssh-config.bats.
 #include <iostream>
-#include <sstream>
-#include <stdexcept>
 
-#include "collect/ssh/ssh_config.hpp"
+#include "base/diag.hpp"
+#include "collect/ssh/ssh_transport.hpp"
+#include "collect/transport.hpp"
+#include "model/config.hpp"
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        std::cerr << "usage: ssh-config FILE HOST...\n";
-        return 64;
-    }
-    std::ifstream file(argv[1]);
-    std::stringstream text;
-    text << file.rdbuf();
-    const clusterp::SshConfigContext context{"/home/me", "me", "me"};
-    for (int i = 2; i < argc; ++i) {
-        const std::string host = argv[i];
-        try {
-            auto config = clusterp::ssh_host_config(text.str(), host, context);
-            if (config.host_name) std::cout << host << ": hostname " << *config.host_name << "\n";
-            if (config.user) std::cout << host << ": user " << *config.user << "\n";
-            if (config.port) std::cout << host << ": port " << *config.port << "\n";
-            for (const auto& identity : config.identity_files) std::cout << host << ": identityfile " << identity << "\n";
-            if (config.proxy_jump) std::cout << host << ": proxyjump " << *config.proxy_jump << "\n";
-            if (config.proxy_command) std::cout << host << ": proxycommand " << *config.proxy_command << "\n";
-        } catch (const std::invalid_argument& e) {
-            std::cout << "error: " << e.what() << "\n";
-            return 1;
+    using namespace clusterp;
+    set_program_name("ssh-config");
+    return run_guarded([&] {
+        if (argc < 3) throw Error(k_exit_usage, "usage: ssh-config CONFIG HOST...");
+        LoadOptions options;
+        options.require_hosts = false;
+        const Config config = load_config(argv[1], options);
+        for (int i = 2; i < argc; ++i) {
+            try {
+                std::cout << ssh_target_text(config, argv[i]);
+            } catch (const HostError& e) {
+                print_error(std::string(argv[i]) + ": " + e.what());
+                return 1;
+            }
         }
-    }
-    return 0;
+        return 0;
+    });
 }

@@ -29,6 +29,7 @@ unit_suite() {
 @test "unit: gnuplot_script" { unit_suite gnuplot_script; }
 @test "unit: hostlist" { unit_suite hostlist; }
 @test "unit: names" { unit_suite names; }
+@test "unit: openssh_config" { unit_suite openssh_config; }
 @test "unit: rules" { unit_suite rules; }
 @test "unit: sysstat_parse" { unit_suite sysstat_parse; }
 @test "unit: plot_reduce" { unit_suite plot_reduce; }

@@ -1,96 +1,92 @@
 #include "collect/ssh/ssh_endpoint.hpp"
 
-#include <glob.h>
+#include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
 #include <stdexcept>
 
 #include "base/diag.hpp"
-#include "collect/ssh/ssh_config.hpp"
+#include "base/fd.hpp"
+#include "base/process.hpp"
 
 namespace clusterp::ssh {
+namespace {
 
-JumpSpec parse_jump(const std::string& text) {
-    JumpSpec spec;
-    std::string rest = text;
-    std::size_t at = rest.rfind('@');
-    if (at != std::string::npos) {
-        spec.user = rest.substr(0, at);
-        rest = rest.substr(at + 1);
+// All of FD until end of file.
+std::string read_all(int fd) {
+    std::string text;
+    char buffer[8192];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return text;
+        text.append(buffer, static_cast<std::size_t>(n));
     }
-    std::size_t colon = rest.rfind(':');
-    if (colon != std::string::npos && rest.find(':') == colon) {
-        const std::string port = rest.substr(colon + 1);
-        bool digits = !port.empty() && port.size() <= 5 &&
-                      std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
-        if (digits) {
-            spec.port = std::stoi(port);
-            rest = rest.substr(0, colon);
-        }
-    }
-    spec.host = rest;
-    return spec;
 }
 
-std::string read_ssh_config(const std::string& path, const std::string& home, int depth) {
-    std::ifstream in(path);
-    std::string out;
-    std::string line;
-    std::string block = "Host *";
-    while (std::getline(in, line)) {
-        std::istringstream words(line);
-        std::string keyword;
-        words >> keyword;
-        std::transform(keyword.begin(), keyword.end(), keyword.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (keyword == "host" || keyword == "match") block = line;
-        if (keyword != "include" || depth >= 16) {
-            out += line + "\n";
-            continue;
-        }
-        for (std::string pattern; words >> pattern;) {
-            if (pattern.rfind("~/", 0) == 0) pattern = home + pattern.substr(1);
-            else if (pattern[0] != '/') pattern = home + "/.ssh/" + pattern;
-            glob_t found{};
-            if (::glob(pattern.c_str(), 0, nullptr, &found) == 0)
-                for (std::size_t i = 0; i < found.gl_pathc; ++i)
-                    out += read_ssh_config(found.gl_pathv[i], home, depth + 1);
-            ::globfree(&found);
-        }
-        out += block + "\n";
+// `ssh -G HOST` with the user's and the system's files (ssh_g_config on
+// its stdin); nullopt when no ssh client is installed.
+std::optional<OpenSshHost> ask_openssh(const Shared& shared, const std::string& host) {
+    if (!shared.ssh_program) return std::nullopt;
+    auto in = make_pipe(), out = make_pipe(), err = make_pipe();
+    if (!in || !out || !err) throw HostError("cannot make a pipe: " + errno_text(errno));
+    SpawnOptions options;
+    options.in = Redirect::to(in->read.get());
+    options.out = Redirect::to(out->write.get());
+    options.err = Redirect::to(err->write.get());
+    Spawned child = spawn(*shared.ssh_program, {"ssh", "-G", "-F", "/dev/stdin", "--", host}, options);
+    if (child.pid < 0) throw HostError("cannot run " + quoted(*shared.ssh_program) + ": " + errno_text(child.error));
+    in->read.reset();
+    out->write.reset();
+    err->write.reset();
+    // A few hundred bytes: far below a pipe's capacity.
+    const std::string config = ssh_g_config(shared.home);
+    [[maybe_unused]] ssize_t written = ::write(in->write.get(), config.data(), config.size());
+    in->write.reset();
+    const std::string answer = read_all(out->read.get());
+    const std::string complaint = read_all(err->read.get());
+    const int status = exit_code(wait_for(child.pid));
+    if (status != 0) {
+        std::string line = complaint.substr(0, complaint.find('\n'));
+        throw HostError("ssh -G failed: " + (line.empty() ? "exit status " + std::to_string(status) : line));
     }
-    return out;
+    try {
+        return parse_ssh_g(answer, {shared.home, shared.local_user, host});
+    } catch (const std::invalid_argument& e) {
+        throw HostError("ssh -G: " + std::string(e.what()));
+    }
 }
+
+}  // namespace
 
 Endpoint resolve_endpoint(const Shared& shared, const std::string& host, bool is_gateway, const JumpSpec* spec) {
     const Config& config = shared.config;
-    SshConfigContext context{shared.home, shared.local_user,
-                             config.ssh_username.value_or(shared.local_user)};
-    SshHostConfig found;
-    try {
-        found = ssh_host_config(shared.ssh_config_text, host, context);
-    } catch (const std::invalid_argument& e) {
-        throw HostError(quoted(shared.home + "/.ssh/config") + ": " + e.what());
-    }
+    const std::optional<OpenSshHost> found = ask_openssh(shared, host);
+    // ssh -G always names a user and a port (the local user and 22 unless
+    // configured): those defaults give way to clusterp's settings.
+    std::optional<std::string> ssh_user;
+    std::optional<int> ssh_port;
+    if (found && found->user != shared.local_user) ssh_user = found->user;
+    if (found && found->port != 22) ssh_port = found->port;
     Endpoint endpoint;
     endpoint.name = host;
-    endpoint.host = found.host_name.value_or(host);
+    endpoint.host = found ? found->host_name : host;
     if (is_gateway) {
         endpoint.user = spec && spec->user ? *spec->user
-                        : found.user       ? *found.user
+                        : ssh_user         ? *ssh_user
                                            : config.ssh_username.value_or(shared.local_user);
-        endpoint.port = spec && spec->port ? *spec->port : found.port ? *found.port : config.ssh_port.value_or(22);
+        endpoint.port = spec && spec->port ? *spec->port : ssh_port ? *ssh_port : config.ssh_port.value_or(22);
     } else {
-        endpoint.user = config.ssh_username ? *config.ssh_username : found.user.value_or(shared.local_user);
-        endpoint.port = config.ssh_port ? *config.ssh_port : found.port.value_or(22);
-        endpoint.jump = found.proxy_jump;
-        endpoint.proxy_command = found.proxy_command.has_value();
+        endpoint.user = config.ssh_username ? *config.ssh_username : ssh_user.value_or(shared.local_user);
+        endpoint.port = config.ssh_port ? *config.ssh_port : ssh_port.value_or(22);
+        if (found) {
+            endpoint.jump = found->proxy_jump;
+            endpoint.proxy_command = found->proxy_command;
+        }
     }
     if (config.ssh_key) endpoint.identities.push_back(expand_home(*config.ssh_key, shared.home));
-    for (const auto& file : found.identity_files) endpoint.identities.push_back(file);
+    if (found)
+        for (const auto& file : found->identity_files) endpoint.identities.push_back(file);
     return endpoint;
 }
 

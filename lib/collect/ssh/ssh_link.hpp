@@ -66,7 +66,7 @@ struct Shared {
     Config config;
     std::string home;
     std::string local_user;
-    std::string ssh_config_text;
+    std::optional<std::string> ssh_program;  // OpenSSH's client, when installed
     std::optional<std::string> password;
     std::vector<std::string> known_hosts_read;  // files checked against
     std::string known_hosts_write;              // where accept-new appends

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
+#include "base/process.hpp"
 #include "collect/ssh/ssh_endpoint.hpp"
 #include "collect/ssh/ssh_gateway.hpp"
 #include "collect/ssh/ssh_link.hpp"
@@ -16,24 +18,28 @@ namespace clusterp {
 namespace ssh {
 namespace {
 
+void init_shared(Shared& shared, const Config& config) {
+    shared.config = config;
+    const char* home = std::getenv("HOME");
+    const passwd* entry = ::getpwuid(::getuid());
+    shared.home = home && *home ? home : entry ? entry->pw_dir : "/";
+    shared.local_user = entry ? entry->pw_name : "root";
+    shared.ssh_program = find_in_path("ssh");
+    if (config.ssh_password) shared.password = config.ssh_password;
+    else if (const char* password = std::getenv("CLUSTERP_SSH_PASSWORD")) shared.password = std::string(password);
+    if (config.ssh_known_hosts) {
+        shared.known_hosts_write = expand_home(*config.ssh_known_hosts, shared.home);
+        shared.known_hosts_read = {shared.known_hosts_write};
+    } else {
+        shared.known_hosts_write = shared.home + "/.ssh/known_hosts";
+        shared.known_hosts_read = {shared.known_hosts_write, "/etc/ssh/ssh_known_hosts"};
+    }
+}
+
 class SshConnector : public Connector {
 public:
     explicit SshConnector(const Config& config) {
-        m_shared.config = config;
-        const char* home = std::getenv("HOME");
-        const passwd* entry = ::getpwuid(::getuid());
-        m_shared.home = home && *home ? home : entry ? entry->pw_dir : "/";
-        m_shared.local_user = entry ? entry->pw_name : "root";
-        m_shared.ssh_config_text = read_ssh_config(m_shared.home + "/.ssh/config", m_shared.home, 0);
-        if (config.ssh_password) m_shared.password = config.ssh_password;
-        else if (const char* password = std::getenv("CLUSTERP_SSH_PASSWORD")) m_shared.password = std::string(password);
-        if (config.ssh_known_hosts) {
-            m_shared.known_hosts_write = expand_home(*config.ssh_known_hosts, m_shared.home);
-            m_shared.known_hosts_read = {m_shared.known_hosts_write};
-        } else {
-            m_shared.known_hosts_write = m_shared.home + "/.ssh/known_hosts";
-            m_shared.known_hosts_read = {m_shared.known_hosts_write, "/etc/ssh/ssh_known_hosts"};
-        }
+        init_shared(m_shared, config);
         if (config.ssh_gateway) m_gateways[*config.ssh_gateway] = open_gateway(*config.ssh_gateway);
     }
 
@@ -56,7 +62,12 @@ public:
     }
 
     std::shared_ptr<Gateway> open_gateway(const std::string& text) {
-        JumpSpec spec = parse_jump(text);
+        JumpSpec spec;
+        try {
+            spec = parse_jump(text);
+        } catch (const std::invalid_argument& e) {
+            throw HostError("gateway " + text + ": " + e.what());
+        }
         Endpoint endpoint;
         try {
             endpoint = resolve_endpoint(m_shared, spec.host, true, &spec);
@@ -90,6 +101,17 @@ public:
 
 }  // namespace
 }  // namespace ssh
+
+std::string ssh_target_text(const Config& config, const std::string& host) {
+    ssh::Shared shared;
+    ssh::init_shared(shared, config);
+    const ssh::Endpoint endpoint = ssh::resolve_endpoint(shared, host, false);
+    std::string text = "user " + endpoint.user + "\nhostname " + endpoint.host + "\nport " +
+                       std::to_string(endpoint.port) + "\n";
+    for (const auto& file : endpoint.identities) text += "identityfile " + file + "\n";
+    if (endpoint.jump) text += "proxyjump " + *endpoint.jump + "\n";
+    return text;
+}
 
 std::unique_ptr<Connector> make_ssh_connector(const Config& config) {
     static std::once_flag initialised;

@@ -3,7 +3,8 @@
 //
 // - Where: a host's address, user, port and identity files come from
 //   config.yml first (ssh_username, ssh_port, ssh_key), then from
-//   ~/.ssh/config (see ssh_config.hpp; Include lines are followed), then the
+//   what OpenSSH resolves from ~/.ssh/config and /etc/ssh/ssh_config (`ssh -G`,
+//   see openssh_config.hpp; nothing when no ssh client is installed), then the
 //   defaults (the local user, port 22).  HOME is taken from the environment.
 //   A host that ~/.ssh/config gives a ProxyCommand fails (unless ssh_gateway
 //   is set): clusterp runs no local commands.
@@ -38,11 +39,18 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "collect/transport.hpp"
 
 namespace clusterp {
 
 std::unique_ptr<Connector> make_ssh_connector(const Config& config);
+
+// Where make_ssh_connector(config) would reach `host`, as `keyword value`
+// lines in ssh -G's words and order: user, hostname, port, identityfile
+// (each explicit one, tokens expanded), proxyjump.  Connects nowhere.
+// Throws HostError.
+std::string ssh_target_text(const Config& config, const std::string& host);
 
 }  // namespace clusterp
