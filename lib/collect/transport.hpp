@@ -36,8 +36,9 @@ struct CommandResult {
 // command (its stdin reads end of file, its stdout goes nowhere).
 //
 // Time: every wait is bounded twice.  The node may stay silent (no byte, no
-// answer to a keepalive) for ssh_timeout seconds at most: then HostError
-// "no answer for N s".  The whole exchange may take `bound` at most: then
+// answer to a keepalive) for ssh_timeout seconds at most (3 at least, as
+// keepalives go every 2 s at least): then HostError "no answer for N s".
+// The whole exchange may take `bound` at most: then
 // HostError "timed out after N s (command)".  A command that works for long
 // on a node that answers is cut only by `bound`.
 class Exchange {

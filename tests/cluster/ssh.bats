@@ -125,9 +125,10 @@ fingerprint() {
 @test "ssh: a node that stops answering is abandoned after ssh_timeout, with one line" {
 	cluster_config ssh_timeout=2 "$CLUSTER_NODE_1" >config.yml
 	# The session's sshd freezes for 6 s: nothing answers the keepalives.
+	# (Keepalives go every 2 s at least, so the limit is 3 s at least.)
 	run "$PROBE" -t 30 config.yml "$CLUSTER_NODE_1" -- 'kill -STOP $PPID; sleep 6; kill -CONT $PPID'
 	assert_failure 1
-	assert_output "ssh_probe: $CLUSTER_NODE_1: no answer for 2 s (ssh_timeout)"
+	assert_output "ssh_probe: $CLUSTER_NODE_1: no answer for 3 s (ssh_timeout)"
 }
 
 @test "ssh: a command that outlives its bound times out" {

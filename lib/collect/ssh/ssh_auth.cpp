@@ -21,30 +21,6 @@ bool file_exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
-struct KeyboardAnswer {
-    const std::string* password = nullptr;
-    int rounds = 0;
-};
-
-// Answers the first round of keyboard-interactive prompts with the
-// password, later rounds with nothing (so that they fail, not loop).
-void keyboard_interactive(const char*, int, const char*, int, int prompts_count,
-                                 const LIBSSH2_USERAUTH_KBDINT_PROMPT*,
-                                 LIBSSH2_USERAUTH_KBDINT_RESPONSE* responses, void** abstract) {
-    auto* answer = static_cast<KeyboardAnswer*>(*abstract);
-    bool first = answer->rounds++ == 0;
-    for (int i = 0; i < prompts_count; ++i) {
-        const std::string text = first ? *answer->password : std::string();
-        responses[i].text = static_cast<char*>(std::malloc(text.size() + 1));
-        if (!responses[i].text) {
-            responses[i].length = 0;
-            continue;
-        }
-        std::memcpy(responses[i].text, text.c_str(), text.size() + 1);
-        responses[i].length = static_cast<unsigned>(text.size());
-    }
-}
-
 // Whether a key file holds an RSA key, as far as its public half, its
 // PEM header or its conventional name tell.
 bool is_rsa_key(const std::string& path) {
@@ -58,6 +34,25 @@ bool is_rsa_key(const std::string& path) {
 }
 
 }  // namespace
+
+// Answers the first round of keyboard-interactive prompts with the
+// password, later rounds with nothing (so that they fail, not loop).
+void Link::keyboard_interactive(const char*, int, const char*, int, int prompts_count,
+                                const LIBSSH2_USERAUTH_KBDINT_PROMPT*,
+                                LIBSSH2_USERAUTH_KBDINT_RESPONSE* responses, void** abstract) {
+    auto* link = static_cast<Link*>(*abstract);
+    bool first = link->m_keyboard_rounds++ == 0;
+    for (int i = 0; i < prompts_count; ++i) {
+        const std::string text = first && link->m_keyboard_password ? *link->m_keyboard_password : std::string();
+        responses[i].text = static_cast<char*>(std::malloc(text.size() + 1));
+        if (!responses[i].text) {
+            responses[i].length = 0;
+            continue;
+        }
+        std::memcpy(responses[i].text, text.c_str(), text.size() + 1);
+        responses[i].length = static_cast<unsigned>(text.size());
+    }
+}
 
 bool Link::authenticated() const { return libssh2_userauth_authenticated(m_session) != 0; }
 
@@ -172,15 +167,15 @@ void Link::authenticate(Shared& shared, const Deadline& deadline) {
             if (rc == LIBSSH2_ERROR_PASSWORD_EXPIRED) throw HostError("the password of " + user + " has expired");
         } else if (offers("keyboard-interactive")) {
             tried.push_back("keyboard-interactive");
-            KeyboardAnswer answer{&password, 0};
-            *libssh2_session_abstract(m_session) = &answer;
+            m_keyboard_password = &password;
+            m_keyboard_rounds = 0;
             int rc = call(
                 [&] {
                     return libssh2_userauth_keyboard_interactive_ex(
                         m_session, user.c_str(), static_cast<unsigned>(user.size()), keyboard_interactive);
                 },
                 deadline);
-            *libssh2_session_abstract(m_session) = nullptr;
+            m_keyboard_password = nullptr;
             check_alive(rc);
             if (rc == 0 && authenticated())
                 return debug(m_endpoint.name + ": authenticated by keyboard-interactive");

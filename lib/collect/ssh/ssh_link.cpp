@@ -99,8 +99,9 @@ std::string session_error(LIBSSH2_SESSION* session) {
 
 Link::Link(int fd, const Endpoint& endpoint, Shared& shared, const Deadline& deadline)
     : m_fd(fd), m_endpoint(endpoint),
-      m_owner(libssh2_session_init_ex(nullptr, nullptr, nullptr, nullptr)), m_session(m_owner.get()) {
+      m_owner(libssh2_session_init_ex(nullptr, nullptr, nullptr, this)), m_session(m_owner.get()) {
     if (!m_session) throw HostError("cannot create an ssh session");
+    libssh2_session_callback_set(m_session, LIBSSH2_CALLBACK_RECV, reinterpret_cast<void*>(&Link::receive));
     libssh2_session_set_blocking(m_session, 0);
     prefer(LIBSSH2_METHOD_KEX, k_kex_preference);
     prefer(LIBSSH2_METHOD_HOSTKEY, k_hostkey_preference);
@@ -115,9 +116,9 @@ Link::Link(int fd, const Endpoint& endpoint, Shared& shared, const Deadline& dea
     Deadline authentication(deadline);
     authentication.rename("authentication");
     authenticate(shared, authentication);
-    // libssh2 counts keepalive intervals in whole seconds: the limit leaves
-    // one interval for the answer to the last keepalive to arrive.
-    const int interval = std::max(1, shared.config.ssh_timeout / 3);
+    // libssh2 counts keepalive intervals in whole seconds and takes 1 for 2:
+    // the limit leaves one second more for the last keepalive's answer.
+    const int interval = std::max(2, shared.config.ssh_timeout / 3);
     m_silence_limit = std::chrono::seconds(std::max(shared.config.ssh_timeout, interval + 1));
     libssh2_keepalive_config(m_session, 1, static_cast<unsigned>(interval));
     heard();
@@ -144,8 +145,15 @@ void Link::wait(const Deadline& deadline) {
     pollfd waiting{m_fd.get(), events ? events : short(POLLIN), 0};
     int ready;
     while ((ready = ::poll(&waiting, 1, timeout)) < 0 && errno == EINTR) {}
-    if (ready > 0 && (waiting.revents & (POLLIN | POLLHUP | POLLERR))) heard();
     if (ready == 0 && events != 0) deadline.remaining_ms();  // throws once the time is up
+}
+
+// As libssh2's own reader (-errno on failure), and a byte is a sign of life.
+ssize_t Link::receive(libssh2_socket_t socket, void* buffer, size_t length, int flags, void** abstract) {
+    ssize_t n = ::recv(socket, buffer, length, flags);
+    if (n < 0) return -errno;
+    if (n > 0) static_cast<Link*>(*abstract)->heard();
+    return n;
 }
 
 // Passes libssh2 only the names it supports: libssh2 1.10 copies

@@ -114,11 +114,11 @@ public:
     // Waits until the socket is ready in the direction libssh2 needs;
     // throws the deadline's timeout.  Once authenticated, also sends
     // keepalives (every third of ssh_timeout, as OpenSSH's
-    // ServerAliveInterval) and throws "no answer for N s" when nothing has
+    // ServerAliveInterval) and throws "no answer for N s" when no byte has
     // come from the node for ssh_timeout seconds since heard().
     void wait(const Deadline& deadline);
-    // The node has just been heard from (bytes arrived), or a wait for it
-    // begins: its silence counts from now.
+    // A wait for the node begins: its silence counts from now.  (Every byte
+    // received counts as well: receive() below.)
     void heard() { m_last_heard = Clock::now(); }
 
     std::string last_error() const { return session_error(m_session); }
@@ -126,12 +126,20 @@ public:
 private:
     void prefer(int method, const char* wanted);
 
+    // libssh2's socket reads go through here (LIBSSH2_CALLBACK_RECV): any
+    // byte from the node ends its silence, including keepalive answers that
+    // libssh2 reads and consumes inside its own calls, unseen by wait().
+    static ssize_t receive(libssh2_socket_t socket, void* buffer, size_t length, int flags, void** abstract);
+
     // Authentication, in ssh_auth.cpp.
     void authenticate(Shared& shared, const Deadline& deadline);
     bool authenticated() const;
     void check_alive(int rc) const;
     bool try_agent(const Deadline& deadline);
     bool try_key_file(const std::string& path, const Deadline& deadline);
+    static void keyboard_interactive(const char*, int, const char*, int, int prompts_count,
+                                     const LIBSSH2_USERAUTH_KBDINT_PROMPT*,
+                                     LIBSSH2_USERAUTH_KBDINT_RESPONSE* responses, void** abstract);
 
     struct SessionCloser {
         void operator()(LIBSSH2_SESSION* session) const;
@@ -140,6 +148,10 @@ private:
     Fd m_fd;  // declared first: closed after the session
     Endpoint m_endpoint;
     bool m_rsa_refused = false;
+    // The password keyboard-interactive answers with, while it is tried
+    // (the session's abstract pointer is this Link), and its rounds.
+    const std::string* m_keyboard_password = nullptr;
+    int m_keyboard_rounds = 0;
     std::chrono::seconds m_silence_limit{0};  // 0: not yet (connecting)
     Clock::time_point m_last_heard;
     std::unique_ptr<LIBSSH2_SESSION, SessionCloser> m_owner;

@@ -139,7 +139,6 @@ private:
                 sink.append(buffer, static_cast<std::size_t>(n));
                 if (stream == 0) room -= static_cast<std::size_t>(n);
                 any = true;
-                m_link.heard();
             }
         }
         return any;
