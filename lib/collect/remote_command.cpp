@@ -160,7 +160,7 @@ std::string convert_command(const std::string& dir) {
 std::string send_files_command(const std::string& dir, const std::vector<std::string>& names) {
     std::ostringstream s;
     s << k_prologue << dir_assignment(dir)
-      << "z=cat; c=plain; if command -v gzip >/dev/null 2>&1; then z='gzip -1 -c'; c=gzip; fi; "
+      << "z=cat; c=plain; if gzip -c </dev/null >/dev/null 2>&1; then z='gzip -1 -c'; c=gzip; fi; "
       << "echo \"clusterp-stream $c\"; { for f in" << words(names) << "; do p=$d/$f; "
       << "if [ -f \"$p\" ] && s=$(cksum <\"$p\"); then set -- $s; printf 'file %s %s %s\\n' \"$f\" \"$2\" \"$1\"; "
       << "cat \"$p\" || exit 1; else printf 'missing %s\\n' \"$f\"; fi; done; echo end; } | $z";

@@ -75,7 +75,7 @@ std::string cleanup_command(const std::string& dir);
 
 // Sends the files NAMES (plain names inside DIR, e.g. `cpu.txt`, `run.sa`)
 // on stdout as the stream that receive_files() (transfer.hpp) reads:
-// gzip-compressed when the node has gzip, each file with its size and POSIX
+// gzip-compressed when the node has a gzip that runs, each file with its size and POSIX
 // cksum.  Exit status 0 unless the stream could not be written whole.
 std::string send_files_command(const std::string& dir, const std::vector<std::string>& names);
 

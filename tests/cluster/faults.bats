@@ -222,7 +222,7 @@ clusterp-stop: 2 stopped, 1 failed" ]
 	# gzip would squeeze grow_sa's repeated records into a few packets that
 	# are all here before the cut: n2 has no gzip and sends the stream plain.
 	cluster_exec n2 mount --bind /dev/null "$(command -v gzip)"
-	cluster_exec n2 sh -c '! command -v gzip'
+	! cluster_exec n2 gzip -c </dev/null
 	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
 	clusterp-stop >stop.out 2>stop.err &
 	stopper=$!
