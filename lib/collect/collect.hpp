@@ -3,8 +3,9 @@
 // start runs one command per host (remote_command's start_command) and writes
 // .clusterp/run.json as hosts finish, so that an interrupted start still
 // leaves a record of every collector it launched.  stop stops, converts and
-// downloads per host, writes raw/<category>/<host> and raw/sa/<host>
-// atomically, size-checked, removes the node's directory only after that, and
+// downloads per host in one command (host_steps.hpp), writes
+// raw/<category>/<host> and raw/sa/<host> atomically, size-checked, has the
+// node remove its directory only after that, and
 // updates the manifest per host: a host that fails at stop keeps its data on
 // the node and can be stopped again later (`-H host`).  Every remote command
 // and its outcome goes to clusterp.log.

@@ -111,9 +111,12 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
     return s.str();
 }
 
-std::string stop_command(const std::string& dir, long pid) {
+namespace {
+
+// The parts of stop_send_command, each after k_prologue and `d=DIR; `.
+std::string stop_part(long pid) {
     std::ostringstream s;
-    s << k_prologue << dir_assignment(dir) << "p=" << pid << "; f=$d/run.sa; ";
+    s << "p=" << pid << "; f=$d/run.sa; ";
     s << "if [ ! -d \"$d\" ]; then echo state=nodir; exit 0; fi; ";
     // A zombie has an empty cmdline, so a dead collector whose parent does not
     // reap it is not taken for a live one.
@@ -122,13 +125,11 @@ std::string stop_command(const std::string& dir, long pid) {
     s << "if ours; then kill -TERM $p 2>/dev/null; i=0; while ours && [ $i -lt 250 ]; do " << k_nap
       << "; done; if ours; then kill -KILL $p 2>/dev/null; echo state=killed; "
          "else echo state=stopped; fi; else echo state=dead; fi; ";
-    s << "if [ -f \"$f\" ]; then echo \"sa=$(wc -c <\"$f\")\"; fi";
     return s.str();
 }
 
-std::string convert_command(const std::string& dir) {
+std::string convert_part() {
     std::ostringstream s;
-    s << k_prologue << dir_assignment(dir) << "f=$d/run.sa; ";
     s << "a=$(command -v sadf) || { echo error=nosadf; exit 0; }; ";
     for (const auto& category : sadf_categories()) {
         const std::string out = "\"$d/" + category.name + ".txt\"";
@@ -153,29 +154,49 @@ std::string convert_command(const std::string& dir) {
         s << "if [ ! -s " << out << " ]; then echo \"" << category.name << "_err=$(head -n 1 " << err
           << ")\"; fi; ";
     }
-    s << "echo \"sa=$(wc -c <\"$f\")\"";
+    s << "echo \"sa=$(wc -c <\"$f\")\"; ";
     return s.str();
 }
 
-std::string send_files_command(const std::string& dir, const std::vector<std::string>& names) {
+// The stream of the files LIST (shell words after a blank, names inside $d).
+std::string send_part(const std::string& list) {
     std::ostringstream s;
-    s << k_prologue << dir_assignment(dir)
-      << "z=cat; c=plain; if gzip -c </dev/null >/dev/null 2>&1; then z='gzip -1 -c'; c=gzip; fi; "
-      << "echo \"clusterp-stream $c\"; { for f in" << words(names) << "; do p=$d/$f; "
+    s << "z=cat; c=plain; if gzip -c </dev/null >/dev/null 2>&1; then z='gzip -1 -c'; c=gzip; fi; "
+      << "echo \"clusterp-stream $c\"; { for f in" << list << "; do p=$d/$f; "
       << "if [ -f \"$p\" ] && s=$(cksum <\"$p\"); then set -- $s; printf 'file %s %s %s\\n' \"$f\" \"$2\" \"$1\"; "
-      << "cat \"$p\" || exit 1; else printf 'missing %s\\n' \"$f\"; fi; done; echo end; } | $z";
+      << "cat \"$p\" || exit 1; else printf 'missing %s\\n' \"$f\"; fi; done; echo end; } </dev/null | $z";
     return s.str();
 }
 
-std::string cleanup_command(const std::string& dir) {
+std::string cleanup_part() {
     std::ostringstream s;
-    s << dir_assignment(dir) << "rm -f \"$d/run.sa\" \"$d/sadc.log\"";
+    s << "rm -f \"$d/run.sa\" \"$d/sadc.log\"";
     for (const auto& category : sadf_categories()) {
         s << " \"$d/" << category.name << ".txt\" \"$d/" << category.name << ".err\"";
         if (!category.joined.empty()) s << " \"$d/" << category.name << ".pre\"";
     }
     s << " && rmdir \"$d\"";
     return s.str();
+}
+
+}  // namespace
+
+std::string stop_send_command(const std::string& dir, long pid) {
+    std::vector<std::string> outputs;
+    for (const auto& category : sadf_categories()) outputs.push_back(remote_category_name(category.name));
+    std::ostringstream s;
+    s << k_prologue << dir_assignment(dir) << stop_part(pid) << "{ " << convert_part() << "} </dev/null; ";
+    // Only the outputs sadf filled are sent (the reply says which), then
+    // the sa file.
+    s << "set --; for o in" << words(outputs) << "; do if [ -s \"$d/$o\" ]; then set -- \"$@\" \"$o\"; fi; done; "
+      << "set -- \"$@\" " << shell_quote(remote_sa_name()) << "; ";
+    s << send_part(" \"$@\"") << "; ";
+    s << "read -r k || exit 0; [ \"$k\" = ok ] || exit 0; " << cleanup_part();
+    return s.str();
+}
+
+std::string send_files_command(const std::string& dir, const std::vector<std::string>& names) {
+    return k_prologue + dir_assignment(dir) + send_part(words(names));
 }
 
 Reply parse_reply(const std::string& out) {

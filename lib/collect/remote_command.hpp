@@ -55,28 +55,31 @@ std::string remote_category_name(const std::string& category);
 // and `clock_end=`.  A failed start leaves no directory behind.
 std::string start_command(const std::optional<std::string>& remote_dir, int interval);
 
-// Stop: if DIR/run.sa is still written by PID (its /proc cmdline names that
-// file), SIGTERM, wait up to 5 s, then SIGKILL.  Replies `state=`
-// stopped | killed | dead (the collector had already ended) | nodir (DIR is
-// gone), and `sa=` (size of run.sa in bytes).
-std::string stop_command(const std::string& dir, long pid);
-
-// Convert on the node with its own sadf, one call per category (a file cut
-// mid-record makes one sadf call stop early, so a combined call could lose the
-// categories after it), plus one per joined activity, whose output goes
-// first in the category's file.  Replies `error=nosadf`, or per category
-// `NAME=STATUS SIZE` and, when it printed nothing, `NAME_err=` with sadf's
-// first line of complaint; then `sa=SIZE`.
-std::string convert_command(const std::string& dir);
-
-// Removes the files clusterp put in DIR, then DIR itself (rmdir: anything else
-// found there is left alone and the command fails).
-std::string cleanup_command(const std::string& dir);
+// Stop, convert, send and remove, in one command (one login shell):
+// 1. stop: if DIR/run.sa is still written by PID (its /proc cmdline names
+//    that file), SIGTERM, wait up to 5 s, then SIGKILL.  Replies `state=`
+//    stopped | killed | dead (the collector had already ended) | nodir (DIR
+//    is gone: the command ends there).
+// 2. convert with the node's own sadf, one call per category (a file cut
+//    mid-record makes one sadf call stop early, so a combined call could
+//    lose the categories after it), plus one per joined activity, whose
+//    output goes first in the category's file.  Replies `error=nosadf`
+//    (and ends), or
+//    per category `NAME=STATUS SIZE` and, when it printed nothing,
+//    `NAME_err=` with sadf's first line of complaint; then `sa=SIZE`.
+// 3. the stream of send_files_command() of the categories sadf filled, then
+//    run.sa.
+// 4. waits for one line on stdin: `ok` removes the files clusterp put in
+//    DIR, then DIR itself (rmdir: anything else found there is left alone;
+//    the exit status says whether it went).  Anything else, or end of file
+//    (the controller gone or not satisfied), keeps everything, exit 0.
+std::string stop_send_command(const std::string& dir, long pid);
 
 // Sends the files NAMES (plain names inside DIR, e.g. `cpu.txt`, `run.sa`)
 // on stdout as the stream that receive_files() (transfer.hpp) reads:
-// gzip-compressed when the node has a gzip that runs, each file with its size and POSIX
-// cksum.  Exit status 0 unless the stream could not be written whole.
+// gzip-compressed when the node has a gzip that runs, each file with its
+// size and POSIX cksum.  Exit status 0 unless the stream could not be
+// written whole.
 std::string send_files_command(const std::string& dir, const std::vector<std::string>& names);
 
 // The `key=value` lines of a reply; a key seen twice keeps every value in

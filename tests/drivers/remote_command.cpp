@@ -2,7 +2,7 @@
 // suite can run it through real shells.
 //   remote_command quote STRING...      one quoted word per line
 //   remote_command start [DIR] INTERVAL start_command (DIR `-` means unset)
-//   remote_command stop DIR PID | convert DIR | cleanup DIR
+//   remote_command stop DIR PID         stop_send_command
 //   remote_command reply               parse stdin, print `key=value` sorted
 #include <cstdlib>
 #include <iostream>
@@ -15,7 +15,7 @@ using namespace clusterp;
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: remote_command quote|start|stop|convert|cleanup|reply ARGS\n";
+        std::cerr << "usage: remote_command quote|start|stop|reply ARGS\n";
         return 64;
     }
     const std::string verb = argv[1];
@@ -26,11 +26,7 @@ int main(int argc, char** argv) {
         if (std::string(argv[2]) != "-") dir = argv[2];
         std::cout << start_command(dir, std::atoi(argv[3])) << "\n";
     } else if (verb == "stop" && argc == 4) {
-        std::cout << stop_command(argv[2], std::atol(argv[3])) << "\n";
-    } else if (verb == "convert" && argc == 3) {
-        std::cout << convert_command(argv[2]) << "\n";
-    } else if (verb == "cleanup" && argc == 3) {
-        std::cout << cleanup_command(argv[2]) << "\n";
+        std::cout << stop_send_command(argv[2], std::atol(argv[3])) << "\n";
     } else if (verb == "reply") {
         std::string in((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
         for (const auto& [key, values] : parse_reply(in))

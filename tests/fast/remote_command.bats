@@ -100,14 +100,11 @@ fake_sysstat() {
 	done
 }
 
-@test "stop, convert and cleanup commands: one line each, valid sh" {
-	for verb in "stop /tmp/a'b 42" "convert /tmp/a'b" "cleanup /tmp/a'b"; do
-		# shellcheck disable=SC2086
-		"$RC" $verb >cmd
-		[ "$(wc -l <cmd)" -eq 1 ]
-		sh -n cmd
-		grep -qF "d='/tmp/a'\\''b'; " cmd
-	done
+@test "stop command: one line, valid sh" {
+	"$RC" stop "/tmp/a'b" 42 >cmd
+	[ "$(wc -l <cmd)" -eq 1 ]
+	sh -n cmd
+	grep -qF "d='/tmp/a'\\''b'; " cmd
 }
 
 @test "start command: a sysstat-less node says so" {
@@ -122,7 +119,7 @@ fake_sysstat() {
 	refute_line --partial 'pid='
 }
 
-@test "the whole lifecycle through sh: start, stop, convert, cleanup" {
+@test "the whole lifecycle through sh: start; stop, convert and send; removal only on 'ok'" {
 	mkdir remote
 	"$RC" start "$PWD/remote" 1 >start
 	sh start >reply
@@ -133,21 +130,26 @@ fake_sysstat() {
 	grep -q '^version=sysstat version ' reply
 	sleep 1
 	"$RC" stop "$dir" "$pid" >stop
-	run sh stop
+	# No acknowledgement: everything stays.
+	printf 'no\n' | sh stop >out
+	sed '/^clusterp-stream /q' out >reply
+	run cat reply
 	assert_line 'state=stopped'
-	run sh stop
-	assert_line 'state=dead'
-	"$RC" convert "$dir" >convert
-	run sh convert
 	assert_line --regexp '^cpu=0 [1-9][0-9]*$'
 	assert_line --regexp '^memory=0 [1-9][0-9]*$'
 	assert_line --regexp '^network=0 [1-9][0-9]*$'
-	"$RC" cleanup "$dir" >cleanup
-	sh cleanup
+	assert_line --regexp '^sa=[1-9][0-9]*$'
+	assert_line --regexp '^clusterp-stream (gzip|plain)$'
+	[ -s "$dir/run.sa" ] && [ -s "$dir/cpu.txt" ]
+	sh stop </dev/null >out
+	grep -qx 'state=dead' out
+	[ -s "$dir/run.sa" ]
+	# `ok` after the stream: the directory goes.
+	printf 'ok\n' | sh stop >out
+	grep -qx 'state=dead' out
 	[ ! -e "$dir" ]
 	[ -z "$(ls -A remote)" ]
-	"$RC" stop "$dir" "$pid" >stop
-	run sh stop
+	run sh stop </dev/null
 	assert_output 'state=nodir'
 }
 

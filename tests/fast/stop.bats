@@ -229,7 +229,7 @@ clusterp-stop: 0 stopped, 1 failed$'
 	started
 	run -0 clusterp-stop -q
 	for h in a1 b2 c3; do
-		for what in 'run: export LC_ALL=C S_COLORS=never; umask 077; d=' 'exit 0 in' 'download: ' "downloaded " "run: d="; do
+		for what in 'run: export LC_ALL=C S_COLORS=never; umask 077; d=' 'download: ' "downloaded " 'acknowledged: exit 0 in'; do
 			grep -qF "] $h: $what" clusterp.log || { echo "no '$what' for $h"; return 1; }
 		done
 	done

@@ -1,0 +1,224 @@
+#include "collect/host_steps.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "base/diag.hpp"
+#include "collect/remote_command.hpp"
+#include "collect/transfer.hpp"
+
+namespace clusterp {
+namespace {
+
+const char k_stream_header[] = "clusterp-stream ";
+
+double now_seconds() {
+    using namespace std::chrono;
+    return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", seconds);
+    return text;
+}
+
+std::string first_line(const std::string& text) {
+    std::string line = text.substr(0, text.find('\n'));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+// What went wrong with a command that answered without the expected keys.
+std::string unexpected(const char* what, const CommandResult& result) {
+    std::string cause = std::string("unexpected answer to the ") + what + " command";
+    if (result.exit_status != 0) cause += " (exit status " + std::to_string(result.exit_status) + ")";
+    std::string err = first_line(result.err);
+    return err.empty() ? cause : cause + ": " + err;
+}
+
+void log_command(RunLog& log, const std::string& host, const std::string& command) {
+    log.record(host, "run: " + command);
+    debug(host + ": run: " + command);
+}
+
+// Reads EXCHANGE's stdout to its end, after OUT, and waits for the command.
+CommandResult ended(Exchange& exchange, std::string out) {
+    while (exchange.read(out, 1 << 16) > 0) {
+    }
+    CommandResult result = exchange.finish();
+    result.out = std::move(out);
+    return result;
+}
+
+std::string exit_text(const CommandResult& result, double begin) {
+    return "exit " + std::to_string(result.exit_status) + " in " + seconds_text(now_seconds() - begin) + " s" +
+           (result.err.empty() ? "" : ", stderr: " + result.err);
+}
+
+// Fills RECORD from the start command's answer; returns the cause of a
+// failure, or an empty string.
+std::string read_start_reply(const CommandResult& result, double sent, double received, HostRecord& record) {
+    Reply reply = parse_reply(result.out);
+    std::string error = reply_value(reply, "error");
+    auto detail = [&] {
+        auto it = reply.find("detail");
+        return it == reply.end() || it->second.empty() ? std::string("no message") : it->second.front();
+    };
+    if (error == "nosadc") return "sysstat is not installed (sadc not found)";
+    if (error == "mktemp") return "cannot create a directory under " + clusterp::quoted(reply_value(reply, "base")) + ": " + detail();
+    if (error == "sadc") return "sadc did not start: " + detail();
+    if (!error.empty()) return unexpected("start", result);
+
+    record.dir = reply_value(reply, "dir");
+    record.pid = std::atol(reply_value(reply, "pid").c_str());
+    if (record.dir.empty() || record.pid <= 0) return unexpected("start", result);
+    std::string version = reply_value(reply, "version");
+    const std::string prefix = "sysstat version ";
+    record.sysstat = version.rfind(prefix, 0) == 0 ? version.substr(prefix.size()) : version;
+    record.mem_total_kib = std::atoll(reply_value(reply, "mem").c_str());
+    record.cpus = std::atoi(reply_value(reply, "cpus").c_str());
+
+    // The node read its clock when the command began; the command's own run
+    // time is taken out of the round trip before halving it.
+    double clock = std::strtod(reply_value(reply, "clock").c_str(), nullptr);
+    double clock_end = std::strtod(reply_value(reply, "clock_end").c_str(), nullptr);
+    if (clock > 0 && clock_end >= clock) {
+        double transit = std::max(0.0, (received - sent) - (clock_end - clock));
+        record.clock_offset = clock - (sent + transit / 2);
+    }
+    return "";
+}
+
+// Where the file stream begins in TEXT (at a line's start), or npos.
+std::size_t stream_start(const std::string& text) {
+    if (text.rfind(k_stream_header, 0) == 0) return 0;
+    std::size_t at = text.find(std::string("\n") + k_stream_header);
+    return at == std::string::npos ? at : at + 1;
+}
+
+// The files to receive, as the convert part of the reply announced them
+// (a category sadf filled nothing of is not sent: a warning), and their sizes.
+void announced_files(const Reply& reply, const CommandResult& answer, const std::string& raw_dir,
+                     const std::string& host, std::vector<FileTarget>& targets, std::vector<std::uint64_t>& sizes,
+                     HostOutcome& outcome) {
+    const std::string sa_size = reply_value(reply, "sa");
+    if (sa_size.empty()) throw HostError(unexpected("stop", answer));
+    for (const auto& category : sadf_categories()) {
+        std::string status_size = reply_value(reply, category.name);
+        auto space = status_size.find(' ');
+        if (space == std::string::npos) throw HostError(unexpected("stop", answer));
+        std::uint64_t size = std::strtoull(status_size.c_str() + space + 1, nullptr, 10);
+        if (size == 0) {
+            std::string why = reply_value(reply, category.name + "_err");
+            outcome.warnings.push_back(category.name + ": sadf printed nothing" + (why.empty() ? "" : ": " + why));
+            continue;
+        }
+        targets.push_back({remote_category_name(category.name), raw_dir + "/" + category.name + "/" + host});
+        sizes.push_back(size);
+    }
+    targets.push_back({remote_sa_name(), raw_dir + "/sa/" + host});
+    sizes.push_back(std::strtoull(sa_size.c_str(), nullptr, 10));
+}
+
+}  // namespace
+
+std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record) {
+    const std::string& host = record.host;
+    log_command(log, host, command);
+    const double sent = now_seconds();
+    try {
+        CommandResult answer = session.run(command, std::chrono::seconds(k_start_bound));
+        const double received = now_seconds();
+        log.record(host, exit_text(answer, sent));
+        return read_start_reply(answer, sent, received, record);
+    } catch (const HostError& e) {
+        log.record(host, std::string("failed: ") + e.what());
+        throw;
+    }
+}
+
+void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRecord& record,
+               HostOutcome& outcome) {
+    const std::string& host = record.host;
+    const std::string command = stop_send_command(record.dir, record.pid);
+    log_command(log, host, command);
+    const double begin = now_seconds();
+    try {
+        auto exchange = session.start(command, std::chrono::seconds(k_stop_bound));
+        // The reply's lines come first, then the stream (none when the
+        // command ended early: no directory, no sadf).
+        std::string text;
+        std::size_t stream = std::string::npos;
+        while ((stream = stream_start(text)) == std::string::npos)
+            if (text.size() > (1 << 16) || exchange->read(text, 1 << 16) == 0) break;
+        CommandResult answer;
+        if (stream == std::string::npos) {
+            answer = ended(*exchange, text);
+            log.record(host, exit_text(answer, begin));
+        } else {
+            answer.out = text.substr(0, stream);
+            answer.exit_status = 0;
+        }
+        Reply reply = parse_reply(answer.out);
+        const std::string state = reply_value(reply, "state");
+        if (state == "nodir") {
+            record.status = "failed";
+            record.error = "remote directory " + clusterp::quoted(record.dir) + " is gone, with its data";
+            outcome.fail(record.error);
+            return;
+        }
+        if (state == "dead")
+            outcome.warnings.push_back("the collector had already ended; keeping what it collected until then");
+        else if (state == "killed")
+            outcome.warnings.push_back("the collector ignored SIGTERM and was killed");
+        else if (state != "stopped")
+            throw HostError(unexpected("stop", answer));
+        if (reply_value(reply, "error") == "nosadf") throw HostError("sadf not found on the node");
+        if (stream == std::string::npos) throw HostError(unexpected("stop", answer));
+
+        std::vector<FileTarget> targets;
+        std::vector<std::uint64_t> sizes;
+        announced_files(reply, answer, raw_dir, host, targets, sizes, outcome);
+        for (const auto& target : targets)
+            log.record(host, "download: " + record.dir + "/" + target.name + " -> " + target.local_path);
+        std::vector<std::uint64_t> bytes = receive_files(*exchange, text.substr(stream), targets);
+        std::uint64_t total = 0;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            total += bytes[i];
+            if (bytes[i] != sizes[i])
+                throw HostError("short download of " + clusterp::quoted(record.dir + "/" + targets[i].name) + ": " +
+                                std::to_string(bytes[i]) + " of " + std::to_string(sizes[i]) + " bytes");
+            outcome.output.push_back(targets[i].local_path);
+        }
+        log.record(host, "downloaded " + std::to_string(total) + " bytes in " + std::to_string(targets.size()) +
+                             " files in " + seconds_text(now_seconds() - begin) + " s");
+        record.status = "stopped";
+        record.error.clear();
+
+        // The data is safe here: the node may remove its copy.
+        const double acknowledged = now_seconds();
+        std::string why;
+        try {
+            exchange->write("ok\n");
+            exchange->close_input();
+            CommandResult removed = ended(*exchange, std::string());
+            log.record(host, "acknowledged: " + exit_text(removed, acknowledged));
+            if (removed.exit_status != 0) why = first_line(removed.err);
+            if (removed.exit_status != 0 && why.empty()) why = "exit status " + std::to_string(removed.exit_status);
+        } catch (const HostError& e) {
+            log.record(host, std::string("acknowledgement failed: ") + e.what());
+            why = e.what();
+        }
+        if (!why.empty())
+            outcome.warnings.push_back("remote directory " + clusterp::quoted(record.dir) + " not removed: " + why);
+    } catch (const HostError& e) {
+        log.record(host, std::string("failed: ") + e.what());
+        throw;
+    }
+}
+
+}  // namespace clusterp
