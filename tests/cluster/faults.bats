@@ -25,6 +25,7 @@ teardown() {
 		cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'
 	done
 	cluster_exec n2 umount "$(command -v gzip)" 2>/dev/null || :
+	cluster_exec n2 umount "$(command -v cat)" 2>/dev/null || :
 	kill_leftover_collectors
 }
 
@@ -219,8 +220,19 @@ clusterp-stop: 2 stopped, 1 failed" ]
 @test "faults: the connection cut in the middle of a download" {
 	started_on "$N1" "$N2"
 	grow_sa "$N2" 50000
-	# gzip would squeeze grow_sa's repeated records into a few packets that
-	# are all here before the cut: n2 has no gzip and sends the stream plain.
+	# The stream would be here before the cut (66 MB take 2 s on loopback):
+	# n2's cat sends 6 MB/s, its gzip is gone (the stream goes plain).
+	cat >"$CLUSTER_DIR/slowcat" <<-'PY'
+		#!/usr/bin/python3
+		import sys, time
+		for f in [open(p, "rb") for p in sys.argv[1:]] or [sys.stdin.buffer]:
+		    while chunk := f.read(65536):
+		        sys.stdout.buffer.write(chunk)
+		        sys.stdout.buffer.flush()
+		        time.sleep(0.01)
+	PY
+	chmod +x "$CLUSTER_DIR/slowcat"
+	cluster_exec n2 mount --bind "$CLUSTER_DIR/slowcat" "$(command -v cat)"
 	cluster_exec n2 mount --bind /dev/null "$(command -v gzip)"
 	! cluster_exec n2 gzip -c </dev/null
 	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
