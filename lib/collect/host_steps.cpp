@@ -1,6 +1,7 @@
 #include "collect/host_steps.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,8 @@ namespace clusterp {
 namespace {
 
 const char k_stream_header[] = "clusterp-stream ";
+const char k_clock_sync[] = "clock=sync\n";
+const int k_clock_pairs = 8;
 
 double now_seconds() {
     using namespace std::chrono;
@@ -61,7 +64,7 @@ std::string exit_text(const CommandResult& result, double begin) {
 
 // Fills RECORD from the start command's answer; returns the cause of a
 // failure, or an empty string.
-std::string read_start_reply(const CommandResult& result, double sent, double received, HostRecord& record) {
+std::string read_start_reply(const CommandResult& result, HostRecord& record) {
     Reply reply = parse_reply(result.out);
     std::string error = reply_value(reply, "error");
     auto detail = [&] {
@@ -81,16 +84,36 @@ std::string read_start_reply(const CommandResult& result, double sent, double re
     record.sysstat = version.rfind(prefix, 0) == 0 ? version.substr(prefix.size()) : version;
     record.mem_total_kib = std::atoll(reply_value(reply, "mem").c_str());
     record.cpus = std::atoi(reply_value(reply, "cpus").c_str());
-
-    // The node read its clock when the command began; the command's own run
-    // time is taken out of the round trip before halving it.
-    double clock = std::strtod(reply_value(reply, "clock").c_str(), nullptr);
-    double clock_end = std::strtod(reply_value(reply, "clock_end").c_str(), nullptr);
-    if (clock > 0 && clock_end >= clock) {
-        double transit = std::max(0.0, (received - sent) - (clock_end - clock));
-        record.clock_offset = clock - (sent + transit / 2);
-    }
     return "";
+}
+
+// The node's clock offset as NTP measures it, over the start command's own
+// stdin and stdout once its shell is up (a slow login shell is out of the
+// picture): of k_clock_pairs request/answer pairs, the one with the
+// smallest round trip; the node read its clock within that round trip, so
+// the offset against its midpoint is off by half of it at most.
+void measure_clock(Exchange& exchange, HostRecord& record) {
+    double best = -1;
+    for (int pair = 0; pair < k_clock_pairs; ++pair) {
+        const double sent = now_seconds();
+        exchange.write("t\n");
+        std::string line;
+        while (line.find('\n') == std::string::npos)
+            if (exchange.read(line, 64) == 0) return;
+        const double received = now_seconds();
+        if (line.rfind("t=", 0) != 0) return;
+        const double node = std::strtod(line.c_str() + 2, nullptr);
+        // A clock without fractions (a date with no %N) is truncated.
+        const std::size_t dot = line.find('.');
+        const double resolution = dot != std::string::npos && std::isdigit(static_cast<unsigned char>(line[dot + 1]))
+                                      ? 0.0 : 1.0;
+        if (node <= 0) return;
+        const double error = (received - sent) / 2 + resolution / 2;
+        if (best >= 0 && error >= best) continue;
+        best = error;
+        record.clock_offset = node + resolution / 2 - (sent + received) / 2;
+        record.clock_error = error;
+    }
 }
 
 // Where the file stream begins in TEXT (at a line's start), or npos.
@@ -129,12 +152,21 @@ void announced_files(const Reply& reply, const CommandResult& answer, const std:
 std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record) {
     const std::string& host = record.host;
     log_command(log, host, command);
-    const double sent = now_seconds();
+    const double begin = now_seconds();
     try {
-        CommandResult answer = session.run(command, std::chrono::seconds(k_start_bound));
-        const double received = now_seconds();
-        log.record(host, exit_text(answer, sent));
-        return read_start_reply(answer, sent, received, record);
+        auto exchange = session.start(command, std::chrono::seconds(k_start_bound));
+        std::string out;
+        std::size_t sync;
+        while ((sync = out.find(k_clock_sync)) == std::string::npos)
+            if (exchange->read(out, 4096) == 0) break;
+        if (sync != std::string::npos) measure_clock(*exchange, record);
+        exchange->close_input();
+        CommandResult answer = ended(*exchange, out);
+        log.record(host, exit_text(answer, begin));
+        if (record.clock_error >= 0)
+            log.record(host, "clock offset " + seconds_text(record.clock_offset) + " s, error " +
+                                 seconds_text(record.clock_error) + " s");
+        return read_start_reply(answer, record);
     } catch (const HostError& e) {
         log.record(host, std::string("failed: ") + e.what());
         throw;

@@ -65,7 +65,7 @@ std::string remote_category_name(const std::string& category) { return category 
 
 std::string start_command(const std::optional<std::string>& remote_dir, int interval) {
     std::ostringstream s;
-    s << k_prologue << "echo clock=$(date +%s.%N); ";
+    s << k_prologue;
     // sar --sadc prints `Data collector found: PATH` (LC_ALL=C).
     s << "s=; p=$(sar --sadc 2>/dev/null) && s=${p##*: }; ";
     s << "for c in \"$s\" \"$(command -v sadc 2>/dev/null)\"";
@@ -107,7 +107,9 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
          "</proc/meminfo; ";
     s << "echo \"cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || "
          "grep -c '^processor' /proc/cpuinfo)\"; ";
-    s << "echo clock_end=$(date +%s.%N)";
+    // The clock exchange: the node's time for each `t` line it reads
+    // (bash has it without a fork).
+    s << "echo clock=sync; while read -r q && [ \"$q\" = t ]; do echo \"t=${EPOCHREALTIME:-$(date +%s.%N)}\"; done";
     return s.str();
 }
 

@@ -48,11 +48,11 @@ std::string remote_category_name(const std::string& category);
 // ACTIVITIES is A_NULL,A_CPU,A_QUEUE,A_PAGE,A_SWAP,A_MEMORY,A_DISK,A_NET_DEV,
 // A_NET_EDEV for sysstat 12.0 and later (just what the categories need), with
 // A_PSI_CPU,A_PSI_IO,A_PSI_MEM from 12.3.3, DISK before (the default set and
-// disks).  Replies
-// `clock=` (node time when the command began, `date +%s.%N`), then either
-// `error=nosadc`, `error=mktemp` with `detail=`, `error=sadc` with `detail=`
-// lines, or `sadc= version= dir= pid=`, then `mem=` (MemTotal, KiB) `cpus=`
-// and `clock_end=`.  A failed start leaves no directory behind.
+// disks).  Replies either `error=nosadc`, `error=mktemp` with `detail=`,
+// `error=sadc` with `detail=` lines, or `sadc= version= dir= pid=`, then
+// `mem=` (MemTotal, KiB) `cpus=` and `clock=sync`; from then on it answers
+// each line `t` on its stdin with `t=SECONDS` (the node's clock, `date
+// +%s.%N`) until its stdin ends.  A failed start leaves no directory behind.
 std::string start_command(const std::optional<std::string>& remote_dir, int interval);
 
 // Stop, convert, send and remove, in one command (one login shell):

@@ -75,6 +75,7 @@ std::optional<Manifest> read_manifest(const std::string& path) {
             record.pid = field(node, "pid", 0L);
             record.sysstat = field<std::string>(node, "sysstat", "");
             record.clock_offset = field(node, "clock_offset", 0.0);
+            record.clock_error = field(node, "clock_error", -1.0);
             record.mem_total_kib = field(node, "mem_total_kib", 0LL);
             record.cpus = field(node, "cpus", 0);
             // Host and alias become file names (raw/CATEGORY/HOST): the file
@@ -106,6 +107,7 @@ void write_manifest(const std::string& path, const Manifest& manifest) {
             << ", \"status\": " << json_string(h.status) << ", \"error\": " << json_string(h.error)
             << ", \"dir\": " << json_string(h.dir) << ", \"pid\": " << h.pid
             << ", \"sysstat\": " << json_string(h.sysstat) << ", \"clock_offset\": " << json_number(h.clock_offset)
+            << ", \"clock_error\": " << json_number(h.clock_error)
             << ", \"mem_total_kib\": " << h.mem_total_kib << ", \"cpus\": " << h.cpus << "}";
         separator = ",\n";
     }

@@ -18,6 +18,7 @@ struct HostRecord {
     long pid = 0;              // sadc's pid on the node
     std::string sysstat;       // `sadc -V` version, e.g. "12.6.1"
     double clock_offset = 0;   // seconds, node clock minus controller clock
+    double clock_error = -1;   // seconds, |true offset - clock_offset| at most; -1: unknown (older runs)
     long long mem_total_kib = 0;  // MemTotal, 0 when unknown
     int cpus = 0;
 };

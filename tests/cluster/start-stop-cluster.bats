@@ -145,6 +145,10 @@ start_stop_check() {
 	[ "$(cluster_ssh "$CLUSTER_SLOW_NODE" cat .bashrc)" = 'sleep 1' ]
 	cluster_config ssh_timeout=3 $CLUSTER_SLOW_NODE >config.yml
 	start_stop_check $CLUSTER_SLOW_NODE
+	# The node shares this clock: the offset measured once the shell is up
+	# is within its error bound, and that bound is 5 ms at most.
+	python3 -c "import sys; o, e = map(float, sys.argv[1:]); sys.exit(not (abs(o) <= e <= 0.005))" \
+		"$(manifest_field $CLUSTER_SLOW_NODE clock_offset)" "$(manifest_field $CLUSTER_SLOW_NODE clock_error)"
 }
 
 @test "cluster: an unreachable host among good ones: exit 1, the others fine; none reachable: 69" {

@@ -91,7 +91,7 @@ fake_sysstat() {
 	for version in 12.6.1:$a12,$psi 20.0.1:$a12,$psi 12.3.3:$a12,$psi 12.3.2:$a12 12.0.6:$a12 \
 		11.6.6:DISK 10.2.1:DISK 9.1.7:DISK; do
 		fake_sysstat "${version%%:*}"
-		PATH=$PWD/fake:$PATH sh cmd >reply
+		PATH=$PWD/fake:$PATH sh cmd </dev/null >reply
 		grep -qx "version=sysstat version ${version%%:*}" reply
 		dir=$(sed -n 's/^dir=//p' reply)
 		[ "$(cat fake/args)" = "-S ${version#*:} 7 $dir/run.sa" ]
@@ -122,7 +122,11 @@ fake_sysstat() {
 @test "the whole lifecycle through sh: start; stop, convert and send; removal only on 'ok'" {
 	mkdir remote
 	"$RC" start "$PWD/remote" 1 >start
-	sh start >reply
+	# Two clock requests, then something else: two answers, the end.
+	printf 't\nt\nq\nt\n' | sh start >reply
+	[ "$(grep -c '^t=' reply)" -eq 2 ]
+	[ "$(grep -cE '^t=[0-9]{10}\.[0-9]+$' reply)" -eq 2 ]
+	[ "$(grep -n '^clock=sync$' reply | cut -d: -f1)" -eq "$(($(wc -l <reply) - 2))" ]
 	dir=$(sed -n 's/^dir=//p' reply)
 	pid=$(sed -n 's/^pid=//p' reply)
 	[ -n "$dir" ]
