@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -256,6 +257,10 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
     auto connector = connector_for(config);
     log.record("-", "stop run " + manifest->run_id + " on " + std::to_string(hosts.size()) + " hosts");
 
+    // A local file that cannot be written (a full disk) fails the hosts it
+    // hits, whose data stays on their nodes, and makes the exit status its
+    // own (74, 73) once every host is done.
+    std::atomic<int> local_error{0};
     FanoutResult result = fan_out(hosts, width, [&](std::size_t i) {
         const std::string& host = hosts[i];
         HostOutcome outcome;
@@ -275,6 +280,11 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
             } catch (const HostError& e) {
                 record.error = e.what();
                 outcome.fail(record.error + " (its data stays on the node: stop it again with -H " + host + ")");
+            } catch (const Error& e) {
+                log.record(host, std::string("failed here: ") + e.what());
+                local_error = e.code();
+                outcome.fail(std::string(e.what()) + " (its data stays on the node)");
+                return outcome;  // the manifest keeps it started
             }
         } catch (const HostError& e) {
             record.error = e.what();
@@ -286,7 +296,7 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
     log.record("-", "stop run " + manifest->run_id + ": " + result.summary("stopped"));
     inform(result.summary("stopped"));
 
-    return {result.exit_code(), result.ok};
+    return {local_error != 0 ? local_error.load() : result.exit_code(), result.ok};
 }
 
 }  // namespace clusterp

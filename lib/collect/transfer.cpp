@@ -142,11 +142,12 @@ private:
     std::vector<std::string> m_paths;
 };
 
+// PATH: the file as the user knows it (the target, not its temporary).
 void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
     while (size > 0) {
         ssize_t n = ::write(fd, data, size);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error(k_exit_io, "cannot write " + clusterp::quoted(path) + ": " + std::strerror(errno));
+        if (n < 0) throw Error(k_exit_io, "cannot write " + clusterp::quoted(path) + ": " + errno_text(errno));
         data += n;
         size -= static_cast<std::size_t>(n);
     }
@@ -213,7 +214,7 @@ std::vector<std::uint64_t> receive_files(Exchange& exchange, std::string buffere
         PosixCksum cksum;
         const bool whole = payload.body(size, [&](const char* data, std::size_t n) {
             cksum.update(data, n);
-            write_all(fd, data, n, temporary[index]);
+            write_all(fd, data, n, path);
         });
         if (!whole) throw HostError("short transfer of " + clusterp::quoted(target->name) + " (the stream ended)");
         if (cksum.value() != sum)

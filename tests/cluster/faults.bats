@@ -26,6 +26,7 @@ teardown() {
 	done
 	cluster_exec n2 umount "$(command -v gzip)" 2>/dev/null || :
 	cluster_exec n2 umount "$(command -v cat)" 2>/dev/null || :
+	if [ -n "${SMALL_DISK:-}" ]; then cd / && umount "$SMALL_DISK"; fi
 	kill_leftover_collectors
 }
 
@@ -261,5 +262,29 @@ clusterp-stop: 1 stopped, 1 failed$"
 	run --separate-stderr clusterp-stop -H "$N2"
 	assert_success
 	[ "$(wc -c <"raw/sa/$N2")" -ge "$size" ]
+	complete "$N1" "$N2"
+}
+
+@test "faults: the local disk full during stop: exit 74 naming the file; the data stays on the node, a later stop completes" {
+	# The working directory on a 512 KiB file system: n1's data fits, n2's
+	# (grown by 2000 records, about 2 MB) does not.
+	SMALL_DISK=$WORK/small
+	mkdir "$SMALL_DISK"
+	mount -t tmpfs -o size=512k tmpfs "$SMALL_DISK"
+	cd "$SMALL_DISK"
+	started_on "$N1" "$N2"
+	grow_sa "$N2" 2000
+	run --separate-stderr clusterp-stop -f 1
+	assert_failure 74
+	assert_output "$(files "$N1")"
+	[[ $stderr =~ ^"clusterp-stop: $N2: cannot write 'raw/"[a-z]+"/$N2': no space left on device (its data stays on the node)
+clusterp-stop: 1 stopped, 1 failed"$ ]]
+	[ -z "$(find raw -name '.*' ! -name .run_id)" ]
+	[ "$(manifest_field "$N2" status)" = started ]
+	complete "$N1"
+	mount -o remount,size=64m "$SMALL_DISK"
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(files "$N2")"
 	complete "$N1" "$N2"
 }
