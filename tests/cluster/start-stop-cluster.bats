@@ -138,7 +138,7 @@ start_stop_check() {
 	assert_failure
 	cluster_config $CLUSTER_NODE_1 $CLUSTER_NOSFTP_NODE >config.yml
 	start_stop_check $CLUSTER_NODE_1 $CLUSTER_NOSFTP_NODE
-	grep -q "$CLUSTER_NOSFTP_NODE: downloaded .* bytes in 6 files in " clusterp.log
+	grep -q "$CLUSTER_NOSFTP_NODE: downloaded .* bytes in 7 files in " clusterp.log
 }
 
 @test "cluster: a login shell that takes 1 s per command, with ssh_timeout 3" {
