@@ -17,7 +17,7 @@ setup() {
 	"$FIXTURES/parse-all.sh" "$SAN" csv 2>san.err
 	run python3 "$FIXTURES/check_parse.py" csv
 	[ "$status" -eq 0 ]
-	[ "${lines[-1]}" = "68 passed, 0 failed" ]
+	[ "${lines[-1]}" = "135 passed, 0 failed" ]
 	diff -u /dev/null san.err
 }
 
