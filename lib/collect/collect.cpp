@@ -186,14 +186,14 @@ int start_collection(const Config& config, const CollectOptions& options) {
     return result.exit_code();
 }
 
-namespace {
-
 std::string read_raw_run_id() {
     std::ifstream in(k_raw_run_id);
     std::string id;
     std::getline(in, id);
     return id;
 }
+
+namespace {
 
 // Makes raw/ this run's, or refuses: another run's data is never mixed with
 // or silently replaced by this one's.

@@ -39,4 +39,7 @@ struct StopResult {
 // no run was started, 73 when raw/ holds another run and !force.
 StopResult stop_collection(const Config& config, const CollectOptions& options);
 
+// The id of the run whose data raw/ holds (raw/.run_id), "" when none.
+std::string read_raw_run_id();
+
 }  // namespace clusterp

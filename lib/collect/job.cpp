@@ -234,6 +234,23 @@ struct Job::Relay {
     bool done = false;
 };
 
+namespace {
+
+// Whether PATH's first line (up to 80 bytes) holds no NUL: bash's test for a
+// file it may run as a script when the kernel cannot execute it.
+bool is_text_file(const std::string& path) {
+    Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file) return false;
+    char head[80];
+    const ssize_t got = ::read(file.get(), head, sizeof head);
+    if (got < 0) return false;
+    for (ssize_t i = 0; i < got && head[i] != '\n'; ++i)
+        if (head[i] == '\0') return false;
+    return true;
+}
+
+}  // namespace
+
 Job::Job(MarkerSink sink) : m_sink(std::move(sink)) {}
 
 Job::~Job() { finish_output(); }
@@ -263,6 +280,12 @@ int Job::run(const std::vector<std::string>& argv) {
     }
 
     Spawned job = spawn(path, argv, options);
+    if (job.pid < 0 && job.error == ENOEXEC && is_text_file(path)) {
+        // A script without `#!`: the shell runs it, as bash and execvp(3) do.
+        std::vector<std::string> shell{"/bin/sh", path};
+        shell.insert(shell.end(), argv.begin() + 1, argv.end());
+        job = spawn(shell[0], shell, options);
+    }
     write_ends.clear();
     if (job.pid < 0) {
         print_error("cannot run " + clusterp::quoted(path) + ": " + errno_text(job.error));

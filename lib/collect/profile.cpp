@@ -34,6 +34,12 @@ bool has_data() {
     return fs::exists("raw", ec) && !fs::is_empty("raw", ec);
 }
 
+// raw/ holds this run's data, not what an earlier run left there (--force
+// replaces that only once a host's data comes in).
+bool has_data_of(const std::optional<Manifest>& manifest) {
+    return manifest && read_raw_run_id() == manifest->run_id && has_data();
+}
+
 }  // namespace
 
 ProfileResult profile_command(const Config& config, const CollectOptions& options, const std::vector<std::string>& command) {
@@ -90,8 +96,8 @@ ProfileResult profile_command(const Config& config, const CollectOptions& option
     job.finish_output();
     ProfileResult result;
     result.status = status;
-    result.collected = ran && has_data();
-    if (!has_data()) print_error("no data was collected");
+    result.collected = ran && has_data_of(manifest);
+    if (!has_data_of(manifest)) print_error("no data was collected");
     return result;
 }
 

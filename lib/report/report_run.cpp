@@ -68,7 +68,8 @@ std::string_view field_of(std::string_view line, int number) {
 }
 
 // TEXT (a whole CSV, header first) cut into one text per host (each with
-// the header), in order of first appearance; TEXT itself when it holds one.
+// the header), in order of first appearance; nothing when TEXT holds one
+// host (the caller reads TEXT itself: no copy).
 std::vector<std::string> texts_by_host(const std::string& text, int host_column) {
     const std::size_t body = std::min(text.size(), text.find('\n') + 1);
     std::vector<std::pair<std::string, std::string>> parts;  // host -> its text
@@ -83,7 +84,7 @@ std::vector<std::string> texts_by_host(const std::string& text, int host_column)
         else if (host != first_host) several = true;
         pos = end;
     }
-    if (!several) return {text};
+    if (!several) return {};
     for (std::size_t pos = body; pos < text.size();) {
         std::size_t end = text.find('\n', pos);
         end = end == std::string::npos ? text.size() : end + 1;
@@ -180,7 +181,10 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::string c
     for (const std::string& column : rule_columns().at(category))
         if (int n = column_number(header, column)) names.push_back(column), numbers.push_back(n);
     std::size_t rows = 0;
-    for (const std::string& part : per_device(category) ? texts_by_host(text, host) : std::vector<std::string>{text}) {
+    const std::vector<std::string> parts = per_device(category) ? texts_by_host(text, host) : std::vector<std::string>{};
+    const std::size_t count = std::max<std::size_t>(parts.size(), 1);
+    for (std::size_t p = 0; p < count; ++p) {
+        const std::string& part = parts.empty() ? text : parts[p];
         const std::size_t body = part.find('\n') + 1;
         const std::string_view first_row = std::string_view(part).substr(std::min(part.size(), body));
         // The times by `elapsed` (a plain number, read fast) from the
@@ -193,7 +197,7 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::string c
                                  : read_columns(part, elapsed, false, host, alias, numbers);
         for (ColumnData& d : data)
             for (double& x : d.x) x += origin;
-        for (const ColumnData& d : data) {
+        for (ColumnData& d : data) {
             ReadSeries r;
             r.category = category;
             if (per_device(category)) {
@@ -205,9 +209,9 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::string c
                 r.host = d.key;
                 r.alias = d.label;
             }
-            r.series.time = d.x;
             rows += d.x.size();
-            for (std::size_t j = 0; j < names.size(); ++j) r.series.columns[names[j]] = d.y[j];
+            r.series.time = std::move(d.x);
+            for (std::size_t j = 0; j < names.size(); ++j) r.series.columns[names[j]] = std::move(d.y[j]);
             out.series.push_back(std::move(r));
         }
     }
@@ -229,10 +233,20 @@ bool add_read(CsvRead read, Inputs& inputs) {
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(k_exit_no_input, "cannot open " + quoted(path) + ": " + errno_text(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw Error(k_exit_io, "cannot read " + quoted(path));
-    return text.str();
+    const std::streamoff size = in.seekg(0, std::ios::end) ? std::streamoff(in.tellg()) : -1;
+    if (size < 0) {  // a pipe: read as it comes
+        in.clear();
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (in.bad()) throw Error(k_exit_io, "cannot read " + quoted(path));
+        return text.str();
+    }
+    // A file: read at once into a string of its size (no growing, no copy).
+    std::string text(std::size_t(size), '\0');
+    in.seekg(0);
+    in.read(text.data(), size);
+    if (in.bad() || in.gcount() != size) throw Error(k_exit_io, "cannot read " + quoted(path));
+    return text;
 }
 
 // The phases of a markers.csv (`time,elapsed,kind,label`): each begin with

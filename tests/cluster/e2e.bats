@@ -44,9 +44,11 @@ setup() {
 	assert_output 'clusterp-start: 4 started, 0 failed'
 	run cat stop.err
 	assert_line 'clusterp-stop: 4 stopped, 0 failed'
-	assert_line "clusterp-parse: parsed 20 of 20 files into 'parsed/'"
-	assert_line "clusterp-plot: made 9 of 9 plots under 'plot'"
-	for c in cpu memory swap disk network; do
+	# Six categories of four hosts; ten line plots, each with its heatmap
+	# and band.
+	assert_line "clusterp-parse: parsed 24 of 24 files into 'parsed/'"
+	assert_line "clusterp-plot: made 30 of 30 plots under 'plot'"
+	for c in cpu load memory swap disk network; do
 		for h in $CLUSTER_NODES; do [ -s "parsed/$c/$h" ]; done
 	done
 }
@@ -102,5 +104,5 @@ setup() {
 		done
 	done
 	run find plot -name '*.eps'
-	assert_equal "$(echo "$output" | wc -l)" 9
+	assert_equal "$(echo "$output" | wc -l)" 30
 }

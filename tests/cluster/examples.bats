@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Every example of examples/ run against the test cluster (isolated nodes,
-# tests/lib/cluster.bash), so that none rots: profile-command.sh, the
-# Makefile-driven experiment, the Slurm batch script outside Slurm, the
+# tests/lib/cluster.bash), so that none rots: clusterp run as the examples
+# use it, the Makefile-driven experiment, the Slurm batch script outside Slurm, the
 # gateway config (checked, then the same shape through the cluster's
 # gateway), and make demo-cluster's script.
 load ../lib/common
@@ -41,43 +41,60 @@ nodes_idle() {
 
 run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 
-@test "examples/profile-command.sh: profiles a command's run, keeps its status and its stdout" {
+@test "clusterp run on the cluster: the command's status and stdout; raw, parsed, report and plots; job window" {
 	cluster_config -- "$CLUSTER_NODE_1:a1" "$CLUSTER_NODE_2:a2" >config.yml
-	run --separate-stderr "$EXAMPLES/profile-command.sh" -- sh -c 'echo from the command; sleep 3; exit 3'
+	run --separate-stderr clusterp run -- sh -c 'echo from the command; sleep 3; exit 3'
 	[ "$status" -eq 3 ]
 	assert_output 'from the command'
-	[[ $stderr == *'clusterp-start: 2 started, 0 failed'* ]]
-	[[ $stderr == *'clusterp-stop: 2 stopped, 0 failed'* ]]
+	[[ $stderr == *'clusterp-run: 2 started, 0 failed'* ]]
+	[[ $stderr == *'clusterp-run: 2 stopped, 0 failed'* ]]
 	for h in $CLUSTER_NODES; do [ "$(wc -l <"parsed/cpu/$h")" -ge 3 ]; done
+	[ "$(cut -d, -f3,4 parsed/markers.csv)" = "$(printf 'kind,label\nbegin,job\nend,job')" ]
 	[ -s plot/cpu/utilization.eps ]
+	[ -s report/findings.csv ]
 	nodes_idle n1 n2
 }
 
-@test "examples/profile-command.sh: a previous profile is kept unless -f, and nothing starts" {
+@test "clusterp run on the cluster: a previous profile is kept unless --force, and nothing runs; nor without a config" {
 	cluster_config -- $CLUSTER_NODES >config.yml
-	run "$EXAMPLES/profile-command.sh" -- sleep 2
-	assert_success
+	run -0 clusterp run -q --no-parse -- sleep 1
 	first=$(run_id)
-	run --separate-stderr "$EXAMPLES/profile-command.sh" -- touch ran
+	run --separate-stderr clusterp run -- touch ran
 	[ "$status" -eq 73 ]
-	[ "$stderr" = 'profile-command.sh: raw/ holds a previous profile; run in another directory, or replace it with -f' ]
+	[ "$stderr" = "clusterp-run: raw/ holds a previous run's data (run in another directory, or replace it with --force)" ]
 	[ ! -e ran ]
 	[ "$(run_id)" = "$first" ]
-	run "$EXAMPLES/profile-command.sh" -f -- sleep 2
-	assert_success
+	run -0 clusterp run -q --no-parse --force -- sleep 1
 	[ "$(run_id)" != "$first" ]
 	[ "$(cat raw/.run_id)" = "$(run_id)" ]
+	run --separate-stderr clusterp run -c missing.yml -- touch ran
+	[ "$status" -eq 66 ]
+	[ ! -e ran ]
 	nodes_idle n1 n2
 }
 
-@test "examples/profile-command.sh: no command runs when profiling cannot start; usage" {
-	run --separate-stderr "$EXAMPLES/profile-command.sh" -c missing.yml -- touch ran
-	[ "$status" -eq 66 ]
-	[[ $stderr == *'profile-command.sh: profiling did not start; not running the command' ]]
-	[ ! -e ran ]
-	run --separate-stderr "$EXAMPLES/profile-command.sh"
-	[ "$status" -eq 64 ]
-	[ "$stderr" = 'usage: profile-command.sh [-f] [-c config] [--] command [arg ...]' ]
+@test "clusterp run on the cluster: a host that fails to start; the job still runs and its status passes through" {
+	cluster_config -- "$CLUSTER_NODE_1" "$CLUSTER_REFUSED" >config.yml
+	run --separate-stderr clusterp run --no-plot -- sh -c 'echo ran; exit 4'
+	[ "$status" -eq 4 ]
+	assert_output 'ran'
+	[[ $stderr == *"clusterp-run: $CLUSTER_REFUSED: connection refused"* ]]
+	[[ $stderr == *'clusterp-run: 1 started, 1 failed'* ]]
+	[[ $stderr == *'clusterp-run: 1 stopped, 0 failed'* ]]
+	[ "$(wc -l <"parsed/cpu/$CLUSTER_NODE_1")" -ge 3 ]
+	[ ! -e "raw/cpu/$CLUSTER_REFUSED" ]
+	# Every host failing: the job runs all the same, and says no data came.
+	cluster_config -- "$CLUSTER_REFUSED" >config.yml
+	find parsed -exec touch -d '-1 min' {} +
+	run --separate-stderr clusterp run --force -- sh -c 'echo ran again; exit 5'
+	[ "$status" -eq 5 ]
+	assert_output 'ran again'
+	[[ $stderr == *'no collector started'* ]]
+	[[ $stderr == *'no data was collected'* ]]
+	# The earlier run's data is kept, and not parsed as this run's.
+	[ "$(wc -l <"parsed/cpu/$CLUSTER_NODE_1")" -ge 3 ]
+	[ -z "$(find parsed -newermt '-30 seconds')" ]
+	nodes_idle n1
 }
 
 @test "examples/experiment/Makefile: profile, parse and plot; a second make redoes only what changed" {
@@ -92,6 +109,8 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 		for h in $CLUSTER_NODES; do [ "$(wc -l <"parsed/$c/$h")" -ge 3 ]; done
 	done
 	grep -q ",a1," "parsed/cpu/$CLUSTER_NODE_1"
+	# The job's phases, marked by its own recipes, inside the job's window.
+	[ "$(cut -f3,4 .clusterp/markers)" = "$(printf 'begin\tjob\nbegin\tstage\nend\tstage\nbegin\tcompute\nend\tcompute\nend\tjob')" ]
 	nodes_idle n1 n2
 	# Nothing changed: nothing runs.
 	run make_it
@@ -147,7 +166,7 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 	run --separate-stderr "$EXAMPLES/slurm-job.sbatch" sh -c 'echo the job; sleep 3; exit 5'
 	[ "$status" -eq 5 ]
 	assert_output 'the job'
-	[[ $stderr == *'clusterp-stop: 2 stopped, 0 failed'* ]]
+	[[ $stderr == *'clusterp-run: 2 stopped, 0 failed'* ]]
 	run ls profile-4242/parsed/cpu
 	assert_output "$(printf '%s\n' $CLUSTER_NODES)"
 	[ -s profile-4242/plot/cpu/utilization.eps ]

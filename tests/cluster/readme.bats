@@ -107,8 +107,8 @@ ran() {
 @test "README tour: stop --with-parse --with-plot downloads, parses, plots, then removes the remote directories" {
 	ran stop 0
 	[[ $err == *'clusterp-stop: 2 stopped, 0 failed'* ]]
-	[[ $err == *"clusterp-parse: parsed 10 of 10 files into 'parsed/'"* ]]
-	[[ $err == *"clusterp-plot: made 9 of 9 plots under 'plot'"* ]]
+	[[ $err == *"clusterp-parse: parsed 12 of 12 files into 'parsed/'"* ]]
+	[[ $err == *"clusterp-plot: made 30 of 30 plots under 'plot'"* ]]
 	for n in n1 n2; do
 		[ ! -s "$BATS_FILE_TMPDIR/$n.after" ] || { echo "left on $n: $(cat "$BATS_FILE_TMPDIR/$n.after")"; return 1; }
 	done
@@ -121,9 +121,9 @@ ran() {
 	grep -q sadc clusterp.log
 	python3 -c 'import json; json.load(open(".clusterp/run.json"))'
 	run ls raw
-	assert_output "$(printf '%s\n' cpu disk memory network sa swap)"
+	assert_output "$(printf '%s\n' cpu disk load memory network sa swap)"
 	for h in $CLUSTER_NODES; do
-		for c in cpu memory swap disk network; do
+		for c in cpu load memory swap disk network; do
 			[ "$(grep -vc '^#' "raw/$c/$h")" -ge 3 ] || { echo "raw/$c/$h"; return 1; }
 			head -n 1 "parsed/$c/$h" | grep -q '^time,elapsed,host,alias,' || { echo "parsed/$c/$h"; return 1; }
 		done

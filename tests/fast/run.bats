@@ -28,6 +28,9 @@ same_status() {
 
 @test "run: the command's exit status, as bash -c reports it: 0 1 3 126 127 130 137 143" {
 	printf 'echo never\n' >not-executable
+	printf 'echo a script without a shebang line\nexit 5\n' >no-shebang
+	printf '\0\1\2binary\n' >binary
+	chmod +x no-shebang binary
 	printf '#!/bin/sh\nkill -%s $$\n' INT >sigint KILL >sigkill
 	for s in INT KILL TERM; do printf '#!/bin/sh\necho dying\nkill -%s $$\n' $s >"die-$s"; chmod +x "die-$s"; done
 	got=$(
@@ -35,12 +38,14 @@ same_status() {
 		same_status false &&
 		same_status sh -c 'echo three; exit 3' &&
 		same_status ./not-executable &&
+		same_status ./no-shebang &&
+		same_status ./binary &&
 		same_status no-such-command-here &&
 		same_status ./die-INT &&
 		same_status ./die-KILL &&
 		same_status ./die-TERM
 	) || { echo "$got"; return 1; }
-	[ "$(echo $got)" = "0 1 3 126 127 130 137 143" ]
+	[ "$(echo $got)" = "0 1 3 126 5 126 127 130 137 143" ]
 }
 
 @test "run: stdout is the job's alone; begin and end of the job marked; parsed and plotted" {
