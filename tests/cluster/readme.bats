@@ -132,7 +132,7 @@ ran() {
 		grep -q ';-1;' sadf.txt
 	done
 	run ls parsed plot
-	assert_output "$(printf '%s\n' parsed: cpu disk memory network swap '' plot: cpu disk memory network swap)"
+	assert_output "$(printf '%s\n' parsed: cpu disk load memory network swap '' plot: cpu disk hosts.csv load memory network swap)"
 	# One plot per metric, one line per host, each beside its script.
 	for p in cpu/utilization cpu/iowait memory/utilization swap/utilization \
 		disk/system_read disk/system_write disk/system_utilization network/loopback_in network/loopback_out; do
