@@ -96,8 +96,9 @@ ProfileResult profile_command(const Config& config, const CollectOptions& option
     job.finish_output();
     ProfileResult result;
     result.status = status;
-    result.collected = ran && has_data_of(manifest);
-    if (!has_data_of(manifest)) print_error("no data was collected");
+    const bool collected = has_data_of(manifest);
+    result.collected = ran && collected;
+    if (!collected) print_error("no data was collected");
     return result;
 }
 
