@@ -15,6 +15,7 @@
 #include <set>
 
 #include "base/diag.hpp"
+#include "base/read_file.hpp"
 #include "model/hostlist.hpp"
 #include "model/names.hpp"
 
@@ -206,10 +207,12 @@ std::vector<std::string> target_names(const std::string& spec, const std::string
     std::vector<std::string> names;
     if (spec.size() > 1 && spec[0] == '^') {
         const std::string file = spec.substr(1);
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw Error(k_exit_no_input, origin + ": cannot open " + quoted(file) + ": " + std::strerror(errno));
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (in.bad()) throw Error(k_exit_io, origin + ": cannot read " + quoted(file));
+        std::string text;
+        try {
+            text = read_whole_file(file);
+        } catch (const Error& e) {
+            throw Error(e.code(), origin + ": " + e.what());
+        }
         try {
             names = expand_host_file(text);
         } catch (const HostlistError& e) {

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "base/atomic_file.hpp"
+#include "base/read_file.hpp"
 #include "base/diag.hpp"
 #include "base/thread_pool.hpp"
 #include "model/config.hpp"
@@ -54,11 +55,7 @@ bool plausible_data_file(const fs::directory_entry& entry) {
 // reduce_plots.
 std::vector<PlotColumns> read_host_file(const std::string& path, const CsvSummary& summary,
                                        Category category, TimeAxis axis) {
-    std::error_code ec;
-    std::string text(std::size_t(fs::file_size(path, ec)), '\0');
-    std::ifstream in(path, std::ios::binary);
-    if (ec || !in.read(text.data(), std::streamsize(text.size())))
-        throw Error(k_exit_io, "cannot read " + clusterp::quoted(path));
+    const std::string text = read_whole_file(path);
     std::vector<int> y_columns;
     for (const std::string& column : reduced_columns(category)) y_columns.push_back(summary.column_number(column));
     const CategoryInfo& info = category_info(category);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "base/atomic_file.hpp"
+#include "base/read_file.hpp"
 #include "base/thread_pool.hpp"
 #include "base/diag.hpp"
 #include "model/config.hpp"
@@ -230,25 +231,6 @@ bool add_read(CsvRead read, Inputs& inputs) {
     return true;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(k_exit_no_input, "cannot open " + quoted(path) + ": " + errno_text(errno));
-    const std::streamoff size = in.seekg(0, std::ios::end) ? std::streamoff(in.tellg()) : -1;
-    if (size < 0) {  // a pipe: read as it comes
-        in.clear();
-        std::ostringstream text;
-        text << in.rdbuf();
-        if (in.bad()) throw Error(k_exit_io, "cannot read " + quoted(path));
-        return text.str();
-    }
-    // A file: read at once into a string of its size (no growing, no copy).
-    std::string text(std::size_t(size), '\0');
-    in.seekg(0);
-    in.read(text.data(), size);
-    if (in.bad() || in.gcount() != size) throw Error(k_exit_io, "cannot read " + quoted(path));
-    return text;
-}
-
 // The phases of a markers.csv (`time,elapsed,kind,label`): each begin with
 // the next end of its label; a begin left open ends with the run.
 std::vector<Phase> phases_of(const std::string& text, const std::string& name, double run_end) {
@@ -354,13 +336,13 @@ int report_directory(const ReportOptions& options) {
     }
     std::vector<CsvRead> reads(files.size());
     parallel_for(files.size(), default_width(), [&](std::size_t i) {
-        reads[i] = read_csv(read_file(files[i].second), clusterp::quoted(files[i].second), files[i].first);
+        reads[i] = read_csv(read_whole_file(files[i].second), clusterp::quoted(files[i].second), files[i].first);
     });
     Inputs inputs;
     bool bad = false;
     for (CsvRead& read : reads) bad = !add_read(std::move(read), inputs) || bad;
     std::string markers;
-    if (fs::exists("parsed/markers.csv", ec)) markers = read_file("parsed/markers.csv");
+    if (fs::exists("parsed/markers.csv", ec)) markers = read_whole_file("parsed/markers.csv");
     ReportSummary summary;
     const std::vector<Finding> findings = judge(inputs, markers, "'parsed/markers.csv'", options, settings, summary);
     write_file_atomically("report/findings.csv", findings_csv(findings));
@@ -382,11 +364,11 @@ int report_stream(const ReportOptions& options) {
             in << std::cin.rdbuf();
             text = in.str();
         } else {
-            text = read_file(path);
+            text = read_whole_file(path);
         }
         bad = !add_read(read_csv(text, path == "-" ? "stdin" : quoted(path), ""), inputs) || bad;
     }
-    const std::string markers = options.markers.empty() ? "" : read_file(options.markers);
+    const std::string markers = options.markers.empty() ? "" : read_whole_file(options.markers);
     ReportSummary summary;
     const std::vector<Finding> findings = judge(inputs, markers, quoted(options.markers), options, settings, summary);
     if (options.format == ReportFormat::csv) std::cout << findings_csv(findings) << std::flush;

@@ -250,7 +250,7 @@ rejects() {
 @test "a missing or bad -H/-x host file names the file" {
 	printf 'hosts: [n1]\n' >config.yml
 	run -66 clusterp-start -H ^nowhere.txt
-	assert_output "clusterp-start: -H: cannot open 'nowhere.txt': No such file or directory"
+	assert_output "clusterp-start: -H: cannot open 'nowhere.txt': no such file or directory"
 	printf 'n1\n# fine\nn[2-\n' >bad.txt
 	run -78 clusterp-stop -x ^bad.txt
 	assert_output "clusterp-stop: -x: bad.txt:3: unbalanced '[' in 'n[2-'"
