@@ -1,32 +1,45 @@
 #!/usr/bin/env bats
-# clusterp-report's accuracy on the isolated test cluster (CLUSTER_ISOLATE=1,
-# tests/lib/cluster.bash): each test is one whole run (start, a load planted
-# on one node of four, stop --with-parse, report) and checks that the report
-# names that host and resource and no other host; the controls plant
-# nothing, or the same load everywhere, and must report nothing.
+# clusterp-report's accuracy on the isolated test cluster (CLUSTER_ISOLATE=1
+# and CLUSTER_NETNS=1, tests/lib/cluster.bash): each test is one whole run
+# (start, a load planted on one node of four, stop --with-parse, report) and
+# checks that the report names that host and resource and no other host; the
+# controls plant nothing, or the same load everywhere, and must report
+# nothing.
 #
-# Only what an isolated node sees as its own can be planted: its CPU time
-# (/proc/stat, /proc/loadavg) and its memory (/proc/meminfo) come from its
-# cgroups through lxcfs, while /proc/diskstats, /proc/net/dev, /proc/vmstat
-# and /proc/pressure stay the machine's, the same on every node.  Disk, NIC
-# and swap scenarios would show on every node alike, so they are not here.
+# What an isolated node sees as its own: its CPU time (/proc/stat,
+# /proc/loadavg) and its memory (/proc/meminfo) come from its cgroups
+# through lxcfs, and its network counters (/proc/net/dev) from its own
+# network namespace, whose eth0 has a line rate (a tc token bucket, and the
+# speed sysstat reads).  /proc/diskstats, /proc/vmstat (swapping) and
+# /proc/pressure stay the machine's, the same on every node: the disk and
+# swap scenarios are composed (compose_windows): one run holds a window with
+# the load on one node and a window with no load; the loaded node's rows come
+# from the first window, the other nodes' from the second, shifted in time
+# onto the first (time and elapsed only; every value untouched, each node's
+# its own recording by its own sadc).
 #
 # This machine is shared: the cluster's cgroup gets a high CPU weight for the
-# suite, so that a node's load gets the CPU it asks for.
+# suite, so that a node's load gets the CPU it asks for, and loads that must
+# start together are started at one agreed second (at_time).
 load ../lib/common
 load ../lib/cluster
 load ../lib/e2e
 
 setup_file() {
 	if ! ISOLATE_MISSING=$(cluster_can_isolate); then export ISOLATE_MISSING; return 0; fi
-	CLUSTER_ISOLATE=1 cluster_up 4
+	CLUSTER_ISOLATE=1 CLUSTER_NETNS=1 cluster_up 4
 	e2e_home "$BATS_FILE_TMPDIR"
 	local dir
 	dir=$(grep -m 1 '/cpu[,/]' "$CLUSTER_DIR/cgroups")
 	echo 262144 >"$dir/cpu.shares"
 }
 
-teardown_file() { cluster_down; }
+teardown_file() {
+	# A swap file left on by a failed test is this machine's, not the cluster's.
+	local swap=/var/tmp/clusterp-swap.${CLUSTER_DIR##*.}
+	if [ -f "$swap" ]; then swapoff "$swap" 2>/dev/null; rm -f "$swap"; fi
+	cluster_down
+}
 
 setup() {
 	[ -z "${ISOLATE_MISSING:-}" ] || skip "$ISOLATE_MISSING"
@@ -43,16 +56,79 @@ node_cgroup() {
 }
 
 # A run: start, LOAD... (a command and its words, run here), stop with
-# parse, report into report.out; REPORT_LOG (if set) gets a copy.
+# parse, report into report.out.
 run_scenario() {
 	clusterp start -q
 	sleep 2
 	"$@"
 	sleep 1
 	clusterp stop -q --with-parse
+	report_here
+}
+
+# report_here: clusterp report in the current directory into report.out;
+# REPORT_LOG (if set) gets a copy.
+report_here() {
 	clusterp report >report.out
 	cat report.out
-	if [ -n "${REPORT_LOG:-}" ]; then { echo "== $BATS_TEST_DESCRIPTION"; cat report.out; } >>"$REPORT_LOG"; fi
+	if [ -n "${REPORT_LOG:-}" ]; then { echo "== $BATS_TEST_DESCRIPTION${1:+ ($1)}"; cat report.out; } >>"$REPORT_LOG"; fi
+}
+
+# at_time EPOCH CMD: the shell text that waits until the second EPOCH of
+# this machine's clock (which every node shares) and runs CMD; loads started
+# over SSH on a loaded machine otherwise begin seconds apart.
+at_time() {
+	echo "while [ \$(date +%s) -lt $1 ]; do sleep 0.1; done; $2"
+}
+
+# compose_windows RUN DEST LOADED FROM TO IDLE: the run directory RUN
+# (parsed) as DEST, where host LOADED keeps its rows of [FROM, TO) and every
+# other host its rows of [IDLE, IDLE + TO - FROM), moved by FROM - IDLE
+# seconds (epoch seconds; `time` and `elapsed` moved, nothing else touched);
+# no markers.  See the header.
+compose_windows() {
+	mkdir -p "$2"
+	cp -a "$1/.clusterp" "$1/config.yml" "$2/"
+	python3 - "$@" <<-'PY'
+		import csv, datetime, os, sys
+		run, dest, loaded, start, end, idle = sys.argv[1:3] + [sys.argv[3]] + [float(a) for a in sys.argv[4:7]]
+		shift = start - idle
+		def epoch(t):
+		    return datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+		def iso(s):
+		    d = datetime.datetime.fromtimestamp(s, datetime.timezone.utc)
+		    return d.strftime("%Y-%m-%dT%H:%M:%S") + (".%03dZ" % round(d.microsecond / 1000) if d.microsecond else "Z")
+		for category in os.listdir(run + "/parsed"):
+		    src = run + "/parsed/" + category
+		    if not os.path.isdir(src):
+		        continue
+		    os.makedirs(dest + "/parsed/" + category)
+		    for host in os.listdir(src):
+		        with open(src + "/" + host) as f, open(dest + "/parsed/" + category + "/" + host, "w", newline="") as out:
+		            rows = csv.reader(f)
+		            w = csv.writer(out, lineterminator="\n")
+		            w.writerow(next(rows))
+		            lo, d = (start, 0) if host == loaded else (idle, shift)
+		            for row in rows:
+		                t = epoch(row[0])
+		                if lo <= t < lo + end - start:
+		                    w.writerow([iso(t + d), ("%.3f" % (float(row[1]) + d)).rstrip("0").rstrip(".")] + row[2:])
+	PY
+}
+
+# windowed_run NODE SECONDS CMD: a run of this directory with no load for
+# SECONDS, then CMD (shell text that ends within SECONDS) on NODE from an
+# agreed second; sets FROM and TO (the load's window, a second trimmed at
+# both ends) and IDLE (the start of as long a window before it, with no
+# load: what a load leaves behind, a file's removal, written-back pages, is
+# not in it), epoch seconds, for compose_windows.
+windowed_run() {
+	clusterp start -q
+	local t
+	t=$(($(date +%s) + $2 + 3))
+	node_run "$1" "$(at_time "$t" "$3"); true"
+	clusterp stop -q --with-parse
+	FROM=$((t + 1)) TO=$((t + $2 - 1)) IDLE=$((t - $2 + 1))
 }
 
 # names HOST RESOURCE: report.out has a finding of HOST's RESOURCE, and
@@ -64,9 +140,10 @@ names() {
 		END { if (!found) print "no finding of " host " " resource; exit bad || !found }' report.out
 }
 
-# spin ADDR SECONDS [THREADS]: busy loops on a node.
+# spin ADDR SECONDS [THREADS] [EPOCH]: busy loops on a node (from the
+# second EPOCH, when given).
 spin() {
-	node_run "$1" "for i in \$(seq ${3:-1}); do timeout $2 sh -c 'while :; do :; done' & done; wait; true"
+	node_run "$1" "$(at_time "${4:-0}" "for i in \$(seq ${3:-1}); do timeout $2 sh -c 'while :; do :; done' & done; wait; true")"
 }
 
 # work ADDR N: a fixed amount of CPU work (a shell loop of N steps).
@@ -114,19 +191,77 @@ work() {
 }
 
 @test "scenario: every node busy, n2 going idle mid-run, names n2 cpu (stall)" {
-	# Loads started over SSH on this shared 2-core machine begin up to 15 s
-	# apart, so the stall is not told apart from a late start (issue 14).
-	skip "the stall is not planted reliably yet: loads start up to 15 s apart"
 	job() {
-		spin "$CLUSTER_NODE_1" 20 &
-		spin "$CLUSTER_NODE_2" 6 &
-		spin "$CLUSTER_NODE_3" 20 &
-		spin "$CLUSTER_NODE_4" 20 &
+		local t=$(($(date +%s) + 4))
+		spin "$CLUSTER_NODE_1" 20 1 "$t" &
+		spin "$CLUSTER_NODE_2" 8 1 "$t" &
+		spin "$CLUSTER_NODE_3" 20 1 "$t" &
+		spin "$CLUSTER_NODE_4" 20 1 "$t" &
 		wait
 	}
 	run_scenario job
 	names n2 cpu
 	grep -q '^run n2 cpu stall: ' report.out
+}
+
+@test "scenario: n1 busy in the phase 'compute' (markers) names compute n1 cpu" {
+	job() {
+		clusterp mark --begin setup
+		sleep 6
+		clusterp mark --end setup
+		clusterp mark --begin compute
+		spin "$CLUSTER_NODE_1" 12 4
+		clusterp mark --end compute
+	}
+	run_scenario job
+	names n1 cpu
+	awk '$1 != "compute" { print "not the phase compute: " $0; bad = 1 } END { exit bad }' report.out
+}
+
+@test "scenario: n1 writing to the disk (composed) names n1 disk; its idle window composed alike reports nothing" {
+	# Four direct writers (a queue of four, the page cache bypassed) into the
+	# node's /var/tmp, which is on $CLUSTER_DISK.
+	windowed_run "$CLUSTER_NODE_1" 16 "for i in 1 2 3 4; do timeout 16 dd if=/dev/zero of=/var/tmp/w\$i bs=1M count=100000 oflag=direct 2>/dev/null & done; wait; rm -f /var/tmp/w*"
+	compose_windows "$PWD" loaded "$CLUSTER_NODE_1" "$FROM" "$TO" "$IDLE"
+	(cd loaded && report_here loaded && names n1 disk)
+	# The control: n1's rows from the idle window too.
+	compose_windows "$PWD" idle "$CLUSTER_NODE_1" "$IDLE" "$((IDLE + TO - FROM))" "$IDLE"
+	(cd idle && report_here idle)
+	assert_equal "$(cat idle/report.out)" 'no finding: no rule fired on 4 hosts in 1 phase'
+}
+
+@test "scenario: n3 swapping (a cgroup memory limit, a swap file; composed) names n3 memory (pressure)" {
+	# On the disk (swap on a tmpfs is refused); teardown_file removes it if
+	# this test does not get to.
+	local SWAP_FILE=/var/tmp/clusterp-swap.${CLUSTER_DIR##*.}
+	fallocate -l 512M "$SWAP_FILE"
+	chmod 600 "$SWAP_FILE"
+	mkswap -q "$SWAP_FILE"
+	swapon "$SWAP_FILE"
+	local dir
+	dir=$(node_cgroup 3 memory)
+	echo 160M >"$dir/memory.limit_in_bytes"
+	# 320 MiB touched over and over in 160 MiB: pages go out and come back.
+	windowed_run "$CLUSTER_NODE_3" 16 'timeout 16 python3 -c "
+b = bytearray(320 << 20)
+while True:
+    for i in range(0, len(b), 4096): b[i] = 1
+"'
+	echo "${CLUSTER_NODE_MEMORY:-1G}" >"$dir/memory.limit_in_bytes"
+	swapoff "$SWAP_FILE" && rm -f "$SWAP_FILE"
+	compose_windows "$PWD" loaded "$CLUSTER_NODE_3" "$FROM" "$TO" "$IDLE"
+	cd loaded
+	report_here
+	names n3 memory
+	grep -q '^run n3 memory pressure: ' report.out
+}
+
+@test "scenario: n2 sending at its NIC's line rate names n2 network (saturated)" {
+	# Into the discard service at the far end of n2's eth0 (10.9.2.1:9).
+	send() { node_run "$CLUSTER_NODE_2" "timeout 20 sh -c 'cat /dev/zero | socat -u - TCP:10.9.2.1:9'; true"; }
+	run_scenario send
+	names n2 network
+	grep -q '^run n2 network eth0 saturated: ' report.out
 }
 
 @test "control: every node idle reports nothing" {

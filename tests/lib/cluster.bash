@@ -69,6 +69,20 @@
 #                        reads and writes there is known per node all the
 #                        same, from its blkio cgroup: cluster_disk_bytes
 #
+# Nodes with a NIC of their own (opt-in): `CLUSTER_NETNS=1 cluster_up N` runs
+# every plain node in a network namespace of its own, whose /proc/net/dev
+# (what sysstat reads) then counts that node's traffic only.  Its eth0 is one
+# end of a veth pair whose other end (nI, 10.9.I.1/24) is in the cluster's
+# network namespace, where a discard service takes TCP on port 9; the node's
+# end is 10.9.I.2/24.  A veth pair has no line rate (it says 10000 Mb/s), so
+# the node's eth0 gets one, $CLUSTER_NIC_MBIT Mb/s (default 100): a tc token
+# bucket (tbf) holds its egress to that rate, and the node's
+# /sys/class/net/eth0/speed (a bind mount in its mount namespace) says it, as
+# a real NIC of that speed would.  SSH reaches the node as the gateway's does,
+# through a Unix socket, never through eth0.  Also exported then:
+#   CLUSTER_NETNS        1
+#   CLUSTER_NIC_MBIT     the nodes' line rate (Mb/s)
+#
 # In a test: cluster_home (a fresh HOME per test), cluster_agent (use the
 # agent), cluster_config (a config.yml), cluster_exec and cluster_procs (look
 # inside a node without SSH), cluster_host_key, cluster_ssh (OpenSSH),
@@ -188,6 +202,11 @@ _cluster_node() {
 		mounts="$mounts && mount -t overlay clusterp-nosysstat -o lowerdir='$d/hide':/usr/bin /usr/bin &&
 			mount --bind '$d/empty' /usr/lib/sysstat"
 	fi
+	if [ "${CLUSTER_NETNS:-}" = 1 ] && [ "$role" = key ] && [ -z "$netns" ]; then
+		netns=$(_cluster_node_netns "$name") || return 1
+		echo "$CLUSTER_NIC_MBIT" >"$d/speed"
+		mounts="$mounts && mount --bind '$d/speed' /sys/class/net/eth0/speed"
+	fi
 	local unshare=(unshare --mount --propagation private)
 	if [ "${CLUSTER_ISOLATE:-}" = 1 ]; then
 		_cluster_node_cgroups "$name" || return 1
@@ -209,6 +228,26 @@ _cluster_node() {
 	[ -n "$netns" ] && echo "$netns" >"$d/netns"
 	echo "$(cluster_known_name "$addr") $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$CLUSTER_HOME/.ssh/known_hosts"
 	echo "$name $addr" >>"$CLUSTER_DIR/nodes.list"
+}
+
+# _cluster_node_netns NAME (nI): its network namespace, with lo, its eth0
+# (a veth pair to the cluster's namespace, at $CLUSTER_NIC_MBIT Mb/s), and
+# the bridge that takes SSH to it; prints the namespace's name.
+_cluster_node_netns() {
+	local name=$1 i=${1#n} ns cluster addr
+	ns=clusterp-${CLUSTER_DIR##*.}-$name
+	cluster=$(cat "$CLUSTER_DIR/netns")
+	addr=$CLUSTER_PREFIX.$i
+	ip netns add "$ns" || return 1
+	echo "$ns" >>"$CLUSTER_DIR/node-netns"
+	ip -n "$ns" link set lo up &&
+		ip -n "$cluster" link add "$name" type veth peer name eth0 netns "$ns" &&
+		ip -n "$cluster" addr add "10.9.$i.1/24" dev "$name" && ip -n "$cluster" link set "$name" up &&
+		ip -n "$ns" addr add "10.9.$i.2/24" dev eth0 && ip -n "$ns" link set eth0 up &&
+		tc -n "$ns" qdisc add dev eth0 root tbf rate "${CLUSTER_NIC_MBIT}mbit" burst 64kb latency 50ms || return 1
+	_cluster_bg "$name-inner" ip netns exec "$ns" socat "UNIX-LISTEN:$CLUSTER_DIR/$name.sock,fork" "TCP:$addr:$CLUSTER_PORT"
+	_cluster_bg "$name-outer" socat "TCP-LISTEN:$CLUSTER_PORT,bind=$addr,reuseaddr,fork" "UNIX-CONNECT:$CLUSTER_DIR/$name.sock"
+	echo "$ns"
 }
 
 # _cluster_bg NAME CMD...: starts a helper process, recorded for cluster_down.
@@ -382,6 +421,18 @@ _cluster_up() {
 	printf '%s\n' 'auth required pam_unix.so nodelay' 'account required pam_unix.so' \
 		'session required pam_permit.so' 'password required pam_deny.so' >"$CLUSTER_DIR/pam-sshd"
 
+	# The cluster's network namespace: the gateway's and the hidden node's,
+	# and the far end of the nodes' NICs (CLUSTER_NETNS=1).
+	local netns=clusterp-${CLUSTER_DIR##*.}
+	ip netns add "$netns" || return 1
+	echo "$netns" >"$CLUSTER_DIR/netns"
+	ip netns exec "$netns" ip link set lo up || return 1
+	if [ "${CLUSTER_NETNS:-}" = 1 ]; then
+		CLUSTER_NIC_MBIT=${CLUSTER_NIC_MBIT:-100}
+		export CLUSTER_NETNS CLUSTER_NIC_MBIT
+		_cluster_bg discard ip netns exec "$netns" socat -u TCP-LISTEN:9,reuseaddr,fork OPEN:/dev/null
+	fi
+
 	CLUSTER_NODES=
 	for i in $(seq 1 "$n"); do
 		_cluster_node "n$i" "$CLUSTER_PREFIX.$i" key || return 1
@@ -413,13 +464,9 @@ s.listen(256)
 time.sleep(1e6)' "$CLUSTER_SILENT" "$CLUSTER_PORT"
 	_cluster_wait_listen "$CLUSTER_SILENT" "$CLUSTER_PORT" || return 1
 
-	# The gateway and the hidden node live in a network namespace with only
-	# its loopback; the gateway's port is bridged to the root namespace
+	# The gateway and the hidden node live in the cluster's network
+	# namespace; the gateway's port is bridged to the root namespace
 	# through a Unix socket (which crosses network namespaces).
-	local netns=clusterp-${CLUSTER_DIR##*.}
-	ip netns add "$netns" || return 1
-	echo "$netns" >"$CLUSTER_DIR/netns"
-	ip netns exec "$netns" ip link set lo up || return 1
 	_cluster_node gateway 127.0.0.1 key "$netns" || return 1
 	_cluster_node hidden "$CLUSTER_HIDDEN" key "$netns" || return 1
 	# The gateway is known by its outside address.
@@ -502,6 +549,9 @@ cluster_down() {
 		if [ -f "$d" ]; then rm -rf --one-file-system "$(cat "$d")"; fi
 	done
 	[ -f "$CLUSTER_DIR/netns" ] && ip netns del "$(cat "$CLUSTER_DIR/netns")" 2>/dev/null
+	if [ -f "$CLUSTER_DIR/node-netns" ]; then
+		while read -r d; do ip netns del "$d" 2>/dev/null; done <"$CLUSTER_DIR/node-netns"
+	fi
 	[ -n "${CLUSTER_PREFIX:-}" ] && rm -f "$CLUSTER_STATE_ROOT/clusterp-nets/${CLUSTER_PREFIX#127.}"
 	# --one-file-system: never into a mount left behind (lxcfs's).
 	rm -rf --one-file-system "$CLUSTER_DIR"
