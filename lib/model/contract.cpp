@@ -241,4 +241,26 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
     return days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
+std::vector<std::string> split_csv_line(const std::string& line) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    std::size_t end = line.size();
+    if (end && line[end - 1] == '\r') --end;
+    for (std::size_t i = 0; i < end; ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < end && line[i + 1] == '"') { fields.back() += '"'; ++i; }
+            else if (c == '"') quoted = false;
+            else fields.back() += c;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            fields.emplace_back();
+        } else {
+            fields.back() += c;
+        }
+    }
+    return fields;
+}
+
 }  // namespace clusterp

@@ -97,4 +97,8 @@ std::size_t format_iso8601(std::int64_t time_ms, char* buf);
 // seconds since the epoch; nullopt for any other text.
 std::optional<std::int64_t> parse_iso8601(std::string_view text);
 
+// One CSV line split into fields (RFC 4180 quotes; no newline inside
+// fields; a trailing CR dropped).
+std::vector<std::string> split_csv_line(const std::string& line);
+
 }  // namespace clusterp

@@ -102,4 +102,20 @@ std::vector<MarkerSpan> marker_spans(const std::vector<Marker>& markers);
 // The header of parsed/markers.csv.
 inline constexpr const char* k_markers_csv_header = "time,elapsed,kind,label";
 
+// Which column of a markers CSV times a marker: `time` (ms since the epoch;
+// `2026-11-25T02:40:56Z`, `.mmm` before the Z when not whole) or `elapsed`
+// (seconds, read as ms since the run's start).
+enum class MarkerClock { time, elapsed };
+
+// The one reading of a markers CSV (design.md: parsed/markers.csv), shared
+// by plot and report: its rows as markers, phases closed by close_phases
+// between FIRST_MS and LAST_MS (the run's first and last samples on CLOCK;
+// when not given, the first and last marker), as marker_spans pairs them.
+// A row without a usable time, kind or label is reported through WARN
+// ("NAME: line N: why") and skipped, as is each repair ("NAME: why").
+// Throws Error 65 when IN has no markers header.
+std::vector<MarkerSpan> read_marker_spans(std::istream& in, const std::string& name, MarkerClock clock,
+                                          std::optional<std::int64_t> first_ms, std::optional<std::int64_t> last_ms,
+                                          const std::function<void(const std::string&)>& warn);
+
 }  // namespace clusterp

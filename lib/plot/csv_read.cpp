@@ -37,28 +37,6 @@ bool CsvSummary::has_column(const std::string& name) const { return column_index
 
 int CsvSummary::column_number(const std::string& name) const { return column_index(header, name) + 1; }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    std::size_t end = line.size();
-    if (end && line[end - 1] == '\r') --end;
-    for (std::size_t i = 0; i < end; ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < end && line[i + 1] == '"') { fields.back() += '"'; ++i; }
-            else if (c == '"') quoted = false;
-            else fields.back() += c;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.emplace_back();
-        } else {
-            fields.back() += c;
-        }
-    }
-    return fields;
-}
-
 bool is_pseudo_device(const std::string& name) {
     return name == "lo" || name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0;
 }

@@ -45,9 +45,6 @@ struct CsvSummary {
     int column_number(const std::string& name) const;
 };
 
-// One CSV line split into fields (RFC 4180 quotes; no newline inside fields).
-std::vector<std::string> split_csv_line(const std::string& line);
-
 // Reads the header and rows of IN.  value_column (may be empty) is the column
 // whose presence CsvSeries::has_value records.
 // with first_row_only it stops after the first data row (rows then counts

@@ -14,11 +14,10 @@ namespace clusterp {
 
 // The marks of IN (NAME says which file in messages) on AXIS: elapsed
 // seconds from the `elapsed` column, or seconds since the epoch from `time`
-// on the clock axis.  Phases are paired and closed as model/markers'
-// close_phases says (an open begin ends at the last marker's time; each
-// repair reported through WARN), in order of their start.  A row without a
-// usable time, kind or label is reported through WARN ("NAME: line N: why")
-// and skipped.  Throws Error 65 when IN has no markers header.
+// on the clock axis, as model/markers' read_marker_spans reads them (the
+// report's reading too); an open begin ends at the last marker (plot reads
+// the markers before the samples).  Throws Error 65 when IN has no markers
+// header.
 std::vector<TimeMark> read_marks(std::istream& in, const std::string& name, TimeAxis axis,
                                  const std::function<void(const std::string&)>& warn);
 

@@ -18,6 +18,7 @@
 #include "model/config.hpp"
 #include "model/contract.hpp"
 #include "model/manifest.hpp"
+#include "model/markers.hpp"
 #include "model/names.hpp"
 #include "plot/csv_read.hpp"
 #include "report/report_write.hpp"
@@ -231,38 +232,14 @@ bool add_read(CsvRead read, Inputs& inputs) {
     return true;
 }
 
-// The phases of a markers.csv (`time,elapsed,kind,label`): each begin with
-// the next end of its label; a begin left open ends with the run.
-std::vector<Phase> phases_of(const std::string& text, const std::string& name, double run_end) {
-    std::vector<Phase> phases;
+// The phases of a markers.csv (`time,elapsed,kind,label`) as plot reads
+// them (model/markers); a phase left open ends with the run's last sample.
+std::vector<Phase> phases_of(const std::string& text, const std::string& name, double run_start, double run_end) {
     std::istringstream in(text);
-    std::string line;
-    std::getline(in, line);
-    const std::vector<std::string> header = split_csv_line(line);
-    const int time = column_number(header, "time"), kind = column_number(header, "kind"),
-              label = column_number(header, "label");
-    if (!time || !kind || !label) throw Error(k_exit_data, name + " is no markers CSV (time,elapsed,kind,label)");
-    std::map<std::string, std::size_t> open;
-    for (int number = 2; std::getline(in, line); ++number) {
-        if (line.empty()) continue;
-        const std::vector<std::string> f = split_csv_line(line);
-        auto at = [&](int column) { return std::size_t(column) <= f.size() ? f[std::size_t(column - 1)] : std::string(); };
-        const std::optional<double> t = time_of(at(time));
-        if (!t) {
-            warn(name + ": line " + std::to_string(number) + ": no time, skipped");
-            continue;
-        }
-        if (at(kind) == "begin") {
-            open[at(label)] = phases.size();
-            phases.push_back({at(label), *t, run_end});
-        } else if (at(kind) == "end") {
-            auto it = open.find(at(label));
-            if (it == open.end()) continue;
-            phases[it->second].end = *t;
-            open.erase(it);
-        }
-    }
-    std::stable_sort(phases.begin(), phases.end(), [](const Phase& a, const Phase& b) { return a.start < b.start; });
+    std::vector<Phase> phases;
+    for (const MarkerSpan& span : read_marker_spans(in, name, MarkerClock::time, std::llround(run_start * 1000),
+                                                    std::llround(run_end * 1000), [](const std::string& m) { warn(m); }))
+        if (span.phase) phases.push_back({span.label, double(span.begin_ms) / 1000, double(span.end_ms) / 1000});
     return phases;
 }
 
@@ -305,7 +282,7 @@ std::vector<Finding> judge(Inputs& inputs, const std::string& markers_text, cons
     if (!(first <= last)) throw Error(k_exit_data, "no rows to judge");
     summary.hosts = hosts.size();
     if (manifest) summary.run_id = manifest->run_id;
-    if (!markers_text.empty()) summary.phases = phases_of(markers_text, markers_name, last);
+    if (!markers_text.empty()) summary.phases = phases_of(markers_text, markers_name, first, last);
     if (summary.phases.empty()) summary.phases.push_back({"run", first, last});
     return find_bottlenecks(hosts, summary.phases, settings);
 }
