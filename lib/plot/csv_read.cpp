@@ -37,13 +37,17 @@ bool CsvSummary::has_column(const std::string& name) const { return column_index
 
 int CsvSummary::column_number(const std::string& name) const { return column_index(header, name) + 1; }
 
+bool CsvSummary::has_value(const CsvSeries& series, const std::string& name) const {
+    const int i = column_index(header, name);
+    return i >= 0 && std::size_t(i) < series.filled.size() && series.filled[std::size_t(i)];
+}
+
 bool is_pseudo_device(const std::string& name) {
     return name == "lo" || name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0;
 }
 
-CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool first_row_only) {
+CsvSummary summarize_csv(std::istream& in, bool first_row_only) {
     CsvSummary summary;
-    summary.value_column = value_column;
     std::string line;
     while (std::getline(in, line)) {
         if (line.empty() || line == "\r") continue;
@@ -61,7 +65,6 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
         device_alias = column_index(header, info.key_alias->name);
         for (const std::string& c : activity_columns(*summary.category)) activity.push_back(column_index(header, c));
     }
-    const int value = value_column.empty() ? -1 : column_index(header, value_column);
     const bool stop_early = first_row_only;
     std::vector<std::size_t> last_rows;  // per series, its latest row
 
@@ -121,6 +124,7 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
             series.device = std::string(device_name);
             series.device_alias = std::string(field(device_alias));
             series.first_row = row;
+            series.filled.assign(header.size(), false);
             summary.series.push_back(std::move(series));
             last_rows.push_back(row);
         } else {
@@ -136,7 +140,8 @@ CsvSummary summarize_csv(std::istream& in, const std::string& value_column, bool
         if (!series.active)
             for (int i : activity)
                 if (positive(field(i))) { series.active = true; break; }
-        if (!series.has_value && !field(value).empty()) series.has_value = true;
+        for (std::size_t i = 0; i < fields.size() && i < series.filled.size(); ++i)
+            if (!fields[i].empty()) series.filled[i] = true;
         if (stop_early) break;
     }
     if (blank_seen)

@@ -23,7 +23,9 @@ struct CsvSeries {
     std::string device;        // disk: device, network: iface; else empty
     std::string device_alias;  // empty when the rows leave it empty
     bool active = false;       // some activity column above zero (disk, network)
-    bool has_value = false;    // `CsvSummary::value_column` not empty in some row
+    // Per header column: not empty in some row of the series (read with
+    // first_row_only: in its first row).  CsvSummary::has_value asks it.
+    std::vector<bool> filled;
     // Where its rows are among the data rows (counted from 0, header and
     // blank lines not counted): the first at first_row, then one every
     // `stride` rows without a gap when `regular` (stride 0: a single row).
@@ -38,22 +40,22 @@ struct CsvSummary {
     std::optional<Category> category;  // from the header; none when it is no contract CSV
     std::size_t rows = 0;  // data rows read
     std::vector<CsvSeries> series;  // in order of first appearance
-    std::string value_column;       // as given to summarize_csv
 
     bool has_column(const std::string& name) const;
+    // Whether SERIES has a value in column NAME: the header has it and some
+    // row fills it (a CSV of an older clusterp lacks the newer columns; a
+    // column the node's sysstat cannot record is empty).
+    bool has_value(const CsvSeries& series, const std::string& name) const;
     // The 1-based position of column NAME in the header, 0 when absent.
     int column_number(const std::string& name) const;
 };
 
-// Reads the header and rows of IN.  value_column (may be empty) is the column
-// whose presence CsvSeries::has_value records.
-// with first_row_only it stops after the first data row (rows then counts
-// at most 1): directory mode has one host per file, so the first row already
+// Reads the header and rows of IN.  With first_row_only it stops after the
+// first data row (rows then counts at most 1): directory mode has one host per file, so the first row already
 // says who it is, and disk and network files read by read_columns need no
 // second pass.  A blank line between rows makes every series
 // irregular (gnuplot starts a new block there).  A missing header gives an empty header and no category.
-CsvSummary summarize_csv(std::istream& in, const std::string& value_column = "",
-                         bool first_row_only = false);
+CsvSummary summarize_csv(std::istream& in, bool first_row_only = false);
 
 // Device and interface names that are never plotted unless configured:
 // loop*, ram*, lo.

@@ -6,14 +6,25 @@ const std::vector<MetricPlot>& metric_plots() {
     static const std::vector<MetricPlot> plots = {
         {Category::cpu, "utilization", "CPU utilization", "CPU utilization (%)", "util_pct", true},
         {Category::cpu, "iowait", "CPU I/O wait", "I/O wait (%)", "iowait", true},
+        {Category::cpu, "busiest_core", "Busiest core", "Busiest core busy (%)", "busiest_core_pct", true},
         {Category::load, "runq", "Run queue", "Tasks waiting for a CPU", "runq", false},
+        {Category::load, "pressure", "CPU pressure", "Some tasks waiting for a CPU (% of time)", "cpu_some_pct", true},
+        {Category::load, "io_pressure", "I/O pressure", "Some tasks waiting for I/O (% of time)", "io_some_pct", true},
+        {Category::load, "memory_pressure", "Memory pressure", "Some tasks waiting for memory (% of time)",
+         "mem_some_pct", true},
         {Category::memory, "utilization", "Memory used", "Memory used (MiB)", "used_mib", false},
+        {Category::memory, "paging", "Pages scanned for reclaim", "Pages scanned (pages/s)", "pgscan_ps", false},
+        {Category::memory, "major_faults", "Major page faults", "Major faults (faults/s)", "majflt_ps", false},
         {Category::swap, "utilization", "Swap used", "Swap used (MiB)", "used_mib", false},
+        {Category::swap, "activity", "Pages swapped out", "Swapped out (pages/s)", "out_pps", false},
         {Category::disk, "read", "read", "Read (MiB/s)", "read_mibps", false},
         {Category::disk, "write", "write", "Write (MiB/s)", "write_mibps", false},
         {Category::disk, "utilization", "utilization", "Utilization (%)", "util_pct", true},
+        {Category::disk, "queue", "queue", "Average queue length", "aqu_sz", false},
         {Category::network, "in", "in", "Received (MiB/s)", "rx_mibps", false},
         {Category::network, "out", "out", "Transmitted (MiB/s)", "tx_mibps", false},
+        {Category::network, "errors", "errors", "Receive errors (errors/s)", "rxerr_ps", false},
+        {Category::network, "drops", "drops", "Received packets dropped (packets/s)", "rxdrop_ps", false},
     };
     return plots;
 }

@@ -30,6 +30,16 @@ std::vector<NamedItem> chosen_devices(Category category, const std::vector<HostF
     return devices;
 }
 
+// "n1", "n1, n2 and n3", "n1, n2, n3 and 5 more hosts": names for a message.
+std::string some_of(const std::vector<std::string>& hosts) {
+    const std::size_t shown = hosts.size() <= 4 ? hosts.size() : 3;
+    std::string text;
+    for (std::size_t i = 0; i < shown; ++i)
+        text += (i == 0 ? "" : i + 1 == hosts.size() ? " and " : ", ") + hosts[i];
+    if (shown < hosts.size()) text += " and " + std::to_string(hosts.size() - shown) + " more hosts";
+    return text;
+}
+
 }  // namespace
 
 std::vector<std::string> ordered_hosts(std::vector<std::string> hosts, const std::optional<Config>& config) {
@@ -102,19 +112,19 @@ CategoryPlan plan_category(Category category, const std::vector<HostFile>& files
     };
 
     if (!per_device(category)) {
+        // A host whose CSV lacks a plot's column (an older clusterp) or has
+        // it empty (its sysstat cannot record it) is left out of that plot,
+        // silently but for the category's first plot (what the category is
+        // for): that is said once, with what to do.
+        const MetricPlot& headline = *plots_of(category).front();
+        std::vector<std::string> unknown;  // hosts left out of the first plot
         for (const MetricPlot* plot : plots_of(category)) {
             PlotSpec spec = spec_for(*plot, plot->title);
             std::vector<SeriesRef> refs;
             for (const HostFile* file : ordered) {
                 const CsvSeries& row = file->summary.series.front();
-                if (!file->summary.has_column(plot->column)) {
-                    plan.warnings.push_back(quoted(file->path) + " has no column " + quoted(plot->column) + ", left out");
-                    plan.bad_input = true;
-                    continue;
-                }
-                if (plot->column == file->summary.value_column && !row.has_value) {
-                    plan.warnings.push_back(quoted(file->path) + ": " + plot->column + " is unknown, left out of " + name +
-                                            "/" + plot->suffix);
+                if (!file->summary.has_value(row, plot->column)) {
+                    if (plot == &headline) unknown.push_back(file->host);
                     continue;
                 }
                 spec.series.push_back(make_series(file->path, host_title(file->host, row.alias, config), file->summary,
@@ -124,10 +134,21 @@ CategoryPlan plan_category(Category category, const std::vector<HostFile>& files
             if (spec.series.empty()) continue;
             add_plot(plot->suffix, std::move(spec), std::move(refs));
         }
+        if (unknown.empty()) return plan;
+        const bool every = unknown.size() == ordered.size();
+        const std::string what = std::string(headline.column) + " is unknown" +
+                                 (every ? " on every host" : " for " + some_of(unknown));
+        const std::string remedy = category == Category::memory
+                                       ? "re-parse with --mem-total KIB (clusterp-parse(1) says when it is needed)"
+                                       : "clusterp-parse's warnings say why";
+        if (plan.plots.empty()) plan.warnings.push_back(name + ": no plot: " + what + "; " + remedy);
+        else plan.warnings.push_back(name + "/" + headline.suffix + ": " + what + (every ? ", not drawn; " : ", left out; ") +
+                                     remedy);
         return plan;
     }
 
-    for (const NamedItem& device : chosen_devices(category, files, config)) {
+    const std::vector<NamedItem> devices = chosen_devices(category, files, config);
+    for (const NamedItem& device : devices) {
         if (std::string problem = file_name_problem(device.alias); !problem.empty()) {
             plan.warnings.push_back(name + " " + quoted(device.name) + ": alias " + quoted(device.alias) + " " + problem +
                                     ", not plotted");
@@ -149,12 +170,21 @@ CategoryPlan plan_category(Category category, const std::vector<HostFile>& files
             PlotSpec spec = spec_for(*plot, device_title(*plot, device.alias));
             std::vector<SeriesRef> refs;
             for (const auto& [series, file] : with) {
+                if (!file->summary.has_value(*series, plot->column)) continue;
                 spec.series.push_back(make_series(file->path, host_title(file->host, series->alias, config),
                                                   file->summary, *series, plot->column, options.time_axis));
                 refs.push_back({file, series->device});
             }
+            if (spec.series.empty()) continue;
             add_plot(device.alias + "_" + plot->suffix, std::move(spec), std::move(refs));
         }
+    }
+    // None configured and none active: say so (once) rather than draw nothing.
+    if (devices.empty() && !files.empty()) {
+        const bool disk = category == Category::disk;
+        plan.warnings.push_back(name + ": no plot: no " + (disk ? "device" : "interface") + " shows activity (" +
+                                (disk ? "loop* and ram*" : "lo") + " aside); list those to plot under " +
+                                (disk ? "filesystem_names" : "net_interfaces") + " in the config");
     }
     return plan;
 }

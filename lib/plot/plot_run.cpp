@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -81,8 +82,8 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
     for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
         if (plausible_data_file(entry)) names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
-    const MetricPlot* first = plots_of(category).front();
-    const std::size_t plots = plots_of(category).size();  // reduced_columns: these first
+    const std::vector<std::string> reduced = reduced_columns(category);
+    const std::size_t plots = plots_of(category).size();  // reduced: these first
     // Several files at a time.
     std::vector<CsvSummary> summaries(names.size());
     std::vector<std::vector<PlotColumns>> columns(names.size());
@@ -94,7 +95,7 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             problems[i] = "cannot open " + clusterp::quoted(path);
             return;
         }
-        summaries[i] = summarize_csv(in, first->column, true);
+        summaries[i] = summarize_csv(in, true);
         if (summaries[i].category != category || summaries[i].rows == 0) return;
         try {
             columns[i] = read_host_file(path, summaries[i], category, options.time_axis);
@@ -102,8 +103,19 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             problems[i] = e.what();
             return;
         }
-        if (!per_device(category)) return;
         CsvSummary& summary = summaries[i];
+        // Whether a plotted column has a value, from every row (the summary
+        // read the first only).
+        auto mark_filled = [&](CsvSeries& series, const PlotColumns& data) {
+            for (std::size_t j = 0; j < plots; ++j)
+                if (const int column = summary.column_number(reduced[j]); column > 0)
+                    series.filled[std::size_t(column - 1)] = std::any_of(
+                        data.y[j].begin(), data.y[j].end(), [](float v) { return !std::isnan(v); });
+        };
+        if (!per_device(category)) {
+            for (const PlotColumns& data : columns[i]) mark_filled(summary.series.front(), data);
+            return;
+        }
         const CsvSeries head = summary.series.front();
         summary.series.clear();
         summary.rows = 0;
@@ -115,6 +127,7 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             // Every column read for disk and network tells activity.
             for (std::size_t j = 0; j < data.y.size() && !series.active; ++j)
                 series.active = std::any_of(data.y[j].begin(), data.y[j].end(), [](double v) { return v > 0; });
+            mark_filled(series, data);
             summary.rows += data.x.size();
             const bool plotted = configured.empty() ? series.active && !is_pseudo_device(data.key)
                                                     : std::any_of(configured.begin(), configured.end(),
@@ -306,14 +319,14 @@ int plot_stream(const PlotOptions& options) {
             // A line "EOD" would end the datablock early; the contract
             // never writes one.
             std::istringstream in(content);
-            input = {"$stdin", "stdin", summarize_csv(in, options.metric)};
+            input = {"$stdin", "stdin", summarize_csv(in)};
             blocks.push_back({"$stdin", std::move(content)});
         } else {
             std::ifstream in(path);
             if (!in) throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(path) + ": " + std::strerror(errno));
             // gnuplot runs a file name starting with '<' as a command.
             const bool command_like = !path.empty() && (path[0] == '<' || path[0] == '|');
-            input = {command_like ? "./" + path : path, clusterp::quoted(path), summarize_csv(in, options.metric)};
+            input = {command_like ? "./" + path : path, clusterp::quoted(path), summarize_csv(in)};
         }
         if (!input.summary.category)
             throw Error(k_exit_data, input.name + " has no clusterp CSV header");
@@ -369,10 +382,13 @@ int plot_stream(const PlotOptions& options) {
     std::vector<std::string> hosts;
     for (const Input& input : inputs)
         for (const CsvSeries& series : input.summary.series) hosts.push_back(series.host);
+    bool any_wanted = false;  // with or without a value of METRIC
     for (const std::string& host : ordered_hosts(hosts, config))
         for (const Input& input : inputs) {
             for (const CsvSeries& series : input.summary.series) {
                 if (series.host != host || !wanted(series)) continue;
+                any_wanted = true;
+                if (!input.summary.has_value(series, metric)) continue;
                 std::string title = host_title(host, series.alias, config);
                 if (per_device(category)) {
                     std::string alias = config ? config->device_alias(series.device) : series.device;
@@ -383,6 +399,7 @@ int plot_stream(const PlotOptions& options) {
                     make_series(input.source, title, input.summary, series, metric, options.time_axis));
             }
         }
+    if (spec.series.empty() && any_wanted) throw Error(k_exit_data, "nothing to plot: " + metric + " is empty in every row");
     if (spec.series.empty()) throw Error(k_exit_data, "nothing to plot: no rows" +
                                                           std::string(per_device(category) ? " with activity" : ""));
 

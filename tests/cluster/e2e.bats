@@ -44,10 +44,10 @@ setup() {
 	assert_output 'clusterp-start: 4 started, 0 failed'
 	run cat stop.err
 	assert_line 'clusterp-stop: 4 stopped, 0 failed'
-	# Six categories of four hosts; ten line plots, each with its heatmap
-	# and band.
+	# Six categories of four hosts; twenty line plots (seventeen without
+	# pressure stall information), each with its heatmap and band.
 	assert_line "clusterp-parse: parsed 24 of 24 files into 'parsed/'"
-	assert_line "clusterp-plot: made 30 of 30 plots under 'plot'"
+	assert_line "clusterp-plot: made $(e2e_plot_count) of $(e2e_plot_count) plots under 'plot'"
 	for c in cpu load memory swap disk network; do
 		for h in $CLUSTER_NODES; do [ -s "parsed/$c/$h" ]; done
 	done
@@ -94,9 +94,10 @@ setup() {
 }
 
 @test "e2e: every expected plot exists, valid, with every host in its script" {
-	for p in cpu/utilization cpu/iowait memory/utilization swap/utilization \
-		disk/scratch_read disk/scratch_write disk/scratch_utilization \
-		network/loopback_in network/loopback_out; do
+	for p in cpu/utilization cpu/iowait cpu/busiest_core load/runq memory/utilization memory/paging \
+		memory/major_faults swap/utilization swap/activity disk/scratch_read disk/scratch_write \
+		disk/scratch_utilization disk/scratch_queue network/loopback_in network/loopback_out \
+		network/loopback_errors network/loopback_drops $(e2e_pressure_plots); do
 		[ -s "plot/$p.eps" ] || { echo "plot/$p.eps missing"; return 1; }
 		head -c 11 "plot/$p.eps" | grep -qx '%!PS-Adobe-' || { echo "plot/$p.eps is no EPS"; return 1; }
 		for a in n1 n2 n3 n4; do
@@ -104,5 +105,5 @@ setup() {
 		done
 	done
 	run find plot -name '*.eps'
-	assert_equal "$(echo "$output" | wc -l)" 30
+	assert_equal "$(echo "$output" | wc -l)" "$(e2e_plot_count)"
 }

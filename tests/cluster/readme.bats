@@ -108,7 +108,7 @@ ran() {
 	ran stop 0
 	[[ $err == *'clusterp-stop: 2 stopped, 0 failed'* ]]
 	[[ $err == *"clusterp-parse: parsed 12 of 12 files into 'parsed/'"* ]]
-	[[ $err == *"clusterp-plot: made 30 of 30 plots under 'plot'"* ]]
+	[[ $err == *"clusterp-plot: made $(e2e_plot_count) of $(e2e_plot_count) plots under 'plot'"* ]]
 	for n in n1 n2; do
 		[ ! -s "$BATS_FILE_TMPDIR/$n.after" ] || { echo "left on $n: $(cat "$BATS_FILE_TMPDIR/$n.after")"; return 1; }
 	done
@@ -134,8 +134,10 @@ ran() {
 	run ls parsed plot
 	assert_output "$(printf '%s\n' parsed: cpu disk load memory network swap '' plot: cpu disk hosts.csv load memory network swap)"
 	# One plot per metric, one line per host, each beside its script.
-	for p in cpu/utilization cpu/iowait memory/utilization swap/utilization \
-		disk/system_read disk/system_write disk/system_utilization network/loopback_in network/loopback_out; do
+	for p in cpu/utilization cpu/iowait cpu/busiest_core load/runq memory/utilization memory/paging \
+		memory/major_faults swap/utilization swap/activity disk/system_read disk/system_write \
+		disk/system_utilization disk/system_queue network/loopback_in network/loopback_out \
+		network/loopback_errors network/loopback_drops $(e2e_pressure_plots); do
 		[ -s "plot/$p.eps" ] || { echo "plot/$p.eps"; return 1; }
 		[ "$(grep -c "title 'node0[12]'" "plot/$p.gp")" -eq 2 ] || { echo "plot/$p.gp"; return 1; }
 	done

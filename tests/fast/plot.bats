@@ -3,8 +3,10 @@
 # errors.  Uses the real gnuplot.
 load ../lib/common
 
-# A copy of fixture tree NAME (tests/fixtures/parsed/NAME) as the workdir.
+# A copy of fixture tree NAME (tests/fixtures/parsed/NAME) as the workdir,
+# in place of what it held.
 use_tree() {
+	rm -rf "$BATS_TEST_TMPDIR/work"
 	cd_workdir
 	cp -R "$FIXTURES/parsed/$1/." .
 }
@@ -26,19 +28,25 @@ valid_plot() {
 	esac
 }
 
+# Plots tree NAME (use_tree) in every format: the files made are those of
+# golden plot/NAME-tree, each valid.
+every_format() {
+	use_tree "$1"
+	run clusterp-plot -q -f eps,pdf,png,svg
+	assert_success
+	assert_output ''
+	find plot -type f | sort >tree
+	golden "plot/$1-tree" tree
+	for f in plot/*/*.eps plot/*/*.pdf plot/*/*.png plot/*/*.svg; do valid_plot "$f"; done
+}
+
 # The legend titles of the plot in script FILE, one per line, in order.
 series_titles() {
 	sed -n "s/.* with lines lt [0-9]* title '\(.*\)'.*/\1/p" "$1" | sed "s/''/'/g"
 }
 
 @test "directory mode: the whole plot tree of 2 hosts in every format, each file valid" {
-	use_tree two
-	run clusterp-plot -q -f eps,pdf,png,svg
-	assert_success
-	assert_output ''
-	find plot -type f | sort >tree
-	golden plot/two-tree tree
-	for f in plot/*/*.eps plot/*/*.pdf plot/*/*.png plot/*/*.svg; do valid_plot "$f"; done
+	every_format two
 }
 
 @test "directory mode: eps by default, one series per host with its alias, units in labels" {
@@ -256,16 +264,145 @@ clusterp-plot: nothing to plot: no rows"
 	[ ! -e mem.eps ]
 }
 
-@test "unknown memory used (empty column): that host is left out with a warning" {
+# Empties columns N... (1-based) of FILE's rows, the header kept.
+empty_columns() {
+	file=$1
+	shift
+	awk -F, -v OFS=, -v cols="$*" 'BEGIN { n = split(cols, c, " ") } NR > 1 { for (i = 1; i <= n; i++) $c[i] = "" } { print }' \
+		"$file" >"$file.tmp" && mv "$file.tmp" "$file"
+}
+
+@test "unknown memory used (empty column): that host is left out, said in one line with what to do" {
 	use_tree two
-	awk -F, -v OFS=, 'NR > 1 { $5 = "" } { print }' parsed/memory/n2 >m && mv m parsed/memory/n2
+	empty_columns parsed/memory/n2 5
 	run clusterp-plot --script
 	assert_success
-	assert_output "clusterp-plot: warning: 'parsed/memory/n2': used_mib is unknown, left out of memory/utilization
+	assert_output "clusterp-plot: warning: memory/utilization: used_mib is unknown for n2, left out; re-parse with --mem-total KIB (clusterp-parse(1) says when it is needed)
 clusterp-plot: wrote 36 scripts under 'plot'"
 	series_titles plot/memory/utilization.gp >titles
 	echo web_1 >expected
 	diff -u expected titles
+}
+
+@test "no plot for a category: one line naming it and what to do (memory used unknown on every host, only lo active)" {
+	use_tree two
+	empty_columns parsed/memory/n1 5
+	empty_columns parsed/memory/n2 5
+	run clusterp-plot --script
+	assert_success
+	assert_output "clusterp-plot: warning: memory: no plot: used_mib is unknown on every host; re-parse with --mem-total KIB (clusterp-parse(1) says when it is needed)
+clusterp-plot: wrote 33 scripts under 'plot'"
+	[ ! -e plot/memory ]
+	# Newer CSVs: the other memory plots are drawn, the missing one named.
+	use_tree use
+	empty_columns parsed/memory/hostA 5
+	empty_columns parsed/memory/hostB 5
+	run clusterp-plot --script
+	assert_success
+	assert_output "clusterp-plot: warning: memory/utilization: used_mib is unknown on every host, not drawn; re-parse with --mem-total KIB (clusterp-parse(1) says when it is needed)
+clusterp-plot: wrote 57 scripts under 'plot'"
+	[ ! -e plot/memory/utilization.gp ] && [ ! -e plot/memory/utilization_band.gp ]
+	[ -e plot/memory/paging.gp ]
+	# Only lo shows activity and no net_interfaces: said once, no network plot.
+	use_tree two
+	for h in n1 n2; do
+		awk -F, -v OFS=, 'NR > 1 && $5 != "lo" { for (i = 7; i <= NF; i++) $i = 0 } { print }' "parsed/network/$h" >n
+		mv n "parsed/network/$h"
+	done
+	run clusterp-plot --script
+	assert_success
+	assert_output "clusterp-plot: warning: network: no plot: no interface shows activity (lo aside); list those to plot under net_interfaces in the config
+clusterp-plot: wrote 30 scripts under 'plot'"
+	[ ! -e plot/network ]
+	# Listed, lo is drawn.
+	printf 'net_interfaces:\n    - lo\n' >config.yml
+	run clusterp-plot -q --script
+	assert_success
+	assert_output ''
+	[ -e plot/network/lo_in.gp ]
+}
+
+@test "USE metrics (issue 11): a real 12.7.9 run's tree, every new plot in every format, its column and label" {
+	every_format use
+	# plot, column drawn, y label
+	while read -r name column label; do
+		category=${name%%/*}
+		n=$(head -n 1 "parsed/$category/hostA" | tr , '\n' | grep -nx "$column" | cut -d: -f1)
+		grep -Eq "using 2:($n |.* column\($n\) : NaN\) )" "plot/$name.gp" || { echo "$name: not column $column ($n)"; return 1; }
+		grep -qx "set ylabel '$label'" "plot/$name.gp" || { echo "$name: ylabel"; return 1; }
+		series_titles "plot/$name.gp" >titles
+		printf 'hostA\nhostB\n' | diff -u - titles
+		for view in heatmap band; do valid_plot "plot/${name}_$view.svg"; done
+	done <<'EOF'
+cpu/busiest_core busiest_core_pct Busiest core busy (%)
+load/runq runq Tasks waiting for a CPU
+load/pressure cpu_some_pct Some tasks waiting for a CPU (% of time)
+load/io_pressure io_some_pct Some tasks waiting for I/O (% of time)
+load/memory_pressure mem_some_pct Some tasks waiting for memory (% of time)
+memory/paging pgscan_ps Pages scanned (pages/s)
+memory/major_faults majflt_ps Major faults (faults/s)
+swap/activity out_pps Swapped out (pages/s)
+disk/vda_queue aqu_sz Average queue length
+network/eth0_errors rxerr_ps Receive errors (errors/s)
+network/eth0_drops rxdrop_ps Received packets dropped (packets/s)
+EOF
+}
+
+@test "a CSV of an older clusterp (no newer columns, no load) beside a new one: the new plots draw the new host, silently" {
+	use_tree use
+	for f in cpu:11 memory:10 swap:6 disk:11 network:11; do
+		cut -d, -f1-"${f#*:}" "parsed/${f%%:*}/hostB" >old && mv old "parsed/${f%%:*}/hostB"
+	done
+	rm parsed/load/hostB
+	run clusterp-plot -f png
+	assert_success
+	assert_output "clusterp-plot: made 60 of 60 plots under 'plot'"
+	for gp in plot/cpu/busiest_core.gp plot/load/runq.gp plot/memory/paging.gp plot/swap/activity.gp \
+		plot/disk/vda_queue.gp plot/network/eth0_errors.gp; do
+		series_titles "$gp" >titles
+		echo hostA | diff -u - titles
+	done
+	for gp in plot/cpu/utilization.gp plot/memory/utilization.gp plot/disk/vda_read.gp plot/network/eth0_in.gp; do
+		series_titles "$gp" >titles
+		printf 'hostA\nhostB\n' | diff -u - titles
+	done
+	# Only old CSVs (tree two): none of the new plots, no warning.
+	use_tree two
+	run clusterp-plot -q --script
+	assert_success
+	assert_output ''
+	run find plot -name '*busiest*' -o -name '*paging*' -o -name '*activity*' -o -name '*_queue*' -o -name '*_errors*' -o -name load
+	assert_output ''
+}
+
+@test "a column empty in every row: its plot and views are not drawn (gnuplot would fail on them), silently" {
+	use_tree use
+	# Pressure (a kernel without /proc/pressure) and the disk queue.
+	for h in hostA hostB; do
+		empty_columns "parsed/load/$h" 11 12 13 14 15
+		empty_columns "parsed/disk/$h" 12
+	done
+	run clusterp-plot -f png
+	assert_success
+	assert_output "clusterp-plot: made 48 of 48 plots under 'plot'"
+	run find plot -name '*pressure*' -o -name 'vda_queue*'
+	assert_output ''
+	[ -e plot/load/runq_band.png ] && [ -e plot/disk/vda_read_heatmap.png ]
+	# Empty on one host only: that host is left out of the plot.
+	use_tree use
+	empty_columns parsed/load/hostA 11
+	run clusterp-plot -q --script
+	assert_success
+	assert_output ''
+	series_titles plot/load/pressure.gp >titles
+	echo hostB | diff -u - titles
+	# Stream mode: the metric asked for has no value.
+	use_tree use
+	empty_columns parsed/load/hostA 11
+	run clusterp-plot -m cpu_some_pct parsed/load/hostA -o p.png
+	assert_failure 65
+	assert_output "clusterp-plot: nothing to plot: cpu_some_pct is empty in every row"
+	[ ! -e p.png ]
 }
 
 @test "gnuplot missing: one line saying what to install, exit 69" {
@@ -396,16 +533,16 @@ rows 1
 }
 
 @test "a parsed tree from a real run (clusterp-parse on sadc data): every plot in every format" {
-	use_tree real
-	run clusterp-plot -q -f eps,pdf,png,svg
-	assert_success
-	find plot -type f | sort >tree
-	golden plot/real-tree tree
-	for f in plot/*/*.eps plot/*/*.pdf plot/*/*.png plot/*/*.svg; do valid_plot "$f"; done
+	every_format real
 	for gp in plot/*/*.gp; do
 		case $gp in *_heatmap.gp | *_band.gp) continue ;; esac
 		series_titles "$gp" >titles
 		printf 'hostA\nhostB\n' >expected
 		diff -u expected titles
 	done
+	# Its eth0 was idle, lo busy: no network plot, said in one line.
+	run --separate-stderr clusterp-plot --script
+	assert_success
+	[ "${stderr_lines[0]}" = "clusterp-plot: warning: network: no plot: no interface shows activity (lo aside); list those to plot under net_interfaces in the config" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 }

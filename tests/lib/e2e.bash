@@ -71,3 +71,18 @@ highest() {
 greater() {
 	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'
 }
+
+# The pressure plots a run on the test cluster draws: the nodes share this
+# machine's kernel, and sysstat (12.3.3+) records pressure stall information
+# when it has some.
+e2e_pressure_plots() {
+	if cat /proc/pressure/cpu >/dev/null 2>&1; then echo load/pressure load/io_pressure load/memory_pressure; fi
+}
+
+# How many plots a run with one disk and one interface configured makes:
+# every line plot with its heatmap and band (cpu 3, load 1 + pressure,
+# memory 3, swap 2, disk 4, network 4).
+e2e_plot_count() {
+	set -- $(e2e_pressure_plots)
+	echo $(((17 + $#) * 3))
+}

@@ -63,9 +63,9 @@ TEST_CASE("at most 4 points per bucket whatever the length") {
 }
 
 TEST_CASE("reduced_columns: plotted columns first, then the activity ones") {
-    CHECK(reduced_columns(Category::cpu) == std::vector<std::string>{"util_pct", "iowait"});
+    CHECK(reduced_columns(Category::cpu) == std::vector<std::string>{"util_pct", "iowait", "busiest_core_pct"});
     CHECK(reduced_columns(Category::disk) ==
-          std::vector<std::string>{"read_mibps", "write_mibps", "util_pct", "tps"});
+          std::vector<std::string>{"read_mibps", "write_mibps", "util_pct", "aqu_sz", "tps"});
 }
 
 TEST_CASE("reduce_plots: long series go to datablocks, short plots stay on the CSV") {
