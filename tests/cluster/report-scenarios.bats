@@ -153,13 +153,13 @@ work() {
 }
 
 @test "scenario: CPU hog (4 busy loops on a node of 2 CPUs) on n1 names n1 cpu" {
-	hog() { spin "$CLUSTER_NODE_1" 12 4; }
+	hog() { spin "$CLUSTER_NODE_1" 20 4; }
 	run_scenario hog
 	names n1 cpu
 }
 
 @test "scenario: one busy thread on n2 names n2 cpu" {
-	spinner() { spin "$CLUSTER_NODE_2" 12 1; }
+	spinner() { spin "$CLUSTER_NODE_2" 20 1; }
 	run_scenario spinner
 	names n2 cpu
 }
@@ -167,7 +167,7 @@ work() {
 @test "scenario: n3 filling its memory (940 of 1024 MiB) names n3 memory" {
 	# Passed alone, failed in a full run beside another suite on 2 cores (issue 14).
 	[ -n "${CLUSTERP_LOAD_SENSITIVE:-}" ] || skip "load-sensitive: set CLUSTERP_LOAD_SENSITIVE=1 on an idle machine"
-	fill() { load_memory "$CLUSTER_NODE_3" 940 12; }
+	fill() { load_memory "$CLUSTER_NODE_3" 940 20; }
 	run_scenario fill
 	names n3 memory
 }
