@@ -101,7 +101,7 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
 std::string host_table(const IndexPage& page) {
     std::string html = "<section id=\"hosts\">\n<h2>Hosts</h2>\n<p class=\"note\">Mean, 95th percentile and max "
                        "over the run; disk and network: the host's busiest device.  The worst value of each "
-                       "column is marked.  Click a column's name to sort by it.</p>\n"
+                       "column is marked where few hosts share it.  Click a column's name to sort by it.</p>\n"
                        "<div class=\"scroll\"><table class=\"hosts\">\n<thead>\n<tr><th rowspan=\"2\" data-col=\"0\" "
                        "title=\"sort\">host</th>";
     for (const IndexMetric& metric : page.metrics)
@@ -112,15 +112,25 @@ std::string host_table(const IndexPage& page) {
         for (const char* stat : {"mean", "p95", "max"})
             html += "<th data-col=\"" + std::to_string(col++) + "\" title=\"sort\">" + stat + "</th>";
     html += "</tr>\n</thead>\n<tbody>\n";
-    // The worst (largest) value of each column.
-    std::vector<double> worst(page.metrics.size() * 3, NAN);
+    // The worst (largest) value of each column, marked only where it stands
+    // out: held by at most a quarter of the hosts (one of two or three).
+    // When most hosts reach it (every CPU at 100 % at some point) it is the
+    // norm, and marking them all would hide the one host that differs.
     auto stat_of = [](const SeriesStats& s, int k) { return k == 0 ? s.mean : k == 1 ? s.p95 : s.max; };
+    std::vector<double> worst(page.metrics.size() * 3, NAN);
     for (std::size_t m = 0; m < page.metrics.size(); ++m)
-        for (const SeriesStats& s : page.metrics[m].hosts)
-            for (int k = 0; k < 3; ++k) {
-                double& w = worst[m * 3 + std::size_t(k)];
-                if (!std::isnan(stat_of(s, k)) && (std::isnan(w) || stat_of(s, k) > w)) w = stat_of(s, k);
+        for (int k = 0; k < 3; ++k) {
+            double& w = worst[m * 3 + std::size_t(k)];
+            std::size_t known = 0, holders = 0;
+            for (const SeriesStats& s : page.metrics[m].hosts) {
+                const double v = stat_of(s, k);
+                if (std::isnan(v)) continue;
+                ++known;
+                if (std::isnan(w) || v > w) w = v, holders = 0;
+                if (v == w) ++holders;
             }
+            if (holders > std::max<std::size_t>(1, known / 4)) w = NAN;
+        }
     for (std::size_t h = 0; h < page.hosts.size(); ++h) {
         const IndexHost& host = page.hosts[h];
         html += "<tr><th scope=\"row\" data-v=\"" + escaped(host.alias) + "\">" + escaped(host.alias) + "</th>";

@@ -88,3 +88,31 @@ setup() {
 	grep -q '<li>load &lt;data&gt;: <time>2026-11-25T02:41:06Z</time> to <time>2026-11-25T02:41:36Z</time></li>' plot/index.html
 	grep -q '<li>checkpoint: <time>2026-11-25T02:41:16.250Z</time></li>' plot/index.html
 }
+
+@test "the host table marks a worst value only where few hosts share it" {
+	run -0 clusterp-plot -q -f svg
+	# CPU: every host reaches 100 % (max: the norm, none marked); node03's
+	# mean and p95 stand out (marked); node01 and node02 share the highest
+	# iowait mean (2 of 5 hosts: more than a quarter, none marked).
+	cat >plot/hosts.csv <<-'CSV'
+	host,alias,category,metric,mean,p95,max
+	node04,compute-4,cpu,util_pct,10,50,100
+	node02,node02,cpu,util_pct,12,50,100
+	node05,compute-5,cpu,util_pct,11,50,100
+	node01,login,cpu,util_pct,10,50,100
+	node03,node03,cpu,util_pct,90,95,100
+	CSV
+	run -0 "$UNIT_BIN/run-page" .
+	# The host table's rows: alias, then the class of each of the 3 cells.
+	sed -n '/<table class="hosts">/,/<\/table>/p' plot/index.html |
+		sed -n 's|^<tr><th scope="row" data-v="\([^"]*\)">.*|&|p' |
+		sed 's|^<tr><th scope="row" data-v="\([^"]*\)">[^<]*</th>|\1|; s|<td class="worst"[^>]*>[^<]*</td>| W|g; s|<td[^>]*>[^<]*</td>| -|g; s|</tr>||' >cells
+	cat >expected <<-'EOF2'
+	compute-4 - - -
+	node02 - - -
+	compute-5 - - -
+	login - - -
+	node03 W W -
+	EOF2
+	diff -u expected cells
+}
