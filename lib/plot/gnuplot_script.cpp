@@ -138,20 +138,27 @@ std::string gnuplot_script(const PlotSpec& spec) {
     const bool relative = !spec.self_name.empty();
     const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
     const int height = spec.height > 0 ? spec.height : default_plot_height(spec.series.size());
+    const bool legend = spec.series.size() <= k_max_legend;
+    const std::string title =
+        legend ? spec.title
+               : spec.title + " (" + std::to_string(spec.series.size()) + " series: the heatmap names them)";
 
     out << script_preamble(spec, std::to_string(spec.series.size()) + " series");
     out << "# x: " << (spec.time_axis == TimeAxis::clock ? "time" : "elapsed") << ", y: " << spec.column
         << " (columns by number, data rows after the header)\n"
         << "set datafile separator comma\n"
         << "set datafile missing NaN\n"
-        << "set title " << gnuplot_quote(spec.title) << "\n"
+        << "set title " << gnuplot_quote(title) << "\n"
         << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
         << "set yrange [0:" << (spec.percent ? "100<*" : "*") << "]\n"
         << time_axis_text(spec);
-    // Outside on the right, one column per screenful of names: with many
-    // hosts gnuplot adds columns rather than overprinting the lines.
+    // The legend outside on the right, one column per screenful of names:
+    // with many hosts gnuplot adds columns rather than overprinting the
+    // lines.  Beyond k_max_legend series the names would take most of the
+    // width (and from about 1000 no longer fit): no legend, and the title
+    // says where the hosts are named.  The series keep their titles.
     out << "set grid\n"
-        << "set key outside right top vertical Left reverse samplen 3 spacing 1\n";
+        << (legend ? "set key outside right top vertical Left reverse samplen 3 spacing 1\n" : "set key off\n");
     for (std::size_t i = 0; i < spec.series.size(); ++i) {
         const std::size_t n_colours = sizeof k_colours / sizeof *k_colours;
         const std::size_t n_dashes = sizeof k_dashes / sizeof *k_dashes;

@@ -91,6 +91,10 @@ struct PlotSpec {
     std::string root_from_self;
 };
 
+// A line plot of more series than this has no legend (its names would take
+// the plot's width); up to it, every series has a style of its own.
+constexpr std::size_t k_max_legend = 64;
+
 // The default size in pixels for n series (larger when the legend needs
 // room).
 int default_plot_width(std::size_t series);

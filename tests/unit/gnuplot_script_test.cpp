@@ -42,6 +42,20 @@ TEST_CASE("stream mode: one plot command, series in order, titles quoted") {
     CHECK(gnuplot_script(spec) == script);  // deterministic
 }
 
+TEST_CASE("a legend up to 64 series, none beyond, the title saying where the names are") {
+    PlotSpec spec = two_series();
+    spec.outputs.push_back({PlotFormat::svg, "cpu.svg"});
+    while (spec.series.size() < k_max_legend) spec.series.push_back(spec.series[0]);
+    std::string script = gnuplot_script(spec);
+    CHECK(has_line(script, "set key outside right top vertical Left reverse samplen 3 spacing 1"));
+    CHECK(has_line(script, "set title 'CPU utilization'"));
+    spec.series.push_back(spec.series[0]);
+    script = gnuplot_script(spec);
+    CHECK(has_line(script, "set key off"));
+    CHECK(has_line(script, "set title 'CPU utilization (65 series: the heatmap names them)'"));
+    CHECK(script.find("set key outside") == std::string::npos);
+}
+
 TEST_CASE("terminal sizes: pixels for png and svg, 100 px per inch for eps and pdf") {
     PlotSpec spec = two_series();
     spec.width = 640;
