@@ -165,17 +165,12 @@ work() {
 }
 
 @test "scenario: n3 filling its memory (940 of 1024 MiB) names n3 memory" {
-	# Passed alone, failed in a full run beside another suite on 2 cores (issue 14).
-	[ -n "${CLUSTERP_LOAD_SENSITIVE:-}" ] || skip "load-sensitive: set CLUSTERP_LOAD_SENSITIVE=1 on an idle machine"
 	fill() { load_memory "$CLUSTER_NODE_3" 940 20; }
 	run_scenario fill
 	names n3 memory
 }
 
 @test "scenario: the same work on every node, n4 slowed by a CPU quota, names n4 cpu (straggler)" {
-	# Passed alone, failed in a full run beside another suite on 2 cores
-	# (issue 14), before the work started at one agreed second.
-	[ -n "${CLUSTERP_LOAD_SENSITIVE:-}" ] || skip "load-sensitive: set CLUSTERP_LOAD_SENSITIVE=1 on an idle machine"
 	local dir
 	dir=$(node_cgroup 4 cpu)
 	echo 20000 >"$dir/cpu.cfs_quota_us"
