@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
         for (const char* option : {"with-report", "with-plot"})
             if (args.count(option) && !with_parse) warn(std::string("ignoring --") + option + " without --with-parse");
         StopResult stopped = stop_collection(load_config(common.config_path, load), options);
-        if (!with_parse || stopped.stopped == 0) return stopped.status;
+        if (!with_parse || stopped.stopped == 0 || stopped.interrupted) return stopped.status;
         std::vector<std::string> parse_args;
         if (args.count("with-report")) parse_args.push_back("--with-report");
         if (args.count("with-plot")) parse_args.push_back("--with-plot");

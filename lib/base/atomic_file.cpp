@@ -14,6 +14,59 @@ namespace clusterp {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The registry: fixed slots, so that a signal handler can read it without
+// locks or allocation.  A slot's path is copied under a sequence number
+// (odd while it is written): the handler unlinks a copy only when the
+// number did not change while it copied, so it never acts on a torn path.
+struct Slot {
+    std::atomic<bool> taken{false};
+    std::atomic<bool> active{false};
+    std::atomic<unsigned> sequence{0};
+    char path[240];
+};
+constexpr int k_slots = 4096;
+Slot g_slots[k_slots];
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free,
+              "the registry is read by a signal handler");
+
+}  // namespace
+
+RegisteredTemporary::RegisteredTemporary(const std::string& path) : m_slot(-1) {
+    if (path.size() >= sizeof g_slots[0].path) return;
+    for (int i = 0; i < k_slots; ++i) {
+        bool expected = false;
+        if (!g_slots[i].taken.compare_exchange_strong(expected, true)) continue;
+        Slot& slot = g_slots[i];
+        ++slot.sequence;
+        std::memcpy(slot.path, path.c_str(), path.size() + 1);
+        ++slot.sequence;
+        slot.active = true;
+        m_slot = i;
+        return;
+    }
+}
+
+RegisteredTemporary::~RegisteredTemporary() {
+    if (m_slot < 0) return;
+    g_slots[m_slot].active = false;
+    g_slots[m_slot].taken = false;
+}
+
+void remove_registered_temporaries() {
+    char path[sizeof g_slots[0].path];
+    for (Slot& slot : g_slots) {
+        if (!slot.active) continue;
+        const unsigned before = slot.sequence;
+        if (before % 2 != 0) continue;
+        std::memcpy(path, slot.path, sizeof path);
+        if (!slot.active || slot.sequence != before) continue;
+        path[sizeof path - 1] = '\0';
+        ::unlink(path);
+    }
+}
+
 std::string temporary_path_for(const std::string& path) {
     static std::atomic<unsigned> counter{0};
     fs::path target(path);
@@ -40,6 +93,7 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) throw Error(k_exit_cant_create, "cannot create " + quoted(parent.string()) + ": " + ec.message());
     std::string tmp = temporary_path_for(path);
+    RegisteredTemporary registered(tmp);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + quoted(path) + ": " + std::strerror(errno));
     const char* data = content.data();

@@ -18,4 +18,23 @@ std::string temporary_path_for(const std::string& path);
 // Flushes TMP to disk and renames it to PATH.  Throws Error (74).
 void commit_file(const std::string& tmp, const std::string& path);
 
+// A temporary file that a process ending at once (a second ^C,
+// collect/signals) must not leave behind, as git's tempfile registers its
+// own: remove_registered_temporaries() unlinks it while registered.  The
+// owner still removes or commits it as usual; a path too long for the
+// registry, or more than it holds at once (4096), is not registered.
+class RegisteredTemporary {
+public:
+    explicit RegisteredTemporary(const std::string& path);
+    ~RegisteredTemporary();
+    RegisteredTemporary(const RegisteredTemporary&) = delete;
+    RegisteredTemporary& operator=(const RegisteredTemporary&) = delete;
+
+private:
+    int m_slot;
+};
+
+// Unlinks every registered temporary file.  Async-signal-safe.
+void remove_registered_temporaries();
+
 }  // namespace clusterp

@@ -22,6 +22,7 @@
 #include "model/manifest.hpp"
 #include "collect/remote_command.hpp"
 #include "collect/run_log.hpp"
+#include "collect/signals.hpp"
 #include "collect/transport.hpp"
 
 namespace fs = std::filesystem;
@@ -115,6 +116,22 @@ private:
     std::mutex m_mutex;
 };
 
+// The line that says what an interrupted fan-out did and did not do:
+// `interrupted: 2 started, 0 failed, 3 not begun (n3 n4 n5)TAIL`.
+std::string interrupted_line(const FanoutResult& result, const std::string& done,
+                             const std::vector<std::string>& hosts, const std::vector<char>& not_begun,
+                             const std::string& tail) {
+    const std::size_t k_named = 8;
+    std::string names;
+    std::size_t named = 0;
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        if (!not_begun[i]) continue;
+        if (named++ < k_named) names += (names.empty() ? "" : " ") + hosts[i];
+    }
+    if (named > k_named) names += " and " + std::to_string(named - k_named) + " more";
+    return "interrupted: " + result.summary(done) + (names.empty() ? "" : " (" + names + ")") + tail;
+}
+
 }  // namespace
 
 int start_collection(const Config& config, const CollectOptions& options) {
@@ -156,20 +173,44 @@ int start_collection(const Config& config, const CollectOptions& options) {
     log.record("-", "start run " + manifest.run_id + " on " + std::to_string(hosts.size()) + " hosts");
 
     auto connector = connector_for(config);
+    // A first signal: the hosts under way finish their start (recorded, or
+    // rolled back by their nodes), no other begins.
+    Interruption interruption(
+        "interrupted again: ended at once; a node whose start was under way removes its collector itself, "
+        "clusterp stop stops the ones '.clusterp/run.json' records");
+    std::vector<char> not_begun(hosts.size(), 0);
     FanoutResult result = fan_out(hosts, width, [&](std::size_t i) {
         const std::string& host = hosts[i];
         HostOutcome outcome;
+        auto skip = [&] {
+            not_begun[i] = 1;
+            outcome.status = HostStatus::skipped;
+            return outcome;
+        };
+        if (interruption.requested()) return skip();
         HostRecord record;
         record.host = host;
         record.alias = config.hosts[i].alias;
         record.status = "failed";
+        bool kept = false;
+        auto keep = [&](const HostRecord& started) {
+            writer.put(started);
+            kept = true;
+        };
         try {
             auto session = logged_connect(log, *connector, host);
+            if (interruption.requested()) {
+                log.record(host, "not begun: interrupted");
+                return skip();
+            }
             try {
-                record.error = start_host(log, *session, command, record);
-                if (record.error.empty()) record.status = "started";
-                else outcome.fail(record.error);
+                record.error = start_host(log, *session, command, record, keep);
+                if (!record.error.empty()) {
+                    record.status = "failed";
+                    outcome.fail(record.error);
+                }
             } catch (const HostError& e) {
+                record.status = "failed";
                 record.error = e.what();
                 outcome.fail(record.error);
             }
@@ -177,10 +218,17 @@ int start_collection(const Config& config, const CollectOptions& options) {
             record.error = e.what();
             outcome.fail(record.error, HostStatus::unreachable);
         }
-        writer.put(record);
+        if (!kept || record.status != "started") writer.put(record);
         return outcome;
     });
     writer.order_like(hosts);
+    if (interruption.requested()) {
+        const std::string line = interrupted_line(result, "started", hosts, not_begun,
+                                                  "; clusterp stop stops the ones started");
+        log.record("-", "start run " + manifest.run_id + ": " + line);
+        print_error(line);
+        return 128 + interruption.signal();
+    }
     log.record("-", "start run " + manifest.run_id + ": " + result.summary("started"));
     inform(result.summary("started"));
     return result.exit_code();
@@ -261,9 +309,21 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
     // hits, whose data stays on their nodes, and makes the exit status its
     // own (74, 73) once every host is done.
     std::atomic<int> local_error{0};
+    // A first signal: the hosts under way finish their stop (their data
+    // home, or left on the node), no other begins.
+    Interruption interruption(
+        "interrupted again: ended at once; the hosts not yet stopped keep their data on their nodes "
+        "(clusterp stop finishes them)");
+    std::vector<char> not_begun(hosts.size(), 0);
     FanoutResult result = fan_out(hosts, width, [&](std::size_t i) {
         const std::string& host = hosts[i];
         HostOutcome outcome;
+        auto skip = [&] {
+            not_begun[i] = 1;
+            outcome.status = HostStatus::skipped;
+            return outcome;
+        };
+        if (interruption.requested()) return skip();
         const HostRecord* found = writer.manifest().find(host);
         if (!found) return outcome.fail("not part of run " + manifest->run_id);
         HostRecord record = *found;
@@ -273,10 +333,19 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         }
         if (record.status != "started")
             return outcome.fail("was not started" + (record.error.empty() ? "" : ": " + record.error));
+        bool kept = false;
+        auto keep = [&](const HostRecord& stopped) {
+            writer.put(stopped);
+            kept = true;
+        };
         try {
             auto session = logged_connect(log, *connector, host);
+            if (interruption.requested()) {
+                log.record(host, "not begun: interrupted");
+                return skip();
+            }
             try {
-                stop_host(log, *session, k_raw_dir, record, outcome);
+                stop_host(log, *session, k_raw_dir, record, outcome, keep);
             } catch (const HostError& e) {
                 record.error = e.what();
                 outcome.fail(record.error + " (its data stays on the node: stop it again with -H " + host + ")");
@@ -290,9 +359,16 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
             record.error = e.what();
             outcome.fail(record.error, HostStatus::unreachable);
         }
-        writer.put(record);
+        if (!kept) writer.put(record);
         return outcome;
     });
+    if (interruption.requested()) {
+        const std::string line = interrupted_line(result, "stopped", hosts, not_begun,
+                                                  "; clusterp stop finishes the hosts not stopped");
+        log.record("-", "stop run " + manifest->run_id + ": " + line);
+        print_error(line);
+        return {128 + interruption.signal(), result.ok, true};
+    }
     log.record("-", "stop run " + manifest->run_id + ": " + result.summary("stopped"));
     inform(result.summary("stopped"));
 

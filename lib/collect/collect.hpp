@@ -27,12 +27,15 @@ struct CollectOptions {
 };
 
 // Returns the exit status: 0 all started, 1 some failed (each reported),
-// 69 none reachable.  Throws Error 73 when a run is active and !force.
+// 69 none reachable, 128+N when signal N interrupted it (collect/signals:
+// the hosts under way finish, no other begins; one line says what was and
+// was not done).  Throws Error 73 when a run is active and !force.
 int start_collection(const Config& config, const CollectOptions& options);
 
 struct StopResult {
     int status = 0;            // as start_collection's
     std::size_t stopped = 0;   // hosts whose data is in raw/ (stopped now or before)
+    bool interrupted = false;  // by a signal: some hosts not begun
 };
 
 // Prints the files written on stdout, one per line.  Throws Error 66 when

@@ -25,7 +25,8 @@ int FanoutResult::exit_code() const {
 }
 
 std::string FanoutResult::summary(const std::string& done) const {
-    return std::to_string(ok) + " " + done + ", " + std::to_string(failed) + " failed";
+    return std::to_string(ok) + " " + done + ", " + std::to_string(failed) + " failed" +
+           (skipped > 0 ? ", " + std::to_string(skipped) + " not begun" : "");
 }
 
 namespace {
@@ -40,6 +41,7 @@ public:
         std::lock_guard<std::mutex> lock(m_mutex);
         ++m_done;
         if (outcome.status == HostStatus::ok) ++m_result.ok;
+        else if (outcome.status == HostStatus::skipped) ++m_result.skipped;
         else ++m_result.failed;
         if (outcome.status == HostStatus::unreachable) ++m_result.unreachable;
         m_outcomes[index] = std::move(outcome);

@@ -11,7 +11,8 @@
 
 namespace clusterp {
 
-enum class HostStatus { ok, failed, unreachable };
+// skipped: not begun (an interruption, collect/signals); nothing printed.
+enum class HostStatus { ok, failed, unreachable, skipped };
 
 // What one host's task produced.  Messages are printed as
 // `prog: HOST: text` (errors and notes) or `prog: warning: HOST: text`.
@@ -30,10 +31,12 @@ struct FanoutResult {
     std::size_t ok = 0;
     std::size_t failed = 0;  // unreachable ones included
     std::size_t unreachable = 0;
+    std::size_t skipped = 0;  // not begun
 
     // 0 when every host succeeded, 69 when none was reachable, else 1.
     int exit_code() const;
-    // `63 started, 1 failed` with DONE = "started".
+    // `63 started, 1 failed` with DONE = "started", then `, 5 not begun`
+    // when hosts were skipped.
     std::string summary(const std::string& done) const;
 };
 

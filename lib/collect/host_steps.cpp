@@ -149,7 +149,8 @@ void announced_files(const Reply& reply, const CommandResult& answer, const std:
 
 }  // namespace
 
-std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record) {
+std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record,
+                       const KeepRecord& keep) {
     const std::string& host = record.host;
     log_command(log, host, command);
     const double begin = now_seconds();
@@ -159,14 +160,27 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
         std::size_t sync;
         while ((sync = out.find(k_clock_sync)) == std::string::npos)
             if (exchange->read(out, 4096) == 0) break;
-        if (sync != std::string::npos) measure_clock(*exchange, record);
+        bool kept = false;
+        if (sync != std::string::npos) {
+            measure_clock(*exchange, record);
+            // The reply's keys all came before the clock exchange.
+            CommandResult so_far;
+            so_far.exit_status = 0;
+            so_far.out = out;
+            if (read_start_reply(so_far, record).empty()) {
+                record.status = "started";
+                keep(record);
+                exchange->write("ok\n");
+                kept = true;
+            }
+        }
         exchange->close_input();
         CommandResult answer = ended(*exchange, out);
         log.record(host, exit_text(answer, begin));
         if (record.clock_error >= 0)
             log.record(host, "clock offset " + seconds_text(record.clock_offset) + " s, error " +
                                  seconds_text(record.clock_error) + " s");
-        return read_start_reply(answer, record);
+        return kept ? std::string() : read_start_reply(answer, record);
     } catch (const HostError& e) {
         log.record(host, std::string("failed: ") + e.what());
         throw;
@@ -174,7 +188,7 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
 }
 
 void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRecord& record,
-               HostOutcome& outcome) {
+               HostOutcome& outcome, const KeepRecord& keep) {
     const std::string& host = record.host;
     const std::string command = stop_send_command(record.dir, record.pid);
     log_command(log, host, command);
@@ -230,6 +244,7 @@ void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRe
                              " files in " + seconds_text(now_seconds() - begin) + " s");
         record.status = "stopped";
         record.error.clear();
+        keep(record);
 
         // The data is safe here: the node may remove its copy.
         const double acknowledged = now_seconds();

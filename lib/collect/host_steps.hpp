@@ -3,6 +3,7 @@
 // collect.cpp fans these out and keeps the manifest.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "collect/fanout.hpp"
@@ -21,19 +22,29 @@ namespace clusterp {
 constexpr int k_start_bound = 300;
 constexpr int k_stop_bound = 3600;
 
+// Called with a host's record once its step has succeeded and before the
+// node is told so (start: before its `ok`, without which the node rolls the
+// collector back; stop: before the node removes its data): the manifest
+// is written first, so that a controller gone at any moment leaves no
+// collector and no data unrecorded.
+using KeepRecord = std::function<void(const HostRecord&)>;
+
 // Runs COMMAND (start_command) and fills RECORD from its answer: dir, pid,
-// sysstat, mem_total_kib, cpus, clock_offset.  Returns the cause of a
+// sysstat, mem_total_kib, cpus, clock_offset; on success status `started`,
+// passed to KEEP before the node is acknowledged.  Returns the cause of a
 // failure, or an empty string.  Throws HostError.
-std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record);
+std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record,
+                       const KeepRecord& keep);
 
 // Stops, converts and fetches one host in one command (stop_send_command):
 // the files go to RAW_DIR/<category>/<host> and RAW_DIR/sa/<host>, checked
 // and renamed whole, and only then is the node told to remove its
-// directory.  Sets RECORD's status to stopped, or to failed with the cause
-// (its directory gone); puts warnings and the written files in OUTCOME.
-// Throws HostError (the data stays on the node) and Error 73/74 (local
-// files; the data stays on the node).
+// directory.  Sets RECORD's status to stopped (passed to KEEP before the
+// node is told), or to failed with the cause (its directory gone); puts
+// warnings and the written files in OUTCOME.  Throws HostError (the data
+// stays on the node) and Error 73/74 (local files; the data stays on the
+// node).
 void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRecord& record,
-               HostOutcome& outcome);
+               HostOutcome& outcome, const KeepRecord& keep);
 
 }  // namespace clusterp

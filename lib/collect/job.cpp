@@ -9,45 +9,20 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <cstring>
 #include <thread>
 
 #include "base/diag.hpp"
 #include "base/fd.hpp"
 #include "base/process.hpp"
+#include "collect/signals.hpp"
 
 namespace clusterp {
 
 namespace {
 
-// What the signal handler reads and writes: nothing else is safe there.
-volatile sig_atomic_t g_first_signal = 0;
-volatile sig_atomic_t g_job_group = 0;  // > 0: signals go on to this group
-volatile sig_atomic_t g_abort = 0;
-volatile sig_atomic_t g_abort_status = 0;
-char g_abort_message[1024];
-std::size_t g_abort_length = 0;
-int g_wake_read = -1, g_wake_write = -1;
-
 constexpr int k_signals[] = {SIGINT, SIGTERM, SIGHUP};
-
-void on_signal(int sig) {
-    int saved = errno;
-    if (g_abort) {
-        ssize_t ignored = ::write(2, g_abort_message, g_abort_length);
-        (void)ignored;
-        ::_exit(g_abort_status);
-    }
-    if (!g_first_signal) g_first_signal = sig;
-    if (g_job_group > 0) ::kill(-static_cast<pid_t>(g_job_group), sig);
-    char byte = 0;
-    ssize_t ignored = ::write(g_wake_write, &byte, 1);
-    (void)ignored;
-    errno = saved;
-}
 
 // Blocks the run's signals and SIGPIPE in the calling thread: they go to
 // the main thread, and a broken output pipe shows as EPIPE.
@@ -94,51 +69,6 @@ bool write_all(int fd, const char* data, std::size_t size) {
 }
 
 }  // namespace
-
-RunSignals::RunSignals() {
-    auto wake = make_pipe();
-    if (!wake) throw Error(k_exit_software, "cannot make a pipe: " + errno_text(errno));
-    g_wake_read = wake->read.release();
-    g_wake_write = wake->write.release();
-    ::fcntl(g_wake_read, F_SETFL, O_NONBLOCK);
-    ::fcntl(g_wake_write, F_SETFL, O_NONBLOCK);
-    for (int sig : k_signals) {
-        struct sigaction old {};
-        ::sigaction(sig, nullptr, &old);
-        if (old.sa_handler == SIG_IGN) continue;
-        struct sigaction action {};
-        action.sa_handler = on_signal;
-        action.sa_flags = SA_RESTART;
-        sigemptyset(&action.sa_mask);
-        ::sigaction(sig, &action, nullptr);
-    }
-}
-
-bool RunSignals::wait_for_signal(long milliseconds) {
-    using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::milliseconds(milliseconds);
-    while (!g_first_signal) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-        if (left <= 0) return true;
-        pollfd wake{g_wake_read, POLLIN, 0};
-        if (::poll(&wake, 1, static_cast<int>(left)) > 0) {
-            char drain[64];
-            while (::read(g_wake_read, drain, sizeof drain) > 0) {
-            }
-        }
-    }
-    return false;
-}
-
-int RunSignals::received() const { return g_first_signal; }
-
-void RunSignals::abort_on_signal(const std::string& message, int status) {
-    std::string line = program_name() + ": " + message + "\n";
-    g_abort_length = std::min(line.size(), sizeof g_abort_message);
-    std::memcpy(g_abort_message, line.data(), g_abort_length);
-    g_abort_status = status;
-    g_abort = 1;
-}
 
 // The job's standard output and error, passed on and scanned by one thread.
 struct Job::Relay {
@@ -292,9 +222,8 @@ int Job::run(const std::vector<std::string>& argv) {
         m_relay.reset();
         return job.error == ENOENT ? 127 : 126;
     }
-    g_job_group = job.pid;
-    // A signal that came while the job was being started.
-    if (g_first_signal) ::kill(-job.pid, g_first_signal);
+    // A signal that came while the job was being started goes on now.
+    Signals::send_to_group(job.pid);
     const int terminal = foreground_terminal();
     if (terminal >= 0) {
         give_terminal(terminal, job.pid);
@@ -324,7 +253,7 @@ int Job::run(const std::vector<std::string>& argv) {
         give_terminal(terminal, job.pid);
         ::kill(-job.pid, SIGCONT);
     }
-    g_job_group = 0;
+    Signals::send_to_group(0);
     if (terminal >= 0) give_terminal(terminal, ::getpgrp());
     if (m_relay->thread.joinable()) m_relay->sync();
     return exit_code(status);

@@ -30,29 +30,6 @@
 
 namespace clusterp {
 
-// The signals clusterp run takes (SIGINT, SIGTERM, SIGHUP; those ignored
-// when it started stay ignored, for the job too).  One instance per process;
-// the handlers stay for the life of the process.
-//
-// Before a job runs and after it ended, a signal ends wait_for_signal; while
-// the job runs it is sent on to the job's process group; after
-// abort_on_signal, it ends the process with MESSAGE and STATUS at once.
-class RunSignals {
-public:
-    RunSignals();
-    RunSignals(const RunSignals&) = delete;
-    RunSignals& operator=(const RunSignals&) = delete;
-
-    // Waits MILLISECONDS or until a signal came (also one that came
-    // before); returns false when a signal cut it short.
-    bool wait_for_signal(long milliseconds);
-    // The first signal received, 0 if none.
-    int received() const;
-    // From now on a signal writes MESSAGE (a line) on stderr and ends the
-    // process with STATUS, without unwinding (what was written stays).
-    void abort_on_signal(const std::string& message, int status);
-};
-
 // Markers found in the job's output, as they pass.
 using MarkerSink = std::function<void(const Marker&)>;
 
@@ -62,7 +39,8 @@ using MarkerSink = std::function<void(const Marker&)>;
 class Job {
 public:
     // SINK is called from a thread of its own for each marker line.  A
-    // RunSignals must exist: its handlers send signals on to the job.
+    // Signals (collect/signals) must exist: its handlers send signals on to
+    // the job.
     explicit Job(MarkerSink sink);
     ~Job();
     Job(const Job&) = delete;

@@ -7,6 +7,7 @@
 
 #include "base/diag.hpp"
 #include "collect/job.hpp"
+#include "collect/signals.hpp"
 #include "model/config.hpp"
 #include "model/manifest.hpp"
 #include "model/markers.hpp"
@@ -48,7 +49,7 @@ ProfileResult profile_command(const Config& config, const CollectOptions& option
                     "raw/ holds a previous run's data (run in another directory, or replace it with --force)");
     // clusterp's own output (stop's list of files) is not the job's.
     std::cout.setstate(std::ios::badbit);
-    RunSignals signals;
+    Signals signals;
 
     int start_status = start_collection(config, options);
     const auto manifest = read_manifest(k_manifest_path);
@@ -81,23 +82,28 @@ ProfileResult profile_command(const Config& config, const CollectOptions& option
         warn("interrupted before the command ran: not running it");
     }
 
-    signals.abort_on_signal("interrupted: the hosts not yet stopped stay active in '.clusterp/run.json' "
-                            "(clusterp stop finishes the run)",
-                            status);
+    // After a first signal (the job's, or one before it ran), the next ends
+    // clusterp at once; else the stop takes a first one as its own
+    // interruption (the hosts under way finish, no other begins).
+    const std::string abort_message =
+        "interrupted: the hosts not yet stopped stay active in '.clusterp/run.json' (clusterp stop finishes the run)";
+    if (signals.received()) signals.abort_on_signal(abort_message, status);
+    bool interrupted = false;
     if (started > 0) {
         CollectOptions stop = options;
         stop.hosts_given = false;
         try {
-            stop_collection(config, stop);
+            interrupted = stop_collection(config, stop).interrupted;
         } catch (const std::exception& e) {
             print_error(e.what());
         }
     }
+    signals.abort_on_signal(abort_message, status);
     job.finish_output();
     ProfileResult result;
     result.status = status;
     const bool collected = has_data_of(manifest);
-    result.collected = ran && collected;
+    result.collected = ran && collected && !interrupted;
     if (!collected) print_error("no data was collected");
     return result;
 }

@@ -9,13 +9,16 @@
 // and a message says so).  Standard output is the job's alone: what clusterp
 // says goes to standard error.
 //
-// Signals (collect/job's RunSignals): one that comes while start runs or
-// during the first wait means the command is not run (status 128+N), one
-// while the job runs goes on to the job, one during the last wait cuts it
-// short; each time the collectors are still stopped and downloaded.  One
-// that comes during the stop, parse or plot ends clusterp at once, with the
-// job's status: the hosts not yet stopped stay recorded as active, for a
-// later `clusterp stop`.
+// Signals (collect/signals): one that comes while start runs (the hosts
+// under way finish, no other begins) or during the first wait means the
+// command is not run (status 128+N), one while the job runs goes on to the
+// job, one during the last wait cuts it short; each time the collectors are
+// still stopped and downloaded, and a further signal during the stop,
+// parse or plot ends clusterp at once, with the job's status: the hosts not
+// yet stopped stay recorded as active, for a later `clusterp stop`.  When
+// none came before, a first one during the stop interrupts it as it
+// interrupts clusterp stop (the hosts under way finish, no other begins;
+// nothing is parsed), a second one ends clusterp at once.
 #pragma once
 
 #include <string>

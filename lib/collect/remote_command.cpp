@@ -29,6 +29,12 @@ const char* const k_prologue = "export LC_ALL=C S_COLORS=never; umask 077; ";
 // of one second; `i` counts 20 ms steps either way, so a bound of 250 is 5 s.
 const char* const k_nap = "{ sleep 0.02 2>/dev/null && i=$((i+1)); } || { sleep 1; i=$((i+50)); }";
 
+// `ours`: whether process $p still writes $f (its /proc cmdline names that
+// file).  A zombie has an empty cmdline, so a dead collector whose parent
+// does not reap it is not taken for a live one.
+const char* const k_ours =
+    "ours() { [ -r /proc/$p/cmdline ] && tr '\\000' '\\n' </proc/$p/cmdline 2>/dev/null | grep -qxF -e \"$f\"; }; ";
+
 // `d=DIR; ` with DIR quoted.
 std::string dir_assignment(const std::string& dir) { return "d=" + shell_quote(dir) + "; "; }
 
@@ -65,7 +71,9 @@ std::string remote_category_name(const std::string& category) { return category 
 
 std::string start_command(const std::optional<std::string>& remote_dir, int interval) {
     std::ostringstream s;
-    s << k_prologue;
+    // A controller gone mid-command must not kill the shell at its next
+    // echo (SIGPIPE): the shell lives on to roll the collector back.
+    s << k_prologue << "trap '' PIPE; g=; ";
     // sar --sadc prints `Data collector found: PATH` (LC_ALL=C).
     s << "s=; p=$(sar --sadc 2>/dev/null) && s=${p##*: }; ";
     s << "for c in \"$s\" \"$(command -v sadc 2>/dev/null)\"";
@@ -100,7 +108,7 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
       << " \"$f\" </dev/null >\"$d/sadc.log\" 2>&1 & fi; p=$!; ";
     s << "i=0; while [ ! -s \"$f\" ] && kill -0 $p 2>/dev/null && [ $i -lt 250 ]; do " << k_nap
       << "; done; ";
-    s << "if [ -s \"$f\" ] && kill -0 $p 2>/dev/null; then echo \"pid=$p\"; else "
+    s << "if [ -s \"$f\" ] && kill -0 $p 2>/dev/null; then echo \"pid=$p\"; g=1; else "
          "kill -KILL $p 2>/dev/null; echo error=sadc; sed 's/^/detail=/' \"$d/sadc.log\"; "
          "rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi; ";
     s << "while read -r k v r; do if [ \"$k\" = MemTotal: ]; then echo \"mem=$v\"; break; fi; done "
@@ -109,7 +117,11 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
          "grep -c '^processor' /proc/cpuinfo)\"; ";
     // The clock exchange: the node's time for each `t` line it reads
     // (bash has it without a fork).
-    s << "echo clock=sync; while read -r q && [ \"$q\" = t ]; do echo \"t=${EPOCHREALTIME:-$(date +%s.%N)}\"; done";
+    s << "echo clock=sync; q=; while read -r q && [ \"$q\" = t ]; do echo \"t=${EPOCHREALTIME:-$(date +%s.%N)}\"; done; ";
+    // No `ok` (the controller gone before it recorded the collector, or
+    // not satisfied): the collector is rolled back.
+    s << "if [ -n \"$g\" ] && [ \"$q\" != ok ]; then " << k_ours << "if ours; then kill -KILL $p; fi; "
+         "rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi";
     return s.str();
 }
 
@@ -120,10 +132,7 @@ std::string stop_part(long pid) {
     std::ostringstream s;
     s << "p=" << pid << "; f=$d/run.sa; ";
     s << "if [ ! -d \"$d\" ]; then echo state=nodir; exit 0; fi; ";
-    // A zombie has an empty cmdline, so a dead collector whose parent does not
-    // reap it is not taken for a live one.
-    s << "ours() { [ -r /proc/$p/cmdline ] && tr '\\000' '\\n' </proc/$p/cmdline 2>/dev/null | "
-         "grep -qxF -e \"$f\"; }; ";
+    s << k_ours;
     s << "if ours; then kill -TERM $p 2>/dev/null; i=0; while ours && [ $i -lt 250 ]; do " << k_nap
       << "; done; if ours; then kill -KILL $p 2>/dev/null; echo state=killed; "
          "else echo state=stopped; fi; else echo state=dead; fi; ";

@@ -52,7 +52,12 @@ std::string remote_category_name(const std::string& category);
 // `error=sadc` with `detail=` lines, or `sadc= version= dir= pid=`, then
 // `mem=` (MemTotal, KiB) `cpus=` and `clock=sync`; from then on it answers
 // each line `t` on its stdin with `t=SECONDS` (the node's clock, `date
-// +%s.%N`) until its stdin ends.  A failed start leaves no directory behind.
+// +%s.%N`) until another line comes.  That must be `ok`, sent once the
+// controller has recorded the collector: anything else or end of file (the
+// controller gone, even killed) rolls the start back, sadc killed and its
+// directory removed, so that no collector runs unrecorded (the shell
+// ignores SIGPIPE to outlive a vanished controller).  A failed start leaves
+// no directory behind.
 std::string start_command(const std::optional<std::string>& remote_dir, int interval);
 
 // Stop, convert, send and remove, in one command (one login shell):

@@ -129,16 +129,21 @@ private:
     z_stream m_z{};
 };
 
-// The temporary files of one receive, removed unless committed.
+// The temporary files of one receive, removed unless committed (also by
+// a process that a second ^C ends: registered).
 class Temporaries {
 public:
     ~Temporaries() {
         for (const auto& path : m_paths) ::unlink(path.c_str());
     }
-    void add(const std::string& path) { m_paths.push_back(path); }
+    void add(const std::string& path) {
+        m_registered.push_back(std::make_unique<RegisteredTemporary>(path));
+        m_paths.push_back(path);
+    }
     void release() { m_paths.clear(); }
 
 private:
+    std::vector<std::unique_ptr<RegisteredTemporary>> m_registered;
     std::vector<std::string> m_paths;
 };
 
@@ -206,10 +211,10 @@ std::vector<std::uint64_t> receive_files(Exchange& exchange, std::string buffere
             throw Error(k_exit_cant_create,
                         "cannot create " + clusterp::quoted(fs::path(path).parent_path().string()) + ": " + ec.message());
         temporary[index] = temporary_path_for(path);
+        temporaries.add(temporary[index]);
         int fd = ::open(temporary[index].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)
             throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(temporary[index]) + ": " + std::strerror(errno));
-        temporaries.add(temporary[index]);
         std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
         PosixCksum cksum;
         const bool whole = payload.body(size, [&](const char* data, std::size_t n) {

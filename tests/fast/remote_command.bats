@@ -122,8 +122,8 @@ fake_sysstat() {
 @test "the whole lifecycle through sh: start; stop, convert and send; removal only on 'ok'" {
 	mkdir remote
 	"$RC" start "$PWD/remote" 1 >start
-	# Two clock requests, then something else: two answers, the end.
-	printf 't\nt\nq\nt\n' | sh start >reply
+	# Two clock requests, then the acknowledgement: two answers, the end.
+	printf 't\nt\nok\nt\n' | sh start >reply
 	[ "$(grep -c '^t=' reply)" -eq 2 ]
 	[ "$(grep -cE '^t=[0-9]{10}\.[0-9]+$' reply)" -eq 2 ]
 	[ "$(grep -n '^clock=sync$' reply | cut -d: -f1)" -eq "$(($(wc -l <reply) - 2))" ]
@@ -155,6 +155,21 @@ fake_sysstat() {
 	[ -z "$(ls -A remote)" ]
 	run sh stop </dev/null
 	assert_output 'state=nodir'
+}
+
+@test "start command: without 'ok' (the controller gone) the collector is rolled back" {
+	mkdir remote
+	"$RC" start "$PWD/remote" 1 >start
+	# The controller's end of the channel is gone: the shell's answers meet
+	# a closed pipe, its stdin ends.
+	printf 't\n' | sh start | head -c 1 >/dev/null
+	for _ in $(seq 50); do [ -z "$(ls -A remote)" ] && break; sleep 0.1; done
+	[ -z "$(ls -A remote)" ]
+	! pgrep -f "$PWD/remote/clusterp"
+	printf 't\nnot ok\n' | sh start >reply
+	grep -q '^pid=' reply
+	[ -z "$(ls -A remote)" ]
+	! pgrep -f "$PWD/remote/clusterp"
 }
 
 @test "parse_reply: key=value lines, repeated keys kept in order, noise skipped" {

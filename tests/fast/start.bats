@@ -123,7 +123,7 @@ dry_run_hosts() {
 @test "start: -v shows every remote command" {
 	run clusterp-start -v -H a1
 	assert_success
-	assert_line --regexp '^clusterp-start: a1: run: export LC_ALL=C S_COLORS=never; umask 077; s=; '
+	assert_line --regexp '^clusterp-start: a1: run: export LC_ALL=C S_COLORS=never; umask 077; trap '\'''\'' PIPE; g=; s=; '
 	assert_line 'clusterp-start: 1 started, 0 failed'
 }
 
