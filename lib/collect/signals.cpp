@@ -43,7 +43,7 @@ struct Message {
         (void)ignored;
     }
 };
-Message g_abort_message, g_again_message;
+Message g_abort_message, g_first_message, g_again_message;
 
 constexpr int k_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -61,6 +61,7 @@ void on_signal(int sig) {
             ::_exit(128 + sig);
         }
         g_interrupted = sig;
+        g_first_message.write();
     }
     if (!g_first_signal) g_first_signal = sig;
     if (g_job_group > 0) ::kill(-static_cast<pid_t>(g_job_group), sig);
@@ -127,6 +128,7 @@ void Signals::send_to_group(pid_t group) {
 
 Interruption::Interruption(const std::string& again) {
     install_handlers();
+    g_first_message.set("interrupted: the hosts under way finish, no other begins (a second signal ends at once)");
     g_again_message.set(again);
     g_interrupted = 0;
     g_interruptible = 1;

@@ -4,8 +4,9 @@
 //
 // - a fan-out over hosts (start, stop) under an Interruption: the first
 //   signal lets every host finish its current step and begins no other
-//   host; a second one ends the process at once (git's model: temporary
-//   files registered in base/atomic_file removed first);
+//   host (a line on stderr says so at once); a second one ends the process
+//   at once (git's model: temporary files registered in base/atomic_file
+//   removed first);
 // - clusterp run's job (collect/job): the signal is sent on to the job's
 //   process group;
 // - after abort_on_signal(): a signal ends the process at once;

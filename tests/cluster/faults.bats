@@ -20,7 +20,7 @@ setup() {
 # A failed test leaves no collector, frozen node or directory behind.
 teardown() {
 	local n
-	for n in n1 n2 n3 nosysstat pw; do
+	for n in n1 n2 n3 nosysstat pw slow; do
 		node_signal "$n" CONT
 		cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'
 	done
@@ -115,6 +115,64 @@ grow_sa() {
 		with open(path, "ab") as f:
 		    f.write(last * count)
 	PY
+}
+
+# slow_stream_on_n2: n2's cat sends 6 MB/s and its gzip is gone (the
+# stream goes plain), so that a large download is caught in the act.
+# teardown undoes it.
+slow_stream_on_n2() {
+	cat >"$CLUSTER_DIR/slowcat" <<-'PY'
+		#!/usr/bin/python3
+		import sys, time
+		for f in [open(p, "rb") for p in sys.argv[1:]] or [sys.stdin.buffer]:
+		    while chunk := f.read(65536):
+		        sys.stdout.buffer.write(chunk)
+		        sys.stdout.buffer.flush()
+		        time.sleep(0.01)
+	PY
+	chmod +x "$CLUSTER_DIR/slowcat"
+	cluster_exec n2 mount --bind "$CLUSTER_DIR/slowcat" "$(command -v cat)"
+	cluster_exec n2 mount --bind /dev/null "$(command -v gzip)"
+	! cluster_exec n2 gzip -c </dev/null
+}
+
+# await CMD...: polls (10 ms steps, 30 s at most) until CMD succeeds.
+await() {
+	local _
+	for _ in $(seq 1 3000); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	echo "never: $*"
+	return 1
+}
+
+# partial_download HOST: part of HOST's sa file (1 MB at least) is here.
+partial_download() { [ -n "$(find raw -path "raw/sa/.$1.tmp.*" -size +1M 2>/dev/null)" ]; }
+
+# first_line start|stop: what clusterp-start or -stop says at once on a
+# first signal.
+first_line() {
+	echo "clusterp-$1: interrupted: the hosts under way finish, no other begins (a second signal ends at once)"
+}
+
+# shell_busy NAME: a command's login shell on node NAME is at work (its
+# .bashrc's sleep, or a nap of the command); quiet NAME: nothing runs there
+# but the sshd listener.
+shell_busy() { cluster_procs "$1" | grep -qw sleep; }
+quiet() { [ -z "$(cluster_procs "$1")" ]; }
+
+# no_temporaries: no temporary file of clusterp's in the working directory.
+no_temporaries() {
+	local left
+	left=$(find . -name '.*.tmp.*')
+	[ -z "$left" ] || { echo "left: $left"; return 1; }
+}
+
+# untouched NAME: nothing of clusterp's on node NAME (no sadc, empty /tmp).
+untouched() {
+	if cluster_procs "$1" | grep -w sadc; then echo "sadc on $1"; return 1; fi
+	[ -z "$(cluster_exec "$1" ls -A /tmp)" ] || { echo "left on $1: $(cluster_exec "$1" ls -A /tmp)"; return 1; }
 }
 
 @test "faults: connection refused" {
@@ -221,31 +279,13 @@ clusterp-stop: 2 stopped, 1 failed" ]
 @test "faults: the connection cut in the middle of a download" {
 	started_on "$N1" "$N2"
 	grow_sa "$N2" 50000
-	# The stream would be here before the cut (66 MB take 2 s on loopback):
-	# n2's cat sends 6 MB/s, its gzip is gone (the stream goes plain).
-	cat >"$CLUSTER_DIR/slowcat" <<-'PY'
-		#!/usr/bin/python3
-		import sys, time
-		for f in [open(p, "rb") for p in sys.argv[1:]] or [sys.stdin.buffer]:
-		    while chunk := f.read(65536):
-		        sys.stdout.buffer.write(chunk)
-		        sys.stdout.buffer.flush()
-		        time.sleep(0.01)
-	PY
-	chmod +x "$CLUSTER_DIR/slowcat"
-	cluster_exec n2 mount --bind "$CLUSTER_DIR/slowcat" "$(command -v cat)"
-	cluster_exec n2 mount --bind /dev/null "$(command -v gzip)"
-	! cluster_exec n2 gzip -c </dev/null
+	# The stream would be here before the cut (66 MB take 2 s on loopback).
+	slow_stream_on_n2
 	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
 	clusterp-stop >stop.out 2>stop.err &
 	stopper=$!
 	# Once part of n2's sa file is here, every sshd of the session goes.
-	for _ in $(seq 1 3000); do
-		partial=$(find raw -path "raw/sa/.$N2.tmp.*" -size +1M 2>/dev/null || :)
-		[ -n "$partial" ] && break
-		sleep 0.01
-	done
-	[ -n "$partial" ]
+	await partial_download "$N2"
 	# An sshd of the session may end on its own meanwhile: that one is gone already.
 	for pid in $(cluster_procs n2 2>/dev/null | awk '$2 ~ /^sshd/ { print $1 }'); do kill -KILL "$pid" 2>/dev/null || :; done
 	stopped=0
@@ -286,5 +326,102 @@ clusterp-stop: 1 stopped, 1 failed"$ ]]
 	run --separate-stderr clusterp-stop
 	assert_success
 	assert_output "$(files "$N2")"
+	complete "$N1" "$N2"
+}
+
+@test "faults: ^C during start: the host under way finishes and is recorded, no other begins; exit 130; stop stops them all" {
+	local slow=$CLUSTER_SLOW_NODE
+	# One host at a time: n1 and n2 start, the slow node is under way (its
+	# .bashrc sleeps 1 s) when the signal comes, n3 is never begun.
+	cluster_config "$N1" "$N2" "$slow" "$N3" >config.yml
+	env --default-signal=INT clusterp-start -q -f 1 >start.out 2>start.err &
+	starter=$!
+	await shell_busy slow
+	kill -INT "$starter"
+	status=0
+	wait "$starter" || status=$?
+	[ "$status" -eq 130 ] || { cat start.err; return 1; }
+	[ "$(cat start.err)" = "$(first_line start)
+clusterp-start: interrupted: 3 started, 0 failed, 1 not begun ($N3); clusterp stop stops the ones started" ]
+	[ ! -s start.out ]
+	for h in "$N1" "$N2" "$slow"; do [ "$(manifest_field "$h" status)" = started ]; done
+	[ -z "$(manifest_field "$N3" status)" ]
+	untouched n3
+	no_temporaries
+	sleep 1
+	stops_fully "$N1" "$N2" "$slow"
+}
+
+@test "faults: a second ^C during start ends it at once; the node under way rolls its collector back" {
+	local slow=$CLUSTER_SLOW_NODE
+	cluster_config "$N1" "$slow" "$N2" >config.yml
+	env --default-signal=INT clusterp-start -q -f 1 >start.out 2>start.err &
+	starter=$!
+	await shell_busy slow
+	kill -INT "$starter"
+	await grep -q interrupted start.err
+	kill -INT "$starter"
+	status=0
+	wait "$starter" || status=$?
+	[ "$status" -eq 130 ] || { cat start.err; return 1; }
+	[ "$(cat start.err)" = "$(first_line start)
+clusterp-start: interrupted again: ended at once; a node whose start was under way removes its collector itself, clusterp stop stops the ones '.clusterp/run.json' records" ]
+	# The slow node's command goes on after its .bashrc, starts sadc,
+	# finds no controller to say `ok` and undoes it all.
+	await quiet slow
+	untouched slow
+	untouched n2
+	[ "$(manifest_field "$N1" status)" = started ]
+	[ -z "$(manifest_field "$slow" status)" ]
+	no_temporaries
+	sleep 1
+	stops_fully "$N1"
+}
+
+@test "faults: ^C during stop: the host under way finishes, no other begins; exit 143; a later stop completes" {
+	local slow=$CLUSTER_SLOW_NODE
+	started_on "$N1" "$slow" "$N2"
+	env --default-signal=INT clusterp-stop -f 1 >stop.out 2>stop.err &
+	stopper=$!
+	await shell_busy slow
+	kill -TERM "$stopper"
+	status=0
+	wait "$stopper" || status=$?
+	[ "$status" -eq 143 ] || { cat stop.err; return 1; }
+	[ "$(cat stop.err)" = "$(first_line stop)
+clusterp-stop: interrupted: 2 stopped, 0 failed, 1 not begun ($N2); clusterp stop finishes the hosts not stopped" ]
+	diff -u <(files "$N1" "$slow") stop.out
+	complete "$N1" "$slow"
+	[ "$(manifest_field "$N2" status)" = started ]
+	no_temporaries
+	stops_fully "$N2"
+	complete "$N1" "$slow" "$N2"
+}
+
+@test "faults: a second ^C during a download ends stop at once, no temporary file left; the node keeps its data" {
+	started_on "$N1" "$N2"
+	grow_sa "$N2" 50000
+	slow_stream_on_n2
+	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
+	env --default-signal=INT clusterp-stop -f 1 >stop.out 2>stop.err &
+	stopper=$!
+	await partial_download "$N2"
+	kill -INT "$stopper"
+	await grep -q interrupted stop.err
+	kill -INT "$stopper"
+	status=0
+	wait "$stopper" || status=$?
+	[ "$status" -eq 130 ] || { cat stop.err; return 1; }
+	[ "$(cat stop.err)" = "$(first_line stop)
+clusterp-stop: interrupted again: ended at once; the hosts not yet stopped keep their data on their nodes (clusterp stop finishes them)" ] || { cat stop.err; return 1; }
+	diff -u <(files "$N1") stop.out
+	no_temporaries
+	[ ! -e "raw/sa/$N2" ]
+	[ "$(manifest_field "$N2" status)" = started ]
+	complete "$N1"
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_output "$(files "$N2")"
+	[ "$(wc -c <"raw/sa/$N2")" -ge "$size" ]
 	complete "$N1" "$N2"
 }
