@@ -170,12 +170,21 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
             if (read_start_reply(so_far, record).empty()) {
                 record.status = "started";
                 keep(record);
-                exchange->write("ok\n");
                 kept = true;
             }
         }
-        exchange->close_input();
-        CommandResult answer = ended(*exchange, out);
+        CommandResult answer;
+        try {
+            if (kept) exchange->write("ok\n");
+            exchange->close_input();
+            answer = ended(*exchange, out);
+        } catch (const HostError& e) {
+            if (!kept) throw;
+            // Recorded: whether the node heard `ok` or rolled back, stop
+            // finds the host (its directory, or that it is gone).
+            log.record(host, std::string("after the record: ") + e.what());
+            return "";
+        }
         log.record(host, exit_text(answer, begin));
         if (record.clock_error >= 0)
             log.record(host, "clock offset " + seconds_text(record.clock_offset) + " s, error " +

@@ -71,26 +71,41 @@ void on_signal(int sig) {
     errno = saved;
 }
 
-void install_handlers() {
-    static std::once_flag once;
-    std::call_once(once, [] {
+struct sigaction g_previous[sizeof k_signals / sizeof k_signals[0]];
+bool g_installed = false;
+std::mutex g_install_mutex;
+
+// Installs the handlers unless they are; returns whether it did.
+bool install_handlers() {
+    std::lock_guard<std::mutex> lock(g_install_mutex);
+    if (g_installed) return false;
+    if (g_wake_read < 0) {
         auto wake = make_pipe();
         if (!wake) throw Error(k_exit_software, "cannot make a pipe: " + errno_text(errno));
         g_wake_read = wake->read.release();
         g_wake_write = wake->write.release();
         ::fcntl(g_wake_read, F_SETFL, O_NONBLOCK);
         ::fcntl(g_wake_write, F_SETFL, O_NONBLOCK);
-        for (int sig : k_signals) {
-            struct sigaction old {};
-            ::sigaction(sig, nullptr, &old);
-            if (old.sa_handler == SIG_IGN) continue;
-            struct sigaction action {};
-            action.sa_handler = on_signal;
-            action.sa_flags = SA_RESTART;
-            sigemptyset(&action.sa_mask);
-            ::sigaction(sig, &action, nullptr);
-        }
-    });
+    }
+    for (std::size_t i = 0; i < sizeof k_signals / sizeof k_signals[0]; ++i) {
+        ::sigaction(k_signals[i], nullptr, &g_previous[i]);
+        if (g_previous[i].sa_handler == SIG_IGN) continue;
+        struct sigaction action {};
+        action.sa_handler = on_signal;
+        action.sa_flags = SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        ::sigaction(k_signals[i], &action, nullptr);
+    }
+    g_installed = true;
+    return true;
+}
+
+// Gives the signals back what they did before install_handlers().
+void restore_handlers() {
+    std::lock_guard<std::mutex> lock(g_install_mutex);
+    for (std::size_t i = 0; i < sizeof k_signals / sizeof k_signals[0]; ++i)
+        ::sigaction(k_signals[i], &g_previous[i], nullptr);
+    g_installed = false;
 }
 
 }  // namespace
@@ -126,15 +141,17 @@ void Signals::send_to_group(pid_t group) {
     if (group > 0 && g_first_signal) ::kill(-group, g_first_signal);
 }
 
-Interruption::Interruption(const std::string& again) {
-    install_handlers();
+Interruption::Interruption(const std::string& again) : m_installed(install_handlers()) {
     g_first_message.set("interrupted: the hosts under way finish, no other begins (a second signal ends at once)");
     g_again_message.set(again);
     g_interrupted = 0;
     g_interruptible = 1;
 }
 
-Interruption::~Interruption() { g_interruptible = 0; }
+Interruption::~Interruption() {
+    g_interruptible = 0;
+    if (m_installed) restore_handlers();
+}
 
 int Interruption::signal() const { return g_interrupted; }
 

@@ -43,7 +43,9 @@ public:
 
 // A fan-out that a signal interrupts gracefully, as described at the top.
 // AGAIN is the line written on stderr when a second signal ends the process
-// (status 128+N): it says what is left and where.  One at a time.
+// (status 128+N): it says what is left and where.  One at a time.  Where
+// no Signals exists (clusterp start, stop), the signals do again what they
+// did before once it is gone (a chained clusterp-parse is ended by them).
 class Interruption {
 public:
     explicit Interruption(const std::string& again);
@@ -54,6 +56,9 @@ public:
     // The signal that came since construction, 0 if none.
     int signal() const;
     bool requested() const { return signal() != 0; }
+
+private:
+    bool m_installed;  // the handlers were installed for it
 };
 
 }  // namespace clusterp

@@ -425,3 +425,20 @@ clusterp-stop: interrupted again: ended at once; the hosts not yet stopped keep 
 	[ "$(wc -c <"raw/sa/$N2")" -ge "$size" ]
 	complete "$N1" "$N2"
 }
+
+@test "faults: a long run's large file comes home although it takes far longer than ssh_timeout" {
+	started_on "$N1" "$N2"
+	# ssh_timeout bounds silence, not the whole download: 3 s (its least)
+	# against a sa file of some 66 MB sent at 6 MB/s, after a conversion of
+	# several seconds during which the node says nothing but keepalives.
+	sed -i 's/^ssh_timeout: .*/ssh_timeout: 3/' config.yml
+	grow_sa "$N2" 50000
+	slow_stream_on_n2
+	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
+	[ "$size" -ge 60000000 ]
+	stops_fully "$N1" "$N2"
+	[ "$(wc -c <"raw/sa/$N2")" -eq "$size" ]
+	seconds=$(sed -n "s/.*] $N2: downloaded [0-9]* bytes in [0-9]* files in \([0-9.]*\) s$/\1/p" clusterp.log)
+	awk -v s="$seconds" 'BEGIN { exit !(s > 3 * 3) }' || { echo "took $seconds s"; return 1; }
+	no_temporaries
+}
