@@ -60,14 +60,17 @@ std::size_t put_number(double value, char* out) {
 }  // namespace
 
 CsvWriter::CsvWriter(std::function<void(const char*, std::size_t)> sink, std::size_t buffer_size)
-    : m_sink(std::move(sink)) {
-    m_buffer.resize(buffer_size < 256 ? 256 : buffer_size);
+    : m_sink(std::move(sink)), m_size(buffer_size < 256 ? 256 : buffer_size) {
+    m_buffer.reset(new char[m_size]);
 }
 
 char* CsvWriter::reserve_slow(std::size_t size) {
     flush();
-    if (size > m_buffer.size()) m_buffer.resize(size);
-    return &m_buffer[m_used];
+    if (size > m_size) {
+        m_buffer.reset(new char[size]);
+        m_size = size;
+    }
+    return m_buffer.get();
 }
 
 void CsvWriter::raw(std::string_view value) {
@@ -138,7 +141,7 @@ void CsvWriter::flush() {
     if (m_used == 0) return;
     std::size_t used = m_used;
     m_used = 0;
-    m_sink(m_buffer.data(), used);
+    m_sink(m_buffer.get(), used);
 }
 
 std::string format_number(double value) {

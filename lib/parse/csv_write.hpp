@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -43,13 +44,16 @@ private:
         m_row_started = true;
     }
     char* reserve(std::size_t size) {
-        if (m_used + size <= m_buffer.size()) return &m_buffer[m_used];
+        if (m_used + size <= m_size) return m_buffer.get() + m_used;
         return reserve_slow(size);
     }
     char* reserve_slow(std::size_t size);
 
     std::function<void(const char*, std::size_t)> m_sink;
-    std::string m_buffer;
+    // Not zeroed (parse makes one writer per file: zeroing it cost more
+    // than writing a small file); only the pages written are touched.
+    std::unique_ptr<char[]> m_buffer;
+    std::size_t m_size = 0;
     std::size_t m_used = 0;
     bool m_row_started = false;
 };

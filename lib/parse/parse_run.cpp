@@ -38,12 +38,12 @@ constexpr std::size_t k_write_buffer = 256 * 1024;
 // Lines of a file descriptor, through one fixed buffer.
 class LineReader {
 public:
-    LineReader(int fd, std::string name) : m_fd(fd), m_name(std::move(name)), m_buffer(k_read_buffer) {}
+    LineReader(int fd, std::string name) : m_fd(fd), m_name(std::move(name)), m_buffer(new char[k_read_buffer]) {}
 
     // false at the end; complete is false for a last line without LF.
     bool next(std::string_view& line, bool& complete) {
         while (true) {
-            char* base = m_buffer.data();
+            char* base = m_buffer.get();
             if (m_begin < m_end) {
                 auto* nl = static_cast<char*>(std::memchr(base + m_begin, '\n', m_end - m_begin));
                 if (nl) {
@@ -70,7 +70,7 @@ public:
                 m_end -= m_begin;
                 m_begin = 0;
             }
-            if (m_end == m_buffer.size()) {
+            if (m_end == k_read_buffer) {
                 // A line longer than the buffer: its head goes to the parser
                 // (which rejects it), the rest is dropped.
                 line = std::string_view(base, m_end);
@@ -79,7 +79,7 @@ public:
                 complete = true;
                 return true;
             }
-            ssize_t n = ::read(m_fd, base + m_end, m_buffer.size() - m_end);
+            ssize_t n = ::read(m_fd, base + m_end, k_read_buffer - m_end);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 throw Error(k_exit_io, "cannot read " + clusterp::quoted(m_name) + ": " + std::strerror(errno));
@@ -92,7 +92,8 @@ public:
 private:
     int m_fd;
     std::string m_name;
-    std::vector<char> m_buffer;
+    // Not zeroed: a small file touches only the pages it fills.
+    std::unique_ptr<char[]> m_buffer;
     std::size_t m_begin = 0, m_end = 0;
     bool m_eof = false;
     bool m_skip_rest = false;
