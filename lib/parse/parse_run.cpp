@@ -332,7 +332,15 @@ std::int64_t first_corrected_ms(Job& job) {
     parse.mem_total_kib = job.mem_total_kib;
     // Warnings come in the second pass, which reads the whole file.
     Input input(job.raw_path, open_input(job.raw_path), parse, true);
-    if (input.advance()) return input.parser.row().time_ms - job.offset_ms;
+    // Joined activities first (clusterp-stop's files): their first record
+    // is the first row's sample; no need to read on to the row.
+    std::string_view line;
+    bool complete;
+    while (input.reader.next(line, complete)) {
+        if (input.parser.feed(line, complete)) return input.parser.row().time_ms - job.offset_ms;
+        if (input.parser.first_joined_ms() != INT64_MAX) return input.parser.first_joined_ms() - job.offset_ms;
+    }
+    if (input.parser.finish()) return input.parser.row().time_ms - job.offset_ms;
     return INT64_MAX;
 }
 

@@ -277,6 +277,7 @@ SysstatParser::Joined* SysstatParser::find_joined(std::vector<Joined>& list, std
 
 void SysstatParser::store_joined(std::string_view key, const double* in) {
     auto& list = m_joined[static_cast<std::size_t>(m_block_category)];
+    m_first_joined_ms = std::min(m_first_joined_ms, m_row.time_ms);
     Joined* j = find_joined(list, m_row.time_ms, joined_key(key), true);
     double* v = j->values;
     // Only the columns this activity gives: the others come from their own.

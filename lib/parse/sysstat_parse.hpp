@@ -77,6 +77,11 @@ public:
     bool late_joins() const { return m_late_joins; }
     // Takes the joined activities `first` read, and skips them in the input.
     void preload_joined(SysstatParser& first);
+    // The time of the earliest joined record read so far (INT64_MAX: none).
+    // sadc records every activity in each sample, so when the joined
+    // activities come first (clusterp-stop) this is the first row's time,
+    // known without reading them all.
+    std::int64_t first_joined_ms() const { return m_first_joined_ms; }
 
     const Row& row() const { return m_row; }
     Format format() const { return m_format; }
@@ -180,6 +185,7 @@ private:
     std::vector<std::string> m_joined_keys;
     std::size_t m_emitted[k_category_count] = {};
     bool m_late_joins = false;
+    std::int64_t m_first_joined_ms = INT64_MAX;
     bool m_joined_preloaded = false;
 
     // local time -> UTC: the last hour converted, as a cache for mktime.

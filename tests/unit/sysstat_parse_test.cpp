@@ -150,10 +150,13 @@ TEST_CASE("cpu -u: no interrupt or busiest-core columns are invented") {
 
 TEST_CASE("memory: -B rows before -r rows are joined by time; a sample without them stays empty") {
     Feeder f;
+    CHECK(f.parser.first_joined_ms() == INT64_MAX);
     f.feed({"# hostname;interval;timestamp;pgpgin/s;pgpgout/s;fault/s;majflt/s;pgfree/s;pgscank/s;pgscand/s;"
             "pgsteal/s;%vmeff",
-            "vm;1;1795576105;87784.00;191100.00;70096.00;198.00;101464.00;300.00;50.00;24693.00;70.00",
-            "# hostname;interval;timestamp;kbmemfree;kbavail;kbmemused;%memused;kbbuffers;kbcached;kbcommit;"
+            "vm;1;1795576105;87784.00;191100.00;70096.00;198.00;101464.00;300.00;50.00;24693.00;70.00"});
+    // The first row's time, known before its row (parse's first pass).
+    CHECK(f.parser.first_joined_ms() == 1795576105000);
+    f.feed({"# hostname;interval;timestamp;kbmemfree;kbavail;kbmemused;%memused;kbbuffers;kbcached;kbcommit;"
             "%commit;kbactive;kbinact;kbdirty"});
     REQUIRE(f.parser.feed("vm;1;1795576105;23657172;24115968;531556;2.15;4372;256212;110584;0.45;193020;"
                           "267272;8"));
