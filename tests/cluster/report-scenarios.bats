@@ -116,6 +116,21 @@ compose_windows() {
 	PY
 }
 
+# settle_pressure: waits (up to 90 s) until the machine's I/O and memory
+# pressure, 10 s averages that every node reads alike, are under 5 % again:
+# the test before (the disk writer) leaves some for tens of seconds, and the
+# idle window of a composition must not inherit it.
+settle_pressure() {
+	local _ io mem
+	[ -r /proc/pressure/io ] || return 0
+	for _ in $(seq 90); do
+		io=$(sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/io)
+		mem=$(sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/memory)
+		python3 -c "import sys; sys.exit(not (float(sys.argv[1]) < 5 and float(sys.argv[2]) < 5))" "$io" "$mem" && return 0
+		sleep 1
+	done
+}
+
 # windowed_run NODE SECONDS CMD: a run of this directory with no load for
 # SECONDS, then CMD (shell text that ends within SECONDS) on NODE from an
 # agreed second; sets FROM and TO (the load's window, a second trimmed at
@@ -123,6 +138,7 @@ compose_windows() {
 # load: what a load leaves behind, a file's removal, written-back pages, is
 # not in it), epoch seconds, for compose_windows.
 windowed_run() {
+	settle_pressure
 	clusterp start -q
 	local t
 	t=$(($(date +%s) + $2 + 3))
