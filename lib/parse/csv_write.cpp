@@ -108,29 +108,6 @@ void CsvWriter::number(double value) {
     m_used += put_number(value, reserve(k_max_number));
 }
 
-void CsvWriter::decimal(std::string_view text) {
-    separator();
-    char* out = reserve(text.size() + 1);
-    std::size_t i = 0, n = text.size(), w = 0;
-    bool negative = text[0] == '-';
-    if (negative) ++i;
-    while (i + 1 < n && text[i] == '0' && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;  // leading zeros
-    std::size_t mark = i;
-    while (mark < n && text[mark] != '.' && text[mark] != ',') ++mark;
-    if (mark == n) mark = std::string_view::npos;
-    std::size_t end = n;
-    if (mark != std::string_view::npos) {
-        while (end > mark + 1 && text[end - 1] == '0') --end;
-        if (end == mark + 1) end = mark;
-    }
-    bool zero = true;
-    for (std::size_t k = i; k < end; ++k)
-        if (text[k] >= '1' && text[k] <= '9') zero = false;
-    if (negative && !zero) out[w++] = '-';
-    for (std::size_t k = i; k < end; ++k) out[w++] = text[k] == ',' ? '.' : text[k];
-    m_used += w;
-}
-
 void CsvWriter::end_row() {
     *reserve(1) = '\n';
     ++m_used;

@@ -29,11 +29,6 @@ public:
     // A field written as is: the caller promises it needs no quoting.
     void raw(std::string_view value);
     void number(double value);
-    // A number already in text, as sysstat prints it: an optional '-',
-    // digits, and at most six decimals after '.' or ','.  Written exactly as
-    // number() would write its value (point, no trailing zeros, no "-0"),
-    // without the cost of formatting a double.
-    void decimal(std::string_view text);
     void end_row();
     // Hands what is buffered to the sink.
     void flush();

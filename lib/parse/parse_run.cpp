@@ -167,7 +167,7 @@ void write_row(CsvWriter& out, const Row& row, std::int64_t time_ms, std::int64_
         out.text(keys.get(row.key));
     }
     for (int i = 0; i < info.value_count; ++i) {
-        if (!row.text[i].empty()) out.decimal(row.text[i]);
+        if (!row.text[i].empty()) out.raw(row.text[i]);
         else out.number(row.values[i]);
     }
     out.end_row();

@@ -122,10 +122,10 @@ bool SysstatParser::fill_row(const std::string_view* fields) {
     if (m_block_category == Category::cpu && key != "-1" && key != "all") return add_core(fields);
     if (m_key_index >= 0 && key.empty()) return false;
     double in[s_count];
-    bool plain[s_count] = {};
+    std::string_view* text = m_texts;
     for (double& v : in) v = k_nan;
     for (int k = 0; k < m_numeric_count; ++k)
-        if (!parse_number(fields[m_numeric[k].field], in[m_numeric[k].source], plain[m_numeric[k].source])) {
+        if (!parse_number(fields[m_numeric[k].field], in[m_numeric[k].source], text[m_numeric[k].source])) {
             bad_line("not a number");
             return false;
         }
@@ -143,7 +143,7 @@ bool SysstatParser::fill_row(const std::string_view* fields) {
     // A value passed through unchanged keeps its text (no formatting cost).
     auto pass = [&](int i, int source) {
         out[i] = in[source];
-        if (m_index[source] >= 0 && plain[source]) m_row.text[i] = fields[m_index[source]];
+        if (m_index[source] >= 0) m_row.text[i] = text[source];
     };
     switch (m_block_category) {
     case Category::cpu: {
@@ -183,7 +183,7 @@ bool SysstatParser::fill_row(const std::string_view* fields) {
         break;
     case Category::memory:
         if (!fill_memory(in)) return false;
-        if (plain[s_commit_pct]) m_row.text[5] = fields[m_index[s_commit_pct]];
+        if (m_index[s_commit_pct] >= 0) m_row.text[5] = text[s_commit_pct];
         break;
     case Category::swap:
         out[0] = in[s_swpused] / k_kib_per_mib;

@@ -35,8 +35,9 @@ struct Row {
     std::string_view host;     // as the input names it (sadf field, sar banner)
     std::string_view key;      // device or interface; empty for the others
     double values[k_max_values];
-    // The input's own text of a value copied unchanged (a plain decimal, see
-    // csv_write.hpp), or empty: then values[] is to be formatted.
+    // The input's own text of a value, as CsvWriter::number would write it
+    // (sysstat_text.hpp, parse_number), or empty: then values[] is to be
+    // formatted.
     std::string_view text[k_max_values];
 };
 
@@ -145,6 +146,9 @@ private:
         int field;
     };
     Numeric m_numeric[k_max_sources];  // the numeric columns present, to parse
+    // Their texts as written out (parse_number's canonical), by source; set
+    // for the columns present only (a member, not zeroed on every line).
+    std::string_view m_texts[k_max_sources];
     int m_numeric_count = 0;
     std::string m_host;
 

@@ -19,36 +19,42 @@ constexpr double k_pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e
 // common short form (digits, a mark, digits: at most 15 digits) is exact as
 // an integer divided by a power of ten, both exact doubles, since IEEE
 // division rounds correctly; anything else goes to fast_float.
-bool parse_number(std::string_view text, double& value, bool& plain) {
-    plain = false;
+bool parse_number(std::string_view text, double& value, std::string_view& canonical) {
+    canonical = std::string_view();
     const char* first = text.data();
     const char* last = first + text.size();
     if (first == last) return false;
     {
-        const char* p = first;
-        bool negative = *p == '-';
-        if (negative) ++p;
+        const bool negative = *first == '-';
+        const char* digits = first + negative;
+        const char* mark = nullptr;
         std::uint64_t mantissa = 0;
-        int digits = 0, decimals = -1;
+        const char* p = digits;
         for (; p != last; ++p) {
-            char c = *p;
-            if (c >= '0' && c <= '9') {
-                mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
-                ++digits;
-                if (decimals >= 0) ++decimals;
-            } else if ((c == '.' || c == ',') && decimals < 0) {
-                decimals = 0;
-            } else {
-                break;
-            }
+            const char c = *p;
+            if (c >= '0' && c <= '9') mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
+            else if ((c == '.' || c == ',') && !mark) mark = p;
+            else break;
         }
-        if (p == last && digits > 0 && digits <= 15 && decimals != 0) {
-            // What CsvWriter::decimal takes, known here for free.
-            int whole = digits - (decimals > 0 ? decimals : 0);
-            plain = decimals <= 6 && whole >= 1 && whole <= 12;
+        const int count = static_cast<int>(last - digits) - (mark != nullptr);
+        const int decimals = mark ? static_cast<int>(last - mark) - 1 : 0;
+        if (p == last && count > 0 && count <= 15 && (!mark || decimals > 0)) {
             double v = static_cast<double>(mantissa);
             if (decimals > 0) v /= k_pow10[decimals];
             value = negative ? -v : v;
+            // The value in CsvWriter::number's form is the text itself
+            // without trailing zeros, when it has a point, no redundant
+            // leading zero, no "-0" and six decimals at most.
+            const int whole = count - decimals;
+            if ((!mark || *mark == '.') && whole >= 1 && whole <= 12 && decimals <= 6 && (whole == 1 || *digits != '0') &&
+                !(negative && mantissa == 0)) {
+                const char* end = last;
+                if (mark) {
+                    while (end[-1] == '0') --end;
+                    if (end - 1 == mark) end = mark;
+                }
+                canonical = std::string_view(first, static_cast<std::size_t>(end - first));
+            }
             return true;
         }
     }
@@ -62,10 +68,9 @@ bool parse_number(std::string_view text, double& value, bool& plain) {
     return false;
 }
 
-
 bool parse_number(std::string_view text, double& value) {
-    bool plain;
-    return parse_number(text, value, plain);
+    std::string_view canonical;
+    return parse_number(text, value, canonical);
 }
 
 bool looks_numeric(std::string_view text) {

@@ -12,9 +12,13 @@ inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c ==
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // A number as sysstat prints it: decimal point or comma, nothing else.
-// `plain` tells that the text is a short plain decimal that CsvWriter::decimal
-// takes unchanged (csv_write.hpp).
-bool parse_number(std::string_view text, double& value, bool& plain);
+// `canonical` is the part of text that is the value as CsvWriter::number
+// writes it (csv_write.hpp: point, no trailing zeros, no "-0", at most six
+// decimals), e.g. "12.5" of "12.50"; empty when the value must be formatted
+// (decimal comma, "-0.00", longer numbers).  Below 1e9 it is number()'s text
+// to the byte; above, number() may be off in the last decimal and this text
+// is the exact one.
+bool parse_number(std::string_view text, double& value, std::string_view& canonical);
 bool parse_number(std::string_view text, double& value);
 bool looks_numeric(std::string_view text);
 
