@@ -24,35 +24,23 @@ std::size_t put_number(double value, char* out) {
     double shifted = value * 1e6;
     long long scaled = static_cast<long long>(shifted < 0 ? shifted - 0.5 : shifted + 0.5);
     char* p = out;
-    if (scaled < 0) {
+    if (scaled < 0) {  // never "-0": a negative scaled is not zero
         *p++ = '-';
         scaled = -scaled;
     }
-    unsigned long long whole = static_cast<unsigned long long>(scaled) / 1000000;
-    unsigned frac = static_cast<unsigned>(static_cast<unsigned long long>(scaled) % 1000000);
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = static_cast<char>('0' + whole % 10);
-        whole /= 10;
-    } while (whole);
-    while (n) *p++ = digits[--n];
+    const auto whole = static_cast<unsigned long long>(scaled) / 1000000;
+    const auto frac = static_cast<unsigned>(static_cast<unsigned long long>(scaled) % 1000000);
+    // to_chars: two digits a step, faster than a loop of its own.
+    p = std::to_chars(p, out + k_max_number, whole).ptr;
     if (frac) {
+        // The six decimals with their leading zeros (1dddddd less its 1),
+        // then the trailing zeros dropped.
+        char decimals[8];
+        std::to_chars(decimals, decimals + sizeof decimals, frac + 1000000);
         *p++ = '.';
-        int width = 6;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            --width;
-        }
-        for (int i = width - 1; i >= 0; --i) {
-            p[i] = static_cast<char>('0' + frac % 10);
-            frac /= 10;
-        }
-        p += width;
-    }
-    if (p - out == 2 && out[0] == '-' && out[1] == '0') {
-        out[0] = '0';
-        p = out + 1;
+        std::memcpy(p, decimals + 1, 6);
+        p += 6;
+        while (p[-1] == '0') --p;
     }
     return static_cast<std::size_t>(p - out);
 }

@@ -1,12 +1,10 @@
-// lib/parse/csv_write: CsvWriter's quoting and numbers, format_number, and
-// the input texts parse_number lets through unformatted.
+// lib/parse/csv_write: CsvWriter's quoting and numbers, format_number.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
 
 #include "parse/csv_write.hpp"
-#include "parse/sysstat_text.hpp"
 
 using namespace clusterp;
 
@@ -52,46 +50,6 @@ TEST_CASE("CsvWriter: nothing reaches the sink before flush() while the buffer h
     CHECK(out.empty());
     csv.flush();
     CHECK(out == "x\n");
-}
-
-TEST_CASE("parse_number: the canonical text is exactly what CsvWriter writes for the value") {
-    struct Case {
-        const char* text;
-        const char* canonical;
-    };
-    const Case cases[] = {
-        {"12.50", "12.5"},   {"0.00", "0"},      {"10.00", "10"},   {"-0.50", "-0.5"}, {"100", "100"},
-        {"0.000001", "0.000001"}, {"123456789012.5", "123456789012.5"},
-        {"-0.00", ""},       // "-0" is written "0"
-        {"12,50", ""},       // a decimal comma is written as a point
-        {"007.5", ""},       {".5", ""},         {"1.2345678", ""}, {"1234567890123", ""},
-        {"1e3", ""},
-    };
-    for (const Case& c : cases) {
-        CAPTURE(c.text);
-        double value;
-        std::string_view canonical;
-        REQUIRE(sysstat_text::parse_number(c.text, value, canonical));
-        CHECK(canonical == c.canonical);
-    }
-    // Every length of whole part (up to 1e9: number() rounds v * 1e6, exact
-    // below 1e15) and decimals, trailing zeros or not.
-    std::uint64_t seed = 12345;
-    for (int i = 0; i < 200000; ++i) {
-        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-        const int whole = 1 + static_cast<int>((seed >> 33) % 9), decimals = static_cast<int>((seed >> 40) % 8);
-        std::string text = (seed >> 20) % 4 == 0 ? "-" : "";
-        std::uint64_t digits = seed >> 3;
-        for (int k = 0; k < whole + decimals; ++k, digits /= 7) {
-            if (k == whole) text += '.';
-            text += static_cast<char>('0' + (k == 0 && whole > 1 ? 1 + digits % 9 : digits % 10 % (k % 3 ? 10 : 1)));
-        }
-        CAPTURE(text);
-        double value;
-        std::string_view canonical;
-        REQUIRE(sysstat_text::parse_number(text, value, canonical));
-        if (!canonical.empty()) CHECK(canonical == format_number(value));
-    }
 }
 
 }
