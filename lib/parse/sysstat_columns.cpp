@@ -69,6 +69,7 @@ bool SysstatParser::start_block(const std::string_view* names, int count, int fi
     m_block_fields = first + count;
     m_key_index = -1;
     m_numeric_count = 0;
+    for (double& v : m_values) v = k_nan;
     for (int src = 0; src < s_count; ++src)
         if (m_index[src] >= 0 && src != s_cpu && src != s_dev && src != s_iface)
             m_numeric[m_numeric_count++] = {src, m_index[src]};
@@ -121,9 +122,8 @@ bool SysstatParser::fill_row(const std::string_view* fields) {
     const std::string_view key = m_key_index >= 0 ? fields[m_key_index] : std::string_view();
     if (m_block_category == Category::cpu && key != "-1" && key != "all") return add_core(fields);
     if (m_key_index >= 0 && key.empty()) return false;
-    double in[s_count];
+    double* in = m_values;
     std::string_view* text = m_texts;
-    for (double& v : in) v = k_nan;
     for (int k = 0; k < m_numeric_count; ++k)
         if (!parse_number(fields[m_numeric[k].field], in[m_numeric[k].source], text[m_numeric[k].source])) {
             bad_line("not a number");

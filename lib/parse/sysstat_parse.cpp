@@ -140,14 +140,19 @@ bool SysstatParser::feed_sadf(std::string_view line) {
         bad_line(count < m_block_fields ? "too few fields" : "too many fields");
         return false;
     }
-    bool local = false, ok = false;
-    std::int64_t t = sadf_time_ms(fields[2], local, ok);
-    if (!ok) {
-        bad_line("bad timestamp");
-        return false;
+    if (m_stamp_size == 0 || fields[2] != std::string_view(m_stamp, m_stamp_size)) {
+        bool local = false, ok = false;
+        std::int64_t t = sadf_time_ms(fields[2], local, ok);
+        if (!ok) {
+            bad_line("bad timestamp");
+            return false;
+        }
+        if (local) t = local_to_utc_ms(t / 1000);
+        m_stamp_ms = t;
+        m_stamp_size = fields[2].size() <= sizeof m_stamp ? fields[2].size() : 0;
+        std::memcpy(m_stamp, fields[2].data(), m_stamp_size);
     }
-    if (local) t = local_to_utc_ms(t / 1000);
-    m_row.time_ms = t;
+    m_row.time_ms = m_stamp_ms;
     m_row.host = fields[0];
     return fill_row(fields);
 }

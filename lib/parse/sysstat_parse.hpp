@@ -146,8 +146,10 @@ private:
         int field;
     };
     Numeric m_numeric[k_max_sources];  // the numeric columns present, to parse
-    // Their texts as written out (parse_number's canonical), by source; set
-    // for the columns present only (a member, not zeroed on every line).
+    // The current line's values and their texts as written out
+    // (parse_number's canonical), by source.  Members, so that a line sets
+    // only the columns present: the others stay NaN from start_block.
+    double m_values[k_max_sources];
     std::string_view m_texts[k_max_sources];
     int m_numeric_count = 0;
     std::string m_host;
@@ -191,6 +193,13 @@ private:
     bool m_late_joins = false;
     std::int64_t m_first_joined_ms = INT64_MAX;
     bool m_joined_preloaded = false;
+
+    // sadf -d: the last timestamp read, as text and in UTC ms; the rows of
+    // one sample (every CPU, device, interface) share it.  Size 0: none
+    // kept (a longer text is not).
+    char m_stamp[40];
+    std::size_t m_stamp_size = 0;
+    std::int64_t m_stamp_ms = 0;
 
     // local time -> UTC: the last hour converted, as a cache for mktime.
     std::int64_t m_tz_hour = INT64_MIN;
