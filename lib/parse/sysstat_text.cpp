@@ -33,14 +33,18 @@ bool parse_number(std::string_view text, double& value, std::string_view& canoni
     {
         const bool negative = *first == '-';
         const char* digits = first + negative;
-        const char* mark = nullptr;
         std::uint64_t mantissa = 0;
         const char* p = digits;
-        for (; p != last; ++p) {
-            const char c = *p;
-            if (c >= '0' && c <= '9') mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
-            else if ((c == '.' || c == ',') && !mark) mark = p;
-            else break;
+        // The whole part, then the decimals after a mark: two tight loops.
+        auto read_digits = [&] {
+            for (unsigned d; p != last && (d = static_cast<unsigned char>(*p) - unsigned('0')) <= 9; ++p)
+                mantissa = mantissa * 10 + d;
+        };
+        read_digits();
+        const char* mark = nullptr;
+        if (p != last && (*p == '.' || *p == ',')) {
+            mark = p++;
+            read_digits();
         }
         const int count = static_cast<int>(last - digits) - (mark != nullptr);
         const int decimals = mark ? static_cast<int>(last - mark) - 1 : 0;
