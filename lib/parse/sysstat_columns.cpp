@@ -261,10 +261,27 @@ int SysstatParser::joined_key(std::string_view key) {
     return static_cast<int>(m_joined_keys.size()) - 1;
 }
 
-SysstatParser::Joined* SysstatParser::find_joined(std::vector<Joined>& list, std::int64_t time_ms, int key,
-                                                  bool insert) {
+SysstatParser::Joined* SysstatParser::find_joined(Category category, std::int64_t time_ms, int key, bool insert) {
+    const auto c = static_cast<std::size_t>(category);
+    std::vector<Joined>& list = m_joined[c];
+    std::size_t& hint = m_joined_hint[c];
+    // Rows come in time order: the search starts where the last one ended
+    // (a binary search over the whole list cost cache misses on every row),
+    // and looks a few entries on first.  The hint is only a guess: checked.
+    auto first = list.begin(), last = list.end();
+    if (hint <= list.size()) {
+        const auto at = list.begin() + static_cast<std::ptrdiff_t>(hint);
+        if (at == first || (at - 1)->time_ms < time_ms) {
+            first = at;
+            constexpr std::ptrdiff_t k_near = 16;
+            if (last - at > k_near && (at + k_near)->time_ms >= time_ms) last = at + k_near + 1;
+        } else {
+            last = at;  // time went back: the answer lies before the hint
+        }
+    }
     auto less = [](const Joined& j, std::int64_t t) { return j.time_ms < t; };
-    auto it = std::lower_bound(list.begin(), list.end(), time_ms, less);
+    auto it = std::lower_bound(first, last, time_ms, less);
+    hint = static_cast<std::size_t>(it - list.begin());
     for (auto at = it; at != list.end() && at->time_ms == time_ms; ++at)
         if (at->key == key) return &*at;
     if (!insert) return nullptr;
@@ -276,9 +293,8 @@ SysstatParser::Joined* SysstatParser::find_joined(std::vector<Joined>& list, std
 }
 
 void SysstatParser::store_joined(std::string_view key, const double* in) {
-    auto& list = m_joined[static_cast<std::size_t>(m_block_category)];
     m_first_joined_ms = std::min(m_first_joined_ms, m_row.time_ms);
-    Joined* j = find_joined(list, m_row.time_ms, joined_key(key), true);
+    Joined* j = find_joined(m_block_category, m_row.time_ms, joined_key(key), true);
     double* v = j->values;
     // Only the columns this activity gives: the others come from their own.
     auto set = [&](int i, double value) {
@@ -324,7 +340,7 @@ void SysstatParser::join(std::string_view key) {
             if (m_joined_keys[i] == key) id = static_cast<int>(i);
         if (id < 0) return;
     }
-    if (const Joined* j = find_joined(list, m_row.time_ms, id, false))
+    if (const Joined* j = find_joined(m_row.category, m_row.time_ms, id, false))
         for (int i = info.first_joined; i < info.value_count; ++i) m_row.values[i] = j->values[i - info.first_joined];
 }
 

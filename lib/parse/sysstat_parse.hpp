@@ -109,7 +109,7 @@ private:
         double values[k_max_joined];
     };
     int joined_key(std::string_view key);
-    static Joined* find_joined(std::vector<Joined>& list, std::int64_t time_ms, int key, bool insert);
+    Joined* find_joined(Category category, std::int64_t time_ms, int key, bool insert);
     void store_joined(std::string_view key, const double* in);
     void join(std::string_view key);
     void bad_line(const char* what);
@@ -188,6 +188,7 @@ private:
 
     // Joined activities by category, sorted by time, and the devices they name.
     std::vector<Joined> m_joined[k_category_count];
+    std::size_t m_joined_hint[k_category_count] = {};  // where find_joined ended
     std::vector<std::string> m_joined_keys;
     std::size_t m_emitted[k_category_count] = {};
     bool m_late_joins = false;

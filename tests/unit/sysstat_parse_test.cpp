@@ -169,6 +169,26 @@ TEST_CASE("memory: -B rows before -r rows are joined by time; a sample without t
     CHECK_FALSE(f.parser.late_joins());
 }
 
+TEST_CASE("memory: joins found whatever order the rows come in (the search starts where the last ended)") {
+    Feeder f;
+    f.feed({"# hostname;interval;timestamp;pgpgin/s;pgpgout/s;fault/s;majflt/s;pgfree/s;pgscank/s;pgscand/s;"
+            "pgsteal/s;%vmeff"});
+    // Forty samples, majflt/s = the sample's number: more than the few
+    // entries the search looks at beyond where it ended.
+    for (int i = 0; i < 40; ++i)
+        f.parser.feed("vm;1;" + std::to_string(1795576100 + i) + ";1;1;1;" + std::to_string(i) + ";1;0;0;0;0");
+    f.feed({"# hostname;interval;timestamp;kbmemfree;kbavail;kbmemused;%memused;kbbuffers;kbcached;kbcommit;"
+            "%commit;kbactive;kbinact;kbdirty"});
+    for (int i : {0, 1, 2, 39, 20, 3, 3, 38, 0, 25}) {
+        CAPTURE(i);
+        REQUIRE(f.parser.feed("vm;1;" + std::to_string(1795576100 + i) +
+                              ";23657172;24115968;531556;2.15;4372;256212;110584;0.45;193020;267272;8"));
+        CHECK(value(f.parser, "majflt_ps") == i);
+    }
+    REQUIRE(f.parser.feed("vm;1;1795576099;23657172;24115968;531556;2.15;4372;256212;110584;0.45;193020;267272;8"));
+    CHECK(std::isnan(value(f.parser, "majflt_ps")));
+}
+
 TEST_CASE("network: -n EDEV after -n DEV is a late join, which a second pass fills") {
     const char* lines[] = {
         "# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s;rxcmp/s;txcmp/s;rxmcst/s;%ifutil",
