@@ -6,9 +6,8 @@
 #include <vector>
 
 #include "chain.hpp"
-#include "cli.hpp"
 #include "collect/profile.hpp"
-#include "model/config.hpp"
+#include "collect_cli.hpp"
 
 using namespace clusterp;
 
@@ -17,11 +16,9 @@ int main(int argc, char** argv) {
         Cli cli("clusterp-run",
                 "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--force] [--no-parse] [--no-report] [--no-plot] -- command [arg ...]",
                 "Profile the cluster while COMMAND runs, then stop, parse, report and plot; exit with COMMAND's status.");
-        cli.add()("H,hosts", "profile HOSTLIST instead of the config's hosts", cxxopts::value<std::string>(), "HOSTLIST")
-            ("x,exclude", "leave out the hosts of HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
-            ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
-            ("force", "start even though a run is active, and replace a previous run's raw/")
-            ("no-parse", "leave raw/ unparsed (and unreported, unplotted)")
+        add_collect_options(cli, "profile HOSTLIST instead of the config's hosts",
+                            "start even though a run is active, and replace a previous run's raw/");
+        cli.add()("no-parse", "leave raw/ unparsed (and unreported, unplotted)")
             ("no-report", "parse, but do not report")
             ("no-plot", "parse, but do not plot");
         // Everything after `--` is the command's, options included.
@@ -30,14 +27,8 @@ int main(int argc, char** argv) {
         CommonOptions common;
         auto args = cli.parse(split, argv, common);
         if (split + 1 >= argc) throw Error(k_exit_usage, "no command: give it after '--' (see 'clusterp-run -h')");
-        LoadOptions load;
-        CollectOptions options;
-        if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
-        if (args.count("exclude")) load.exclude = args["exclude"].as<std::string>();
-        if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
-        options.force = args.count("force") > 0;
-        options.hosts_given = load.hosts_override.has_value();
-        ProfileResult result = profile_command(load_config(common.config_path, load), options,
+        const CollectRequest request = collect_request(args);
+        ProfileResult result = profile_command(load_config(common.config_path, request.load), request.options,
                                                std::vector<std::string>(argv + split + 1, argv + argc));
         // Parse, report and plot failures are reported by those tools; the
         // status stays the command's.

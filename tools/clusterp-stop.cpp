@@ -1,8 +1,6 @@
 // clusterp-stop: stop the collectors and download their data into raw/.
 #include "chain.hpp"
-#include "cli.hpp"
-#include "collect/collect.hpp"
-#include "model/config.hpp"
+#include "collect_cli.hpp"
 
 using namespace clusterp;
 
@@ -11,28 +9,18 @@ int main(int argc, char** argv) {
         Cli cli("clusterp-stop",
                 "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--dry-run] [--force] [--with-parse [--with-report] [--with-plot]]",
                 "Stop profiling and download what every node collected.");
-        cli.add()("H,hosts", "stop only HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
-            ("x,exclude", "leave out the hosts of HOSTLIST", cxxopts::value<std::string>(), "HOSTLIST")
-            ("f,fanout", "at most N hosts at once", cxxopts::value<int>(), "N")
-            ("dry-run", "print `host: command` lines, connect nowhere")
-            ("force", "replace a previous run's raw/")
+        add_collect_options(cli, "stop only HOSTLIST", "replace a previous run's raw/");
+        cli.add()("dry-run", "print `host: command` lines, connect nowhere")
             ("with-parse", "parse after stop")
             ("with-report", "report after parse (needs --with-parse)")
             ("with-plot", "plot after parse (needs --with-parse)");
         CommonOptions common;
         auto args = cli.parse(argc, argv, common);
-        LoadOptions load;
-        CollectOptions options;
-        if (args.count("hosts")) load.hosts_override = args["hosts"].as<std::string>();
-        if (args.count("exclude")) load.exclude = args["exclude"].as<std::string>();
-        if (args.count("fanout")) options.fanout = args["fanout"].as<int>();
-        options.dry_run = args.count("dry-run") > 0;
-        options.force = args.count("force") > 0;
-        options.hosts_given = load.hosts_override.has_value();
+        const CollectRequest request = collect_request(args);
         const bool with_parse = args.count("with-parse") > 0;
         for (const char* option : {"with-report", "with-plot"})
             if (args.count(option) && !with_parse) warn(std::string("ignoring --") + option + " without --with-parse");
-        StopResult stopped = stop_collection(load_config(common.config_path, load), options);
+        StopResult stopped = stop_collection(load_config(common.config_path, request.load), request.options);
         if (!with_parse || stopped.stopped == 0 || stopped.interrupted) return stopped.status;
         std::vector<std::string> parse_args;
         if (args.count("with-report")) parse_args.push_back("--with-report");
