@@ -549,8 +549,14 @@ rows 1
 	grep -q '^1795574456,' first
 }
 
-@test "a parsed tree from a real run (clusterp-parse on sadc data): every plot in every format" {
-	every_format real
+@test "a parsed tree from a real run (clusterp-parse on sadc data): every plot, each valid (eps; the formats are the use tree's test)" {
+	use_tree real
+	run clusterp-plot -q
+	assert_success
+	assert_output ''
+	find plot -type f | sort >tree
+	golden plot/real-tree tree
+	for f in plot/*/*.eps; do valid_plot "$f"; done
 	for gp in plot/*/*.gp; do
 		case $gp in *_heatmap.gp | *_band.gp) continue ;; esac
 		series_titles "$gp" >titles

@@ -41,12 +41,16 @@ nasty=(
 )
 
 @test "shell_quote: every nasty string survives sh, dash and bash unchanged" {
+	local values=("${nasty[@]}" "") words=() value i
+	for value in "${values[@]}"; do words+=("$("$RC" quote "$value")"); done
+	# Each shell prints every word in one command, each ended by a NUL.
 	for shell in sh dash bash; do
 		command -v "$shell" >/dev/null || continue
-		for value in "${nasty[@]}" ""; do
-			quoted=$("$RC" quote "$value")
-			got=$("$shell" -c "printf '%s.' $quoted") || { echo "$shell failed on [$value]"; return 1; }
-			[ "$got" = "$value." ] || { echo "$shell: [$value] came back as [${got%.}]"; return 1; }
+		"$shell" -c "printf '%s\0' ${words[*]}" >got || { echo "$shell failed"; return 1; }
+		mapfile -d '' -t back <got
+		[ "${#back[@]}" -eq "${#values[@]}" ] || { echo "$shell: ${#back[@]} words back, not ${#values[@]}"; return 1; }
+		for i in "${!values[@]}"; do
+			[ "${back[i]}" = "${values[i]}" ] || { echo "$shell: [${values[i]}] came back as [${back[i]}]"; return 1; }
 		done
 	done
 	[ ! -e pwned ]
