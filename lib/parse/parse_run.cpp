@@ -19,6 +19,7 @@
 #include "base/atomic_file.hpp"
 #include "model/config.hpp"
 #include "parse/csv_write.hpp"
+#include "parse/line_reader.hpp"
 #include "base/diag.hpp"
 #include "base/fd.hpp"
 #include "base/thread_pool.hpp"
@@ -31,79 +32,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Enough for the longest sysstat line many times over; lines longer than
-// this are cut and reach the parser as garbage.
-constexpr std::size_t k_read_buffer = 256 * 1024;
 constexpr std::size_t k_write_buffer = 256 * 1024;
-
-// Lines of a file descriptor, through one fixed buffer.
-class LineReader {
-public:
-    LineReader(int fd, std::string name) : m_fd(fd), m_name(std::move(name)), m_buffer(new char[k_read_buffer]) {}
-
-    // false at the end; complete is false for a last line without LF.
-    bool next(std::string_view& line, bool& complete) {
-        while (true) {
-            char* base = m_buffer.get();
-            if (m_begin < m_end) {
-                auto* nl = static_cast<char*>(std::memchr(base + m_begin, '\n', m_end - m_begin));
-                if (nl) {
-                    line = std::string_view(base + m_begin, static_cast<std::size_t>(nl - (base + m_begin)));
-                    m_begin = static_cast<std::size_t>(nl - base) + 1;
-                    complete = true;
-                    if (m_skip_rest) {
-                        m_skip_rest = false;
-                        continue;
-                    }
-                    return true;
-                }
-            }
-            if (m_eof) {
-                if (m_begin >= m_end) return false;
-                line = std::string_view(base + m_begin, m_end - m_begin);
-                m_begin = m_end;
-                complete = false;
-                if (m_skip_rest) return false;
-                return true;
-            }
-            if (m_begin > 0) {
-                std::memmove(base, base + m_begin, m_end - m_begin);
-                m_end -= m_begin;
-                m_begin = 0;
-            }
-            if (m_end == k_read_buffer) {
-                // A line longer than the buffer: its head goes to the parser
-                // (which rejects it), the rest is dropped.
-                line = std::string_view(base, m_end);
-                m_begin = m_end = 0;
-                m_skip_rest = true;
-                complete = true;
-                return true;
-            }
-            ssize_t n = ::read(m_fd, base + m_end, std::min(m_read_size, k_read_buffer - m_end));
-            m_read_size = std::min(2 * m_read_size, k_read_buffer);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                throw Error(k_exit_io, "cannot read " + clusterp::quoted(m_name) + ": " + std::strerror(errno));
-            }
-            if (n == 0) m_eof = true;
-            m_end += static_cast<std::size_t>(n);
-        }
-    }
-
-private:
-    int m_fd;
-    std::string m_name;
-    // Not zeroed: a small file touches only the pages it fills.
-    std::unique_ptr<char[]> m_buffer;
-    std::size_t m_begin = 0, m_end = 0;
-    // Reads start small and double: the first pass over every file (for
-    // the earliest sample) needs its first lines only, and copying a whole
-    // buffer's worth from the kernel was over a third of all reading.
-    std::size_t m_read_size = 16 * 1024;
-    bool m_eof = false;
-    bool m_skip_rest = false;
-};
 
 void write_all(int fd, const char* data, std::size_t size, const std::string& name) {
     while (size > 0) {
