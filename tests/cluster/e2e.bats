@@ -58,8 +58,8 @@ setup() {
 	assert_success
 	assert_output "$CLUSTER_NODE_1"
 	# One busy loop on a node of two CPUs for 8 s of a run of about 10 s
-	# would be near 40 %; whatever else runs on this machine takes its share
-	# (cgroup v1 weighs the whole cluster as one task), hence the low bar.
+	# would be near 40 %; whatever else runs on this machine takes some of it
+	# (the cluster's cgroup weighs most, but as one task), hence the low bar.
 	# The idle node runs only its collector.
 	n1=$(csv_stat mean "parsed/cpu/$CLUSTER_NODE_1" util_pct)
 	n4=$(csv_stat mean "parsed/cpu/$CLUSTER_NODE_4" util_pct)

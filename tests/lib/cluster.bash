@@ -55,7 +55,9 @@
 # node's /proc/stat then counts its own CPU time only (the rest of the
 # machine is idle time to it, and iowait is always 0), its /proc/meminfo
 # shows a MemTotal of $CLUSTER_NODE_MEMORY (default 1G: the node's memory
-# limit) and its own use.  A UTS namespace gives each node its own host
+# limit) and its own use.  The cluster's cgroup has the highest CPU weight
+# (cpu.shares), so that a node's load gets the CPU it asks for on a shared
+# machine.  A UTS namespace gives each node its own host
 # name: its address, as configs name it, so that the host name sysstat
 # records tells nodes apart.  Each node also gets a private /var/tmp on the
 # disk that holds this machine's /var/tmp, for loads that must reach a disk
@@ -313,6 +315,10 @@ _cluster_isolate() {
 		grep -qxF "$dir" "$CLUSTER_DIR/cgroups" && continue
 		mkdir "$dir" || return 1
 		echo "$dir" >>"$CLUSTER_DIR/cgroups"
+		# The cluster's loads must get the CPU they ask for on a shared
+		# machine (cgroup v1 weighs the whole cluster as one task): the
+		# highest weight there is.
+		if [ -f "$dir/cpu.shares" ]; then echo 262144 >"$dir/cpu.shares" || return 1; fi
 		if [ "$c" = cpuset ]; then
 			# A new cpuset has no CPU and no memory node until given some.
 			cat "$base/cpuset.effective_cpus" >"$dir/cpuset.cpus" &&
