@@ -117,18 +117,19 @@ grow_sa() {
 	PY
 }
 
-# slow_stream_on_n2: n2's cat sends 6 MB/s and its gzip is gone (the
-# stream goes plain), so that a large download is caught in the act.
-# teardown undoes it.
+# slow_stream_on_n2 [PAUSE]: n2's cat pauses PAUSE seconds (default 0.01)
+# after every 64 KiB, at most 6 MB/s then, and its gzip is gone (the stream
+# goes plain), so that a large download is caught in the act.  teardown
+# undoes it.
 slow_stream_on_n2() {
-	cat >"$CLUSTER_DIR/slowcat" <<-'PY'
+	cat >"$CLUSTER_DIR/slowcat" <<-PY
 		#!/usr/bin/python3
 		import sys, time
 		for f in [open(p, "rb") for p in sys.argv[1:]] or [sys.stdin.buffer]:
 		    while chunk := f.read(65536):
 		        sys.stdout.buffer.write(chunk)
 		        sys.stdout.buffer.flush()
-		        time.sleep(0.01)
+		        time.sleep(${1:-0.01})
 	PY
 	chmod +x "$CLUSTER_DIR/slowcat"
 	cluster_exec n2 mount --bind "$CLUSTER_DIR/slowcat" "$(command -v cat)"
@@ -154,6 +155,28 @@ partial_download() { [ -n "$(find raw -path "raw/sa/.$1.tmp.*" -size +1M 2>/dev/
 # first signal.
 first_line() {
 	echo "clusterp-$1: interrupted: the hosts under way finish, no other begins (a second signal ends at once)"
+}
+
+# signal_midway 'clusterp-VERB ARG...' SIGNAL TIMES STATUS CONDITION...:
+# runs the tool in the background (output in VERB.out and VERB.err) and
+# sends it SIGNAL once CONDITION holds (await), then, when TIMES is 2, again
+# once it has said it was interrupted; it must exit with STATUS.
+signal_midway() {
+	local tool=$1 signal=$2 times=$3 expected=$4 pid status=0
+	shift 4
+	local verb=${tool%% *}
+	verb=${verb#clusterp-}
+	# shellcheck disable=SC2086 # the tool and its arguments, as written
+	env --default-signal=INT $tool >"$verb.out" 2>"$verb.err" &
+	pid=$!
+	await "$@"
+	kill -"$signal" "$pid"
+	if [ "$times" -eq 2 ]; then
+		await grep -q interrupted "$verb.err"
+		kill -"$signal" "$pid"
+	fi
+	wait "$pid" || status=$?
+	[ "$status" -eq "$expected" ] || { echo "$tool: exit $status, not $expected"; cat "$verb.err"; return 1; }
 }
 
 # shell_busy NAME: a command's login shell on node NAME is at work (its
@@ -278,8 +301,8 @@ clusterp-stop: 2 stopped, 1 failed" ]
 
 @test "faults: the connection cut in the middle of a download" {
 	started_on "$N1" "$N2"
-	grow_sa "$N2" 50000
-	# The stream would be here before the cut (66 MB take 2 s on loopback).
+	grow_sa "$N2" 20000
+	# The stream would be here before the cut (26 MB take 1 s on loopback).
 	slow_stream_on_n2
 	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
 	clusterp-stop >stop.out 2>stop.err &
@@ -334,13 +357,7 @@ clusterp-stop: 1 stopped, 1 failed"$ ]]
 	# One host at a time: n1 and n2 start, the slow node is under way (its
 	# .bashrc sleeps 1 s) when the signal comes, n3 is never begun.
 	cluster_config "$N1" "$N2" "$slow" "$N3" >config.yml
-	env --default-signal=INT clusterp-start -q -f 1 >start.out 2>start.err &
-	starter=$!
-	await shell_busy slow
-	kill -INT "$starter"
-	status=0
-	wait "$starter" || status=$?
-	[ "$status" -eq 130 ] || { cat start.err; return 1; }
+	signal_midway 'clusterp-start -q -f 1' INT 1 130 shell_busy slow
 	[ "$(cat start.err)" = "$(first_line start)
 clusterp-start: interrupted: 3 started, 0 failed, 1 not begun ($N3); clusterp stop stops the ones started" ]
 	[ ! -s start.out ]
@@ -355,15 +372,7 @@ clusterp-start: interrupted: 3 started, 0 failed, 1 not begun ($N3); clusterp st
 @test "faults: a second ^C during start ends it at once; the node under way rolls its collector back" {
 	local slow=$CLUSTER_SLOW_NODE
 	cluster_config "$N1" "$slow" "$N2" >config.yml
-	env --default-signal=INT clusterp-start -q -f 1 >start.out 2>start.err &
-	starter=$!
-	await shell_busy slow
-	kill -INT "$starter"
-	await grep -q interrupted start.err
-	kill -INT "$starter"
-	status=0
-	wait "$starter" || status=$?
-	[ "$status" -eq 130 ] || { cat start.err; return 1; }
+	signal_midway 'clusterp-start -q -f 1' INT 2 130 shell_busy slow
 	[ "$(cat start.err)" = "$(first_line start)
 clusterp-start: interrupted again: ended at once; a node whose start was under way removes its collector itself, clusterp stop stops the ones '.clusterp/run.json' records" ]
 	# The slow node's command goes on after its .bashrc, starts sadc,
@@ -381,13 +390,7 @@ clusterp-start: interrupted again: ended at once; a node whose start was under w
 @test "faults: ^C during stop: the host under way finishes, no other begins; exit 143; a later stop completes" {
 	local slow=$CLUSTER_SLOW_NODE
 	started_on "$N1" "$slow" "$N2"
-	env --default-signal=INT clusterp-stop -f 1 >stop.out 2>stop.err &
-	stopper=$!
-	await shell_busy slow
-	kill -TERM "$stopper"
-	status=0
-	wait "$stopper" || status=$?
-	[ "$status" -eq 143 ] || { cat stop.err; return 1; }
+	signal_midway 'clusterp-stop -f 1' TERM 1 143 shell_busy slow
 	[ "$(cat stop.err)" = "$(first_line stop)
 clusterp-stop: interrupted: 2 stopped, 0 failed, 1 not begun ($N2); clusterp stop finishes the hosts not stopped" ]
 	diff -u <(files "$N1" "$slow") stop.out
@@ -400,18 +403,10 @@ clusterp-stop: interrupted: 2 stopped, 0 failed, 1 not begun ($N2); clusterp sto
 
 @test "faults: a second ^C during a download ends stop at once, no temporary file left; the node keeps its data" {
 	started_on "$N1" "$N2"
-	grow_sa "$N2" 50000
+	grow_sa "$N2" 20000
 	slow_stream_on_n2
 	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
-	env --default-signal=INT clusterp-stop -f 1 >stop.out 2>stop.err &
-	stopper=$!
-	await partial_download "$N2"
-	kill -INT "$stopper"
-	await grep -q interrupted stop.err
-	kill -INT "$stopper"
-	status=0
-	wait "$stopper" || status=$?
-	[ "$status" -eq 130 ] || { cat stop.err; return 1; }
+	signal_midway 'clusterp-stop -f 1' INT 2 130 partial_download "$N2"
 	[ "$(cat stop.err)" = "$(first_line stop)
 clusterp-stop: interrupted again: ended at once; the hosts not yet stopped keep their data on their nodes (clusterp stop finishes them)" ] || { cat stop.err; return 1; }
 	diff -u <(files "$N1") stop.out
@@ -429,13 +424,13 @@ clusterp-stop: interrupted again: ended at once; the hosts not yet stopped keep 
 @test "faults: a long run's large file comes home although it takes far longer than ssh_timeout" {
 	started_on "$N1" "$N2"
 	# ssh_timeout bounds silence, not the whole download: 3 s (its least)
-	# against a sa file of some 66 MB sent at 6 MB/s, after a conversion of
+	# against a sa file of some 33 MB sent at 3 MB/s, after a conversion of
 	# several seconds during which the node says nothing but keepalives.
 	sed -i 's/^ssh_timeout: .*/ssh_timeout: 3/' config.yml
-	grow_sa "$N2" 50000
-	slow_stream_on_n2
+	grow_sa "$N2" 25000
+	slow_stream_on_n2 0.02
 	size=$(cluster_exec n2 sh -c "wc -c <$(manifest_field "$N2" dir)/run.sa")
-	[ "$size" -ge 60000000 ]
+	[ "$size" -ge 30000000 ]
 	stops_fully "$N1" "$N2"
 	[ "$(wc -c <"raw/sa/$N2")" -eq "$size" ]
 	seconds=$(sed -n "s/.*] $N2: downloaded [0-9]* bytes in [0-9]* files in \([0-9.]*\) s$/\1/p" clusterp.log)
