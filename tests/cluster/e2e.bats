@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# tests/run: alone (it compares the nodes' CPU, memory and disk use)
 # End to end on the test cluster with isolated nodes (CLUSTER_ISOLATE=1,
 # tests/lib/cluster.bash): four real sshd nodes, each with its own cgroups
 # and lxcfs's /proc/stat and /proc/meminfo, so that a load on one node shows

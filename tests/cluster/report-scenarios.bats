@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# tests/run: alone (it plants a load on one node and must find only that)
 # clusterp-report's accuracy on the isolated test cluster (CLUSTER_ISOLATE=1
 # and CLUSTER_NETNS=1, tests/lib/cluster.bash): each test is one whole run
 # (start, a load planted on one node of four, stop --with-parse, report) and
