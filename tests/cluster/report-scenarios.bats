@@ -61,6 +61,16 @@ teardown() {
 	done
 }
 
+# cluster_cpus: the CPUs the cluster's cpuset holds, one a line (its list,
+# e.g. 0-1,4, spelled out).
+cluster_cpus() {
+	local parts part
+	IFS=, read -ra parts <"$(grep -m 1 '/cpuset[,/]' "$CLUSTER_DIR/cgroups")/cpuset.cpus"
+	for part in "${parts[@]}"; do
+		if [[ $part == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi
+	done
+}
+
 # node_cgroup N CONTROLLER: the directory of node nN's cgroup of CONTROLLER.
 node_cgroup() {
 	grep -m 1 "/$2[,/]" "$CLUSTER_DIR/nodes/n$1/cgroups"
@@ -215,16 +225,17 @@ work() {
 }
 
 @test "scenario: every node busy, n2 going idle mid-run, names n2 cpu (stall)" {
-	# n2 alone on CPU 0, the others sharing CPU 1 (cpusets; lxcfs shows a
+	# n2 alone on one CPU, the others sharing another (cpusets; lxcfs shows a
 	# node the CPUs of its cpuset only): n2's loop keeps its one CPU fully
 	# busy, far above what its collector costs once it stops (the rule
 	# wants busy to fall below 1 % of what it was).  With four nodes on two
 	# shared CPUs n2's loop was a quarter of them, and the collector's own
 	# share after it sometimes more than 1 % of that.
-	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
-	local n
+	local n cpus
+	mapfile -t cpus < <(cluster_cpus)
+	[ "${#cpus[@]}" -ge 2 ] || skip "needs 2 CPUs"
 	for n in 1 2 3 4; do
-		if [ "$n" -eq 2 ]; then echo 0; else echo 1; fi >"$(node_cgroup "$n" cpuset)/cpuset.cpus"
+		if [ "$n" -eq 2 ]; then echo "${cpus[0]}"; else echo "${cpus[1]}"; fi >"$(node_cgroup "$n" cpuset)/cpuset.cpus"
 	done
 	job() {
 		local t=$(($(date +%s) + 4))
