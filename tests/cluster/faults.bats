@@ -24,6 +24,7 @@ teardown() {
 		node_signal "$n" CONT
 		cluster_exec "$n" sh -c 'rm -rf /tmp/clusterp.*'
 	done
+	cluster_exec slow sh -c "echo 'sleep 1' >/root/.bashrc"
 	cluster_exec n2 umount "$(command -v gzip)" 2>/dev/null || :
 	cluster_exec n2 umount "$(command -v cat)" 2>/dev/null || :
 	if [ -n "${SMALL_DISK:-}" ]; then cd / && umount "$SMALL_DISK"; fi
@@ -371,6 +372,11 @@ clusterp-start: interrupted: 3 started, 0 failed, 1 not begun ($N3); clusterp st
 
 @test "faults: a second ^C during start ends it at once; the node under way rolls its collector back" {
 	local slow=$CLUSTER_SLOW_NODE
+	# The slow node's .bashrc sleeps 3 s in this test (teardown puts 1 s
+	# back), so that the second signal surely comes while that node is
+	# still under way: with 1 s, seen late in a loaded run, its start had
+	# already ended.
+	cluster_exec slow sh -c "echo 'sleep 3' >/root/.bashrc"
 	cluster_config "$N1" "$slow" "$N2" >config.yml
 	signal_midway 'clusterp-start -q -f 1' INT 2 130 shell_busy slow
 	[ "$(cat start.err)" = "$(first_line start)
