@@ -224,9 +224,9 @@ std::size_t format_iso8601(std::int64_t time_ms, char* buf) {
     return n;
 }
 
-std::optional<std::int64_t> parse_iso8601(std::string_view text) {
-    if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-        text[16] != ':' || text[19] != 'Z')
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
+    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+        text[16] != ':' || text.back() != 'Z')
         return std::nullopt;
     auto num = [&](std::size_t at, std::size_t len) {
         int v = 0;
@@ -236,31 +236,25 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
         }
         return v;
     };
+    int ms = 0;
+    if (text.size() > 20) {
+        const std::size_t digits = text.size() - 21;
+        if (text[19] != '.' || digits < 1 || digits > 9) return std::nullopt;
+        const int fraction = num(20, digits);
+        if (fraction < 0) return std::nullopt;
+        ms = fraction;
+        for (std::size_t i = digits; i < 3; ++i) ms *= 10;
+        for (std::size_t i = 3; i < digits; ++i) ms /= 10;
+    }
     const int y = num(0, 4), m = num(5, 2), d = num(8, 2), hh = num(11, 2), mm = num(14, 2), ss = num(17, 2);
     if (y < 0 || m < 1 || m > 12 || d < 1 || hh < 0 || mm < 0 || ss < 0) return std::nullopt;
-    return days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+    return (days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss) * 1000 + ms;
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    std::size_t end = line.size();
-    if (end && line[end - 1] == '\r') --end;
-    for (std::size_t i = 0; i < end; ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < end && line[i + 1] == '"') { fields.back() += '"'; ++i; }
-            else if (c == '"') quoted = false;
-            else fields.back() += c;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.emplace_back();
-        } else {
-            fields.back() += c;
-        }
-    }
-    return fields;
+bool per_device(Category category) { return category_info(category).key != nullptr; }
+
+bool is_pseudo_device(std::string_view name) {
+    return name == "lo" || name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0;
 }
 
 }  // namespace clusterp

@@ -75,6 +75,12 @@ std::string category_names_text(unsigned bits = ~0u);
 inline constexpr int k_leading_count = 4;
 const Column* leading_columns();
 
+// Whether a category has one row per device (its CategoryInfo has a key).
+bool per_device(Category category);
+// Device and interface names that are never plotted or judged unless
+// configured: loop*, ram*, lo.
+bool is_pseudo_device(std::string_view name);
+
 // The whole header of a category's CSV, in order.
 std::vector<std::string> header_of(Category category);
 
@@ -93,12 +99,9 @@ std::int64_t days_from_civil(int year, int month, int day);
 // `2026-11-25T02:40:56Z` (with `.mmm` only when milliseconds are not zero)
 // into buf; returns the length.  buf must hold 32 bytes.
 std::size_t format_iso8601(std::int64_t time_ms, char* buf);
-// `YYYY-MM-DDTHH:MM:SSZ` (what format_iso8601 writes for whole seconds) ->
-// seconds since the epoch; nullopt for any other text.
-std::optional<std::int64_t> parse_iso8601(std::string_view text);
-
-// One CSV line split into fields (RFC 4180 quotes; no newline inside
-// fields; a trailing CR dropped).
-std::vector<std::string> split_csv_line(const std::string& line);
+// What format_iso8601 writes -> milliseconds since the epoch:
+// `YYYY-MM-DDTHH:MM:SSZ`, or with a fraction of 1 to 9 digits before the Z
+// (`.500`; digits past the milliseconds dropped); nullopt for any other text.
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
 }  // namespace clusterp

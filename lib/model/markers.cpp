@@ -12,6 +12,7 @@
 
 #include "base/diag.hpp"
 #include "model/contract.hpp"
+#include "model/csv.hpp"
 #include "model/manifest.hpp"
 
 namespace clusterp {
@@ -215,26 +216,16 @@ namespace {
 
 // Milliseconds of a `time` field since the epoch, or of an `elapsed` field
 // (seconds); false when the field is neither.
-bool marker_time_ms(const std::string& field, MarkerClock clock, std::int64_t& ms) {
+bool marker_time_ms(std::string_view field, MarkerClock clock, std::int64_t& ms) {
     if (clock == MarkerClock::elapsed) {
-        char* end = nullptr;
-        const double seconds = std::strtod(field.c_str(), &end);
-        if (field.empty() || *end != '\0' || !std::isfinite(seconds)) return false;
+        const double seconds = csv_number(field);
+        if (!std::isfinite(seconds)) return false;
         ms = std::llround(seconds * 1000);
         return true;
     }
-    std::string whole = field, fraction;
-    if (field.size() == 24 && field[19] == '.' && field.back() == 'Z') {
-        whole = field.substr(0, 19) + "Z";
-        fraction = field.substr(20, 3);
-    }
-    const std::optional<std::int64_t> seconds = parse_iso8601(whole);
-    if (!seconds) return false;
-    ms = *seconds * 1000;
-    for (std::size_t i = 0, scale = 100; i < fraction.size(); ++i, scale /= 10) {
-        if (fraction[i] < '0' || fraction[i] > '9') return false;
-        ms += std::int64_t(fraction[i] - '0') * std::int64_t(scale);
-    }
+    const std::optional<std::int64_t> time = parse_iso8601_ms(field);
+    if (!time) return false;
+    ms = *time;
     return true;
 }
 
@@ -243,35 +234,30 @@ bool marker_time_ms(const std::string& field, MarkerClock clock, std::int64_t& m
 std::vector<MarkerSpan> read_marker_spans(std::istream& in, const std::string& name, MarkerClock clock,
                                           std::optional<std::int64_t> first_ms, std::optional<std::int64_t> last_ms,
                                           const std::function<void(const std::string&)>& warn) {
-    std::string line;
-    std::getline(in, line);
-    const std::vector<std::string> header = split_csv_line(line);
-    auto column = [&](const char* wanted) {
-        auto it = std::find(header.begin(), header.end(), wanted);
-        return it == header.end() ? std::size_t(0) : std::size_t(it - header.begin()) + 1;
-    };
-    const std::size_t time = column(clock == MarkerClock::time ? "time" : "elapsed"), kind = column("kind"),
-                      label = column("label");
+    std::string text;
+    char chunk[1 << 12];
+    for (std::streamsize n; (n = in.rdbuf()->sgetn(chunk, sizeof chunk)) > 0;) text.append(chunk, std::size_t(n));
+    CsvLines lines(text);
+    std::vector<std::string> header;
+    if (lines.next()) header.assign(lines.fields().begin(), lines.fields().end());
+    const int time = column_number(header, clock == MarkerClock::time ? "time" : "elapsed"),
+              kind = column_number(header, "kind"), label = column_number(header, "label");
     if (!time || !kind || !label)
         throw Error(k_exit_data, name + " is no markers CSV (" + k_markers_csv_header + ")");
     std::vector<Marker> markers;
-    for (int number = 2; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        const std::vector<std::string> fields = split_csv_line(line);
-        auto at = [&](std::size_t c) { return c <= fields.size() ? fields[c - 1] : std::string(); };
-        const std::string where = name + ": line " + std::to_string(number) + ": ";
+    while (lines.next()) {
+        const std::string where = name + ": line " + std::to_string(lines.line_number()) + ": ";
         Marker marker;
-        const std::optional<MarkerKind> parsed_kind = marker_kind_from_name(at(kind));
-        if (!marker_time_ms(at(time), clock, marker.time_ms)) {
+        const std::optional<MarkerKind> parsed_kind = marker_kind_from_name(lines.field(kind));
+        if (!marker_time_ms(lines.field(time), clock, marker.time_ms)) {
             warn(where + "no time, skipped");
         } else if (!parsed_kind) {
-            warn(where + "kind " + quoted(at(kind)) + " is none of point, begin, end; skipped");
-        } else if (std::string problem = label_problem(at(label)); !problem.empty()) {
+            warn(where + "kind " + quoted(std::string(lines.field(kind))) + " is none of point, begin, end; skipped");
+        } else if (std::string problem = label_problem(lines.field(label)); !problem.empty()) {
             warn(where + problem + "; skipped");
         } else {
             marker.kind = *parsed_kind;
-            marker.label = at(label);
+            marker.label = std::string(lines.field(label));
             markers.push_back(std::move(marker));
         }
     }

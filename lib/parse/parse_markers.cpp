@@ -7,7 +7,7 @@
 #include "base/atomic_file.hpp"
 #include "base/diag.hpp"
 #include "model/markers.hpp"
-#include "parse/csv_write.hpp"
+#include "model/csv.hpp"
 #include "model/contract.hpp"
 
 namespace clusterp {

@@ -18,7 +18,7 @@
 
 #include "base/atomic_file.hpp"
 #include "model/config.hpp"
-#include "parse/csv_write.hpp"
+#include "model/csv.hpp"
 #include "parse/line_reader.hpp"
 #include "base/diag.hpp"
 #include "base/fd.hpp"

@@ -13,7 +13,7 @@ inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // A number as sysstat prints it: decimal point or comma, nothing else.
 // `canonical` is the part of text that is the value as CsvWriter::number
-// writes it (csv_write.hpp: point, no trailing zeros, no "-0", at most six
+// writes it (model/csv.hpp: point, no trailing zeros, no "-0", at most six
 // decimals), e.g. "12.5" of "12.50"; empty when the value must be formatted
 // (decimal comma, "-0.00", longer numbers).  Below 1e9 it is number()'s text
 // to the byte; above, number() may be off in the last decimal and this text

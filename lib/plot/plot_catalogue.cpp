@@ -36,8 +36,6 @@ std::vector<const MetricPlot*> plots_of(Category category) {
     return plots;
 }
 
-bool per_device(Category category) { return category_info(category).key != nullptr; }
-
 std::string device_title(const MetricPlot& plot, const std::string& alias) {
     return std::string(plot.category == Category::disk ? "Disk " : "Network ") + alias + ": " + plot.title;
 }

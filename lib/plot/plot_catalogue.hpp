@@ -28,8 +28,6 @@ const std::vector<MetricPlot>& metric_plots();
 // The plots of one category, in that order.
 std::vector<const MetricPlot*> plots_of(Category category);
 
-// Whether a category has one row per device (the contract gives it a key).
-bool per_device(Category category);
 // "Disk sda: read", "Network eth0: in".
 std::string device_title(const MetricPlot& plot, const std::string& alias);
 

@@ -1,4 +1,4 @@
-// The plan of a plot run, pure: from what csv_read found in each host's
+// The plan of a plot run, pure: from what csv_summary found in each host's
 // CSV of a category and the config, which plots to draw (the catalogue's,
 // per device for disk and network), with which series in which order and
 // titles, and the reasons some file, device or plot is left out.  No I/O:
@@ -11,7 +11,7 @@
 
 #include "model/config.hpp"
 #include "model/contract.hpp"
-#include "plot/csv_read.hpp"
+#include "plot/csv_summary.hpp"
 #include "plot/gnuplot_script.hpp"
 #include "plot/plot_catalogue.hpp"
 

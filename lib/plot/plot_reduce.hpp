@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "plot/csv_read.hpp"
+#include "model/csv.hpp"
 #include "plot/plot_plan.hpp"
 
 namespace clusterp {

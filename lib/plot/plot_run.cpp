@@ -20,7 +20,8 @@
 #include "base/thread_pool.hpp"
 #include "model/config.hpp"
 #include "model/names.hpp"
-#include "plot/csv_read.hpp"
+#include "model/csv.hpp"
+#include "plot/csv_summary.hpp"
 #include "plot/gnuplot_runner.hpp"
 #include "plot/plot_catalogue.hpp"
 #include "plot/run_page.hpp"
@@ -57,16 +58,20 @@ bool plausible_data_file(const fs::directory_entry& entry) {
 std::vector<PlotColumns> read_host_file(const std::string& path, const CsvSummary& summary,
                                        Category category, TimeAxis axis) {
     const std::string text = read_whole_file(path);
-    std::vector<int> y_columns;
-    for (const std::string& column : reduced_columns(category)) y_columns.push_back(summary.column_number(column));
+    ColumnPick pick;
+    pick.x = summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed");
+    pick.x_is_time = axis == TimeAxis::clock;
     const CategoryInfo& info = category_info(category);
-    return read_columns<float>(text, summary.column_number(axis == TimeAxis::clock ? "time" : "elapsed"),
-                        axis == TimeAxis::clock, info.key ? summary.column_number(info.key->name) : 0,
-                        info.key ? summary.column_number(info.key_alias->name) : 0, y_columns);
+    if (info.key) {
+        pick.key = summary.column_number(info.key->name);
+        pick.label = summary.column_number(info.key_alias->name);
+    }
+    for (const std::string& column : reduced_columns(category)) pick.y.push_back(summary.column_number(column));
+    return read_columns<float>(text, pick);
 }
 
 // The CSV files of one category, read several at a time: each summarized
-// (csv_read) and read whole (DATA, per host: the views need every value,
+// (csv_summary) and read whole (DATA, per host: the views need every value,
 // long series are reduced from it), which also finds the devices.  Only
 // the values that a plot may draw are kept (DATA is the largest thing plot
 // holds): the devices of CONFIGURED when it lists some, else the active

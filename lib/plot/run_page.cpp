@@ -8,13 +8,13 @@
 #include <map>
 
 #include "base/atomic_file.hpp"
+#include "base/read_file.hpp"
 #include "base/diag.hpp"
 #include "model/config.hpp"
 #include "model/contract.hpp"
 #include "model/manifest.hpp"
 #include "model/names.hpp"
-#include "parse/csv_write.hpp"
-#include "plot/csv_read.hpp"
+#include "model/csv.hpp"
 #include "plot/plot_catalogue.hpp"
 #include "plot/plot_marks.hpp"
 
@@ -24,9 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The time of the first and the last row of a contract CSV (its first
-// column), without reading the rows between: the last line is found from the
-// end of the file.
+// The time of the first and the last row of a contract CSV, without reading
+// the rows between: the last line is found from the end of the file.
 std::pair<std::string, std::string> time_span_of(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string header, first;
@@ -38,38 +37,24 @@ std::pair<std::string, std::string> time_span_of(const std::string& path) {
     in.seekg(size - tail);
     in.read(&end[0], tail);
     while (!end.empty() && (end.back() == '\n' || end.back() == '\r')) end.pop_back();
-    const std::string last = end.substr(end.find_last_of('\n') + 1);
-    return {first.substr(0, first.find(',')), last.substr(0, last.find(','))};
+    const int time = column_number(csv_header(header), "time");
+    auto time_of = [&](std::string_view line) {
+        CsvLines row(line);
+        return row.next() ? std::string(row.field(time)) : std::string();
+    };
+    return {time_of(first), time_of(std::string_view(end).substr(end.find_last_of('\n') + 1))};
 }
 
-// The rows of a CSV file with a header, each by field name; none when the
-// file is missing.
-std::vector<std::vector<std::pair<std::string, std::string>>> csv_rows(const std::string& path) {
-    std::vector<std::vector<std::pair<std::string, std::string>>> rows;
-    std::ifstream in(path);
-    std::string line;
-    if (!std::getline(in, line)) return rows;
-    const std::vector<std::string> header = split_csv_line(line);
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        const std::vector<std::string> fields = split_csv_line(line);
-        std::vector<std::pair<std::string, std::string>> row;
-        for (std::size_t i = 0; i < header.size(); ++i) row.emplace_back(header[i], i < fields.size() ? fields[i] : "");
-        rows.push_back(std::move(row));
-    }
-    return rows;
+// A small CSV file whole; an empty table when it is missing.
+CsvTable table_of(const std::string& path) {
+    std::error_code ec;
+    return fs::exists(path, ec) ? read_csv_table(read_whole_file(path)) : CsvTable{};
 }
 
-std::string field(const std::vector<std::pair<std::string, std::string>>& row, const std::string& name) {
-    for (const auto& [key, value] : row)
-        if (key == name) return value;
-    return "";
-}
-
-double number_of(const std::string& text) {
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    return text.empty() || *end != '\0' ? NAN : value;
+// Whether time A is before time B (ISO 8601 UTC, with or without
+// milliseconds: as text, `...:59.5Z` sorts before `...:59Z`).
+bool earlier(const std::string& a, const std::string& b) {
+    return parse_iso8601_ms(a).value_or(0) < parse_iso8601_ms(b).value_or(0);
 }
 
 // The plots of DIR/plot/<category>/ in EXT, in the plan's order: per device
@@ -174,17 +159,19 @@ bool write_run_page(const std::string& dir) {
         if (!entry.is_regular_file() || !file_name_problem(entry.path().filename().string()).empty()) continue;
         auto [first, last] = time_span_of(entry.path().string());
         if (first.empty()) continue;
-        if (page.first_time.empty() || first < page.first_time) page.first_time = first;
-        if (last > page.last_time) page.last_time = last;
+        if (page.first_time.empty() || earlier(first, page.first_time)) page.first_time = first;
+        if (page.last_time.empty() || earlier(page.last_time, last)) page.last_time = last;
     }
 
     // The host table: hosts and metrics in order of first appearance.
     std::map<std::string, std::size_t> host_index, metric_index;
-    for (const auto& row : csv_rows(dir + "/" + k_hosts_csv)) {
-        const std::string host = field(row, "host"), category = field(row, "category"), metric = field(row, "metric");
+    const CsvTable hosts = table_of(dir + "/" + k_hosts_csv);
+    for (std::size_t row = 0; row < hosts.rows.size(); ++row) {
+        auto field = [&](const char* name) { return hosts.get(row, name); };
+        const std::string host = field("host"), category = field("category"), metric = field("metric");
         if (host.empty() || category.empty() || metric.empty()) continue;
         auto [h, new_host] = host_index.emplace(host, page.hosts.size());
-        if (new_host) page.hosts.push_back({host, field(row, "alias").empty() ? host : field(row, "alias")});
+        if (new_host) page.hosts.push_back({host, field("alias").empty() ? host : field("alias")});
         auto [m, new_metric] = metric_index.emplace(category + "," + metric, page.metrics.size());
         if (new_metric) {
             const std::optional<Category> known = category_from_name(category);
@@ -192,7 +179,7 @@ bool write_run_page(const std::string& dir) {
         }
         std::vector<SeriesStats>& stats = page.metrics[m->second].hosts;
         if (stats.size() <= h->second) stats.resize(h->second + 1, SeriesStats{NAN, NAN, NAN});
-        stats[h->second] = {number_of(field(row, "mean")), number_of(field(row, "p95")), number_of(field(row, "max"))};
+        stats[h->second] = {csv_number(field("mean")), csv_number(field("p95")), csv_number(field("max"))};
     }
     for (IndexMetric& metric : page.metrics) metric.hosts.resize(page.hosts.size(), SeriesStats{NAN, NAN, NAN});
 
@@ -217,11 +204,14 @@ bool write_run_page(const std::string& dir) {
     } catch (const Error&) {
         // plot has reported it.
     }
-    for (const auto& row : csv_rows(dir + "/report/findings.csv")) {
-        const std::string device = field(row, "device");
-        IndexFinding finding{row, image_for(page.plots, field(row, "resource"),
-                                            config && !device.empty() ? config->device_alias(device) : device,
-                                            field(row, "finding"))};
+    const CsvTable findings = table_of(dir + "/report/findings.csv");
+    for (std::size_t row = 0; row < findings.rows.size(); ++row) {
+        const std::string& device = findings.get(row, "device");
+        IndexFinding finding{{}, image_for(page.plots, findings.get(row, "resource"),
+                                           config && !device.empty() ? config->device_alias(device) : device,
+                                           findings.get(row, "finding"))};
+        for (std::size_t i = 0; i < findings.header.size(); ++i)
+            finding.fields.emplace_back(findings.header[i], findings.rows[row][i]);
         page.findings.push_back(std::move(finding));
     }
     write_file_atomically(dir + "/plot/index.html", render_index_html(page));

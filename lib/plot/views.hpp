@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "plot/band.hpp"
-#include "plot/csv_read.hpp"
+#include "model/csv.hpp"
 #include "plot/heatmap.hpp"
 #include "plot/plot_plan.hpp"
 

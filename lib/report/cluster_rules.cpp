@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "plot/csv_read.hpp"
+#include "model/contract.hpp"
 #include "report/rules_common.hpp"
 
 namespace clusterp {

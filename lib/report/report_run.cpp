@@ -17,10 +17,10 @@
 #include "base/diag.hpp"
 #include "model/config.hpp"
 #include "model/contract.hpp"
+#include "model/csv.hpp"
 #include "model/manifest.hpp"
 #include "model/markers.hpp"
 #include "model/names.hpp"
-#include "plot/csv_read.hpp"
 #include "report/report_write.hpp"
 #include "report/rules.hpp"
 
@@ -29,23 +29,6 @@ namespace clusterp {
 namespace fs = std::filesystem;
 
 namespace {
-
-const char* const k_categories[] = {"cpu", "load", "memory", "swap", "disk", "network"};
-
-bool per_device(const std::string& category) { return category == "disk" || category == "network"; }
-
-// The category of a contract CSV's header, by name ("" when none).  The
-// load category is recognised by its run queue until the contract lists it.
-std::string category_of(const std::vector<std::string>& header) {
-    if (auto category = category_of_header(header)) return category_name(*category);
-    if (std::find(header.begin(), header.end(), "runq") != header.end()) return "load";
-    return "";
-}
-
-int column_number(const std::vector<std::string>& header, const std::string& name) {
-    auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? 0 : int(it - header.begin()) + 1;
-}
 
 // What has been read so far: hosts in order of first appearance.
 struct Inputs {
@@ -58,52 +41,6 @@ struct Inputs {
         return hosts[it->second];
     }
 };
-
-// The field NUMBER (1-based) of LINE, for the leading columns (never quoted).
-std::string_view field_of(std::string_view line, int number) {
-    for (int i = 1; i < number; ++i) {
-        const std::size_t comma = line.find(',');
-        if (comma == std::string_view::npos) return {};
-        line.remove_prefix(comma + 1);
-    }
-    return line.substr(0, line.find(','));
-}
-
-// TEXT (a whole CSV, header first) cut into one text per host (each with
-// the header), in order of first appearance; nothing when TEXT holds one
-// host (the caller reads TEXT itself: no copy).
-std::vector<std::string> texts_by_host(const std::string& text, int host_column) {
-    const std::size_t body = std::min(text.size(), text.find('\n') + 1);
-    std::vector<std::pair<std::string, std::string>> parts;  // host -> its text
-    std::string_view first_host;
-    bool several = false;
-    for (std::size_t pos = body; pos < text.size();) {
-        std::size_t end = text.find('\n', pos);
-        end = end == std::string::npos ? text.size() : end + 1;
-        const std::string_view line(text.data() + pos, end - pos);
-        const std::string_view host = field_of(line, host_column);
-        if (first_host.empty()) first_host = host;
-        else if (host != first_host) several = true;
-        pos = end;
-    }
-    if (!several) return {};
-    for (std::size_t pos = body; pos < text.size();) {
-        std::size_t end = text.find('\n', pos);
-        end = end == std::string::npos ? text.size() : end + 1;
-        const std::string_view line(text.data() + pos, end - pos);
-        const std::string host(field_of(line, host_column));
-        auto it = std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == host; });
-        if (it == parts.end()) {
-            parts.emplace_back(host, text.substr(0, body));
-            it = parts.end() - 1;
-        }
-        it->second.append(line);
-        pos = end;
-    }
-    std::vector<std::string> out;
-    for (auto& part : parts) out.push_back(std::move(part.second));
-    return out;
-}
 
 void add_series(HostData& host, const std::string& category, SeriesData series) {
     std::vector<SeriesData>& list = host.categories[category];
@@ -132,21 +69,6 @@ void add_series(HostData& host, const std::string& category, SeriesData series) 
     for (auto& entry : same->columns) permute(entry.second);
 }
 
-// An ISO 8601 UTC time as parse writes it (`2026-11-25T02:40:56Z`, or with
-// `.mmm` before the Z once clock offsets are removed) -> seconds since the
-// epoch; nullopt for other text.
-std::optional<double> time_of(std::string_view text) {
-    if (text.size() > 21 && text[19] == '.' && text.back() == 'Z') {
-        const std::string digits(text.substr(20, text.size() - 21));
-        if (digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-        const std::optional<std::int64_t> whole = parse_iso8601(std::string(text.substr(0, 19)) + "Z");
-        if (!whole) return std::nullopt;
-        return double(*whole) + std::stod("0." + digits);
-    }
-    const std::optional<std::int64_t> whole = parse_iso8601(text);
-    return whole ? std::optional<double>(double(*whole)) : std::nullopt;
-}
-
 // One host's series of one category, as read from a CSV.
 struct ReadSeries {
     std::string host;
@@ -156,66 +78,51 @@ struct ReadSeries {
 };
 
 // The series of TEXT (one category's CSV, header first), or what is wrong
-// with it.  CATEGORY is the one expected, or "" to take the header's.
+// with it.  EXPECTED is the category expected, or none to take the header's.
 struct CsvRead {
     std::string problem;
     std::vector<ReadSeries> series;
 };
 
-CsvRead read_csv(const std::string& text, const std::string& name, std::string category) {
+CsvRead read_csv(const std::string& text, const std::string& name, std::optional<Category> expected) {
     CsvRead out;
-    const std::vector<std::string> header = split_csv_line(text.substr(0, text.find('\n')));
-    const std::string found = category_of(header);
-    if (found.empty() || (!category.empty() && found != category)) {
-        out.problem = name + " is not " + (category.empty() ? "clusterp" : category) + " CSV (no contract header)";
+    const std::vector<std::string> header = csv_header(text);
+    const std::optional<Category> category = category_of_header(header);
+    if (!category || (expected && category != expected)) {
+        out.problem = name + " is not " + (expected ? category_name(*expected) : "clusterp") + " CSV (no contract header)";
         return out;
     }
-    category = found;
-    const int time = column_number(header, "time"), elapsed = column_number(header, "elapsed"),
-              host = column_number(header, "host"), alias = column_number(header, "alias");
-    if (!time || !elapsed || !host) {
-        out.problem = name + " has no time, elapsed or host column";
+    const CategoryInfo& info = category_info(*category);
+    ColumnPick pick;
+    pick.x = column_number(header, "time");
+    pick.x_is_time = true;
+    pick.host = column_number(header, "host");
+    pick.alias = column_number(header, "alias");
+    if (!pick.x || !pick.host) {
+        out.problem = name + " has no time or host column";
         return out;
     }
-    const std::string key = category == "disk" ? "device" : category == "network" ? "iface" : "";
+    if (info.key) {
+        pick.key = column_number(header, info.key->name);
+        pick.label = column_number(header, info.key_alias->name);
+    }
     std::vector<std::string> names;
-    std::vector<int> numbers;
-    for (const std::string& column : rule_columns().at(category))
-        if (int n = column_number(header, column)) names.push_back(column), numbers.push_back(n);
+    const auto wanted = rule_columns().find(info.name);
+    if (wanted != rule_columns().end())
+        for (const std::string& column : wanted->second)
+            if (int n = column_number(header, column)) names.push_back(column), pick.y.push_back(n);
     std::size_t rows = 0;
-    const std::vector<std::string> parts = per_device(category) ? texts_by_host(text, host) : std::vector<std::string>{};
-    const std::size_t count = std::max<std::size_t>(parts.size(), 1);
-    for (std::size_t p = 0; p < count; ++p) {
-        const std::string& part = parts.empty() ? text : parts[p];
-        const std::size_t body = part.find('\n') + 1;
-        const std::string_view first_row = std::string_view(part).substr(std::min(part.size(), body));
-        // The times by `elapsed` (a plain number, read fast) from the
-        // first row's time: the same instants, fractions of seconds kept.
-        const std::optional<double> t0 = time_of(field_of(first_row, time));
-        if (!t0) continue;
-        const double origin = *t0 - std::strtod(std::string(field_of(first_row, elapsed)).c_str(), nullptr);
-        std::vector<ColumnData> data =
-            per_device(category) ? read_columns(part, elapsed, false, column_number(header, key), column_number(header, key + "_alias"), numbers)
-                                 : read_columns(part, elapsed, false, host, alias, numbers);
-        for (ColumnData& d : data)
-            for (double& x : d.x) x += origin;
-        for (ColumnData& d : data) {
-            ReadSeries r;
-            r.category = category;
-            if (per_device(category)) {
-                r.host = std::string(field_of(first_row, host));
-                r.alias = std::string(alias ? field_of(first_row, alias) : std::string_view());
-                r.series.device = d.key;
-                r.series.device_alias = d.label;
-            } else {
-                r.host = d.key;
-                r.alias = d.label;
-            }
-            rows += d.x.size();
-            r.series.time = std::move(d.x);
-            for (std::size_t j = 0; j < names.size(); ++j) r.series.columns[names[j]] = std::move(d.y[j]);
-            out.series.push_back(std::move(r));
-        }
+    for (ColumnData& d : read_columns(text, pick)) {
+        ReadSeries r;
+        r.category = info.name;
+        r.host = std::move(d.host);
+        r.alias = std::move(d.alias);
+        r.series.device = std::move(d.key);
+        r.series.device_alias = std::move(d.label);
+        rows += d.x.size();
+        r.series.time = std::move(d.x);
+        for (std::size_t j = 0; j < names.size(); ++j) r.series.columns[names[j]] = std::move(d.y[j]);
+        out.series.push_back(std::move(r));
     }
     if (rows == 0) warn(name + " has no rows");
     return out;
@@ -300,16 +207,17 @@ int report_directory(const ReportOptions& options) {
     std::error_code ec;
     if (!fs::is_directory("parsed", ec)) throw Error(k_exit_no_input, "no 'parsed' directory here; run clusterp-parse first");
     const RuleSettings settings = settings_for(options);  // a bad setting before any reading
-    std::vector<std::pair<std::string, std::string>> files;  // category, path
-    for (const std::string category : k_categories) {
-        const std::string dir = "parsed/" + category;
+    std::vector<std::pair<Category, std::string>> files;  // category, path
+    for (const CategoryInfo& info : categories()) {
+        if (!rule_columns().count(info.name)) continue;  // no rule judges it
+        const std::string dir = std::string("parsed/") + info.name;
         if (!fs::is_directory(dir, ec)) continue;
         std::vector<std::string> names;
         for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
             if (entry.is_regular_file() && file_name_problem(entry.path().filename().string()).empty())
                 names.push_back(entry.path().filename().string());
         std::sort(names.begin(), names.end());
-        for (const std::string& name : names) files.emplace_back(category, dir + "/" + name);
+        for (const std::string& name : names) files.emplace_back(info.category, dir + "/" + name);
     }
     std::vector<CsvRead> reads(files.size());
     parallel_for(files.size(), default_width(), [&](std::size_t i) {
@@ -343,7 +251,7 @@ int report_stream(const ReportOptions& options) {
         } else {
             text = read_whole_file(path);
         }
-        bad = !add_read(read_csv(text, path == "-" ? "stdin" : quoted(path), ""), inputs) || bad;
+        bad = !add_read(read_csv(text, path == "-" ? "stdin" : quoted(path), std::nullopt), inputs) || bad;
     }
     const std::string markers = options.markers.empty() ? "" : read_whole_file(options.markers);
     ReportSummary summary;

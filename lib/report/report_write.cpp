@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "model/contract.hpp"
-#include "parse/csv_write.hpp"
+#include "model/csv.hpp"
 #include "report/rules_common.hpp"
 
 namespace clusterp {

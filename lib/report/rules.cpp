@@ -8,7 +8,7 @@
 #include <set>
 #include <tuple>
 
-#include "plot/csv_read.hpp"
+#include "model/contract.hpp"
 #include "report/rules_common.hpp"
 
 namespace clusterp {

@@ -1,9 +1,9 @@
-// csv-summary [--first] [COLUMN] < CSV: what csv_read finds in a contract
+// csv-summary [--first] [COLUMN] < CSV: what csv_summary finds in a contract
 // CSV, one line per series ("value": COLUMN has one), for the bats tests.
 #include <iostream>
 #include <string>
 
-#include "plot/csv_read.hpp"
+#include "plot/csv_summary.hpp"
 
 int main(int argc, char** argv) {
     int arg = 1;

@@ -460,7 +460,7 @@ EOF
 	assert_failure 64
 }
 
-@test "csv_read: devices, activity, pseudo devices, quoted aliases" {
+@test "csv_summary: devices, activity, pseudo devices, quoted aliases" {
 	run "$UNIT_BIN/csv-summary" <"$FIXTURES/parsed/two/parsed/disk/n2"
 	assert_success
 	assert_output "category disk

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "parse/csv_write.hpp"
+#include "model/csv.hpp"
 #include "base/diag.hpp"
 #include "parse/sysstat_parse.hpp"
 

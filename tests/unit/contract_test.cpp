@@ -21,9 +21,15 @@ TEST_CASE("ISO 8601 both ways: milliseconds only when not zero") {
     CHECK(std::string(iso, format_iso8601(0, iso)) == "1970-01-01T00:00:00Z");
     CHECK(std::string(iso, format_iso8601(1795576103000, iso)) == "2026-11-25T03:08:23Z");
     CHECK(std::string(iso, format_iso8601(1795576103250, iso)) == "2026-11-25T03:08:23.250Z");
-    CHECK(parse_iso8601("2026-11-25T03:08:23Z") == 1795576103);
-    CHECK_FALSE(parse_iso8601("2026-11-25 03:08:23").has_value());
-    CHECK_FALSE(parse_iso8601("2026-11-25T03:08:23.250Z").has_value());
+    CHECK(parse_iso8601_ms("2026-11-25T03:08:23Z") == 1795576103000);
+    CHECK(parse_iso8601_ms("2026-11-25T03:08:23.250Z") == 1795576103250);
+    CHECK(parse_iso8601_ms("2026-11-25T03:08:23.5Z") == 1795576103500);
+    CHECK(parse_iso8601_ms("2026-11-25T03:08:23.123456789Z") == 1795576103123);
+    CHECK_FALSE(parse_iso8601_ms("2026-11-25 03:08:23").has_value());
+    CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23.Z").has_value());
+    CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23,250Z").has_value());
+    CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23.25xZ").has_value());
+    CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23.1234567890Z").has_value());
 }
 
 }

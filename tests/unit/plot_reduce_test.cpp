@@ -70,7 +70,7 @@ TEST_CASE("reduced_columns: plotted columns first, then the activity ones") {
 
 TEST_CASE("reduce_plots: long series go to datablocks, short plots stay on the CSV") {
     HostFile file{"n1", "parsed/cpu/n1", {}};
-    PlotColumns data{"", "", {}, {{}, {}}};
+    PlotColumns data{"", "", "", "", {}, {{}, {}}};
     for (int i = 0; i < 10000; ++i) {
         data.x.push_back(1795576103.0 + i);
         data.y[0].push_back(i % 7);

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "parse/csv_write.hpp"
+#include "model/csv.hpp"
 #include "parse/sysstat_text.hpp"
 
 using namespace clusterp;

@@ -1,8 +1,7 @@
-// A small reader of the CSV that clusterp-parse writes (design.md, "Data
-// contract of parse"): what plot needs to know before it writes a script,
-// namely the category, the hosts and devices present and which devices show
-// any activity.  The values themselves are left to gnuplot, which reads the
-// files directly.  Pure: reads a stream it is given.
+// What plot needs to know of a contract CSV (design.md, "Data contract of
+// parse") before it writes a script: the category, the hosts and devices
+// present, which devices show any activity, where each series' rows are.
+// Read with model/csv's reader.  Pure: reads a stream it is given.
 #pragma once
 
 #include <cstddef>
@@ -56,40 +55,5 @@ struct CsvSummary {
 // second pass.  A blank line between rows makes every series
 // irregular (gnuplot starts a new block there).  A missing header gives an empty header and no category.
 CsvSummary summarize_csv(std::istream& in, bool first_row_only = false);
-
-// Device and interface names that are never plotted unless configured:
-// loop*, ram*, lo.
-bool is_pseudo_device(const std::string& name);
-
-}  // namespace clusterp
-
-namespace clusterp {
-
-// The numbers of some columns of one contract CSV, per series key: what
-// plot reduces before handing it to gnuplot and draws its views from, and
-// what the report judges.
-template <class Value>
-struct ColumnsOf {
-    std::string key;            // the key column's field ("" without one)
-    std::string label;          // the label column's field in the key's first row
-    std::vector<double> x;      // one per row
-    std::vector<std::vector<Value>> y;  // per y column, one per row; NaN when empty
-};
-// Exact values, for the report.
-using ColumnData = ColumnsOf<double>;
-// plot's: float holds 7 significant digits, more than sysstat prints, in
-// half the memory of a double (plot holds every value of a category at once).
-using PlotColumns = ColumnsOf<float>;
-
-// Reads TEXT (a whole CSV file, header included).  x_column, key_column,
-// label_column and y_columns are 1-based (0: none); with x_is_time the x field is
-// an ISO 8601 UTC time (`2026-11-25T02:40:56Z`) read as seconds since the
-// epoch.  Rows whose x is not a number are left out.  Series come in the
-// order of their first row.
-template <class Value = double>
-std::vector<ColumnsOf<Value>> read_columns(const std::string& text, int x_column, bool x_is_time, int key_column,
-                                           int label_column, const std::vector<int>& y_columns);
-extern template std::vector<ColumnData> read_columns(const std::string&, int, bool, int, int, const std::vector<int>&);
-extern template std::vector<PlotColumns> read_columns(const std::string&, int, bool, int, int, const std::vector<int>&);
 
 }  // namespace clusterp
