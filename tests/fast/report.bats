@@ -163,3 +163,30 @@ load ../lib/report
 	assert_success
 	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
 }
+
+@test "report and plot -t clock: times with milliseconds (clock offsets applied) read as the whole seconds, half a second later" {
+	cd_workdir
+	report_host n1 30 97 9
+	for h in n2 n3; do report_host "$h" 30 20 1; done
+	run -0 clusterp-report -q --cpus 4
+	rm -r parsed/memory parsed/swap parsed/disk parsed/network
+	run -0 clusterp-plot -q -t clock -f svg --script
+	mkdir whole
+	cp plot/cpu/*.gp plot/load/*.gp whole/
+	sed 's/Z,/.500Z,/g' report/findings.csv >expected.csv
+	rm -r plot report
+	sed -i -E 's/^([0-9-]{10}T[0-9:]{8})Z,/\1.500Z,/' parsed/*/*
+	run -0 clusterp-report --cpus 4
+	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	diff -u expected.csv report/findings.csv
+	run -0 clusterp-plot -t clock -f svg
+	assert_output 'clusterp-plot: made 21 of 21 plots under '\''plot'\'''
+	# Every time in the views' data half a second later, every value the same.
+	at() { SHIFT=$1 perl -pe 's/\b(1795\d{6}(?:\.\d+)?)\b/sprintf("%.3f", $1 + $ENV{SHIFT})/ge' "$2"; }
+	for gp in whole/*.gp; do
+		diff -u <(at 0.5 "$gp") <(at 0 plot/*/"${gp#whole/}")
+	done
+	run grep -l NaN plot/cpu/utilization_heatmap.gp plot/cpu/utilization_band.gp
+	assert_failure 1
+	grep -q '02:40:00.500Z' plot/index.html
+}
