@@ -67,10 +67,7 @@ pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 sleep 1
 
-clusterp stop --with-parse --with-plot
-# SVG too, for a browser and plot/index.html; eps again, so that each .gp
-# script makes both.
-clusterp plot -q -f eps,svg
+clusterp stop --with-parse --with-report --with-plot
 
 echo
 echo "demo-cluster: the plots are in $demo/plot (EPS and SVG):"

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
                 "[-m column] [-o file] [--markers file] [file ...]",
                 "Plot parsed CSV with gnuplot: parsed/ -> plot/, or the given files (- for stdin) -> one plot.");
         cli.add()
-            ("f,format", "eps (default), pdf, png, svg; several with commas", cxxopts::value<std::vector<std::string>>(), "FORMAT")
+            ("f,format", "eps, pdf, png, svg; several with commas (default: eps,svg; stream mode: eps or the -o extension)", cxxopts::value<std::vector<std::string>>(), "FORMAT")
             ("j,jobs", "run at most N gnuplot processes at once (default: one per core)", cxxopts::value<int>(), "N")
             ("s,size", "plot size in pixels (100 per inch for eps and pdf)", cxxopts::value<std::string>(), "WxH")
             ("t,time-axis", "x axis: elapsed seconds or UTC clock time", cxxopts::value<std::string>()->default_value("elapsed"), "AXIS")

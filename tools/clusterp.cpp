@@ -29,7 +29,7 @@ const char* const k_usage =
     "  parse   turn raw sysstat output into CSV in parsed/\n"
     "  plot    draw parsed/ with gnuplot into plot/\n"
     "  report  name the host, resource and phase that held the job back\n"
-    "  run     start, run a command, stop, parse and plot; exit with its status\n"
+    "  run     start, run a command, stop, parse, report and plot; exit with its status\n"
     "  mark    record a marker or a phase in the active run\n"
     "\n"
     "'clusterp VERB -h' lists a verb's options; 'clusterp help VERB' shows its manual.\n";

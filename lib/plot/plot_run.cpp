@@ -202,7 +202,9 @@ int plot_directory(const PlotOptions& options) {
     plan_options.time_axis = options.time_axis;
     plan_options.width = options.width;
     plan_options.height = options.height;
-    plan_options.formats = options.formats.empty() ? std::vector<PlotFormat>{PlotFormat::eps} : options.formats;
+    // eps for the seed's users, svg for the run page (a browser shows no eps).
+    plan_options.formats = options.formats.empty() ? std::vector<PlotFormat>{PlotFormat::eps, PlotFormat::svg}
+                                                   : options.formats;
     bool bad_input = false;
     std::vector<std::pair<std::string, PlotSpec>> scripts;  // path from the working directory
     std::vector<IndexHost> index_hosts;                     // every host plotted, for the run page
@@ -283,6 +285,8 @@ int plot_directory(const PlotOptions& options) {
     if (std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end() ||
         std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end())
         write_run_page(".");
+    else
+        inform("no run page 'plot/index.html': it shows svg or png plots (-f eps,svg draws both)");
     inform("made " + std::to_string(jobs.size() - std::size_t(failed)) + " of " + std::to_string(jobs.size()) +
            " plots under 'plot'");
     if (failed) return k_exit_partial;

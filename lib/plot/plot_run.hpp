@@ -20,7 +20,7 @@ namespace clusterp {
 struct PlotOptions {
     std::vector<std::string> inputs;  // stream mode when not empty; "-" is stdin
     std::string output;               // stream mode: the plot file; empty: stdout
-    std::vector<PlotFormat> formats;  // empty: eps (or the -o extension)
+    std::vector<PlotFormat> formats;  // empty: eps and svg; stream mode: eps (or the -o extension)
     std::string metric;               // stream mode: the column; empty: per category
     std::string markers;              // stream mode: a markers CSV to draw; empty: none
     int width = 0, height = 0;        // pixels; 0: by the number of series

@@ -16,7 +16,8 @@ setup_file() {
 teardown_file() { cluster_down; }
 
 setup() {
-	[ -z "${ISOLATE_MISSING:-}" ] || skip "$ISOLATE_MISSING"
+	# make demo's script profiles this machine alone: it needs no cluster.
+	[[ $BATS_TEST_DESCRIPTION == "examples/demo.sh:"* ]] || [ -z "${ISOLATE_MISSING:-}" ] || skip "$ISOLATE_MISSING"
 	cluster_home
 	cd_workdir
 	EXAMPLES=$ROOT/examples
@@ -228,4 +229,18 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 	[ ! -e "$dir" ]
 	! grep -qF "$dir" /proc/self/mountinfo
 	! pgrep -f "$dir"
+}
+
+@test "examples/demo.sh: make demo's script ends with the answer: the report's finding lines, then the page that shows them" {
+	DEMO_DIR=$PWD/demo DEMO_SECONDS=4 run --separate-stderr "$EXAMPLES/demo.sh"
+	assert_success
+	# The planted load (twice as many busy loops as CPUs) saturates the CPUs
+	# in the phase marked compute, whatever else the machine does.
+	assert_line "demo: the report's findings, most severe first (report/report.md):"
+	assert_line --regexp '^    compute [^ ]+ cpu saturated: busy >= 90% and run queue > [0-9]+ CPUs in [0-9]+% of samples '
+	assert_equal "${lines[-2]}" "demo: open $PWD/demo/plot/index.html in a browser: the findings on top, then every view and plot"
+	# The page: the findings first, linked to the heatmap that shows them.
+	grep -q '<td>compute</td>.*<td>cpu saturated</td>' demo/plot/index.html
+	grep -q '<a href="#cpu/utilization_heatmap.svg">plot</a>' demo/plot/index.html
+	[ "$(grep -o 'id="[a-z]*"' demo/plot/index.html | head -1)" = 'id="findings"' ]
 }

@@ -132,7 +132,7 @@ ran() {
 		grep -q ';-1;' sadf.txt
 	done
 	run ls parsed plot
-	assert_output "$(printf '%s\n' parsed: cpu disk load memory network swap '' plot: cpu disk hosts.csv load memory network swap)"
+	assert_output "$(printf '%s\n' parsed: cpu disk load memory network swap '' plot: cpu disk hosts.csv index.html load memory network swap)"
 	# One plot per metric, one line per host, each beside its script.
 	for p in cpu/utilization cpu/iowait cpu/busiest_core load/runq memory/utilization memory/paging \
 		memory/major_faults swap/utilization swap/activity disk/system_read disk/system_write \

@@ -27,8 +27,9 @@ setup() {
 	grep -q 'img src="cpu/utilization.png"' plot/index.html
 }
 
-@test "eps alone makes no index page" {
-	run -0 clusterp-plot -q
+@test "eps alone makes no index page, and says so" {
+	run -0 clusterp-plot -f eps
+	assert_line "clusterp-plot: no run page 'plot/index.html': it shows svg or png plots (-f eps,svg draws both)"
 	[ ! -e plot/index.html ]
 }
 

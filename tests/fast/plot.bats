@@ -58,14 +58,16 @@ series_titles() {
 	every_format two
 }
 
-@test "directory mode: eps by default, one series per host with its alias, units in labels" {
+@test "directory mode: eps and svg by default, with the run page; one series per host with its alias, units in labels" {
 	use_tree two
 	run clusterp-plot
 	assert_success
 	assert_output "clusterp-plot: made 36 of 36 plots under 'plot'"
 	# 12 line plots, each with its heatmap and band.
 	[ "$(find plot -name '*.eps' | wc -l)" -eq 36 ]
-	[ "$(find plot -name '*.png' -o -name '*.svg' -o -name '*.pdf' | wc -l)" -eq 0 ]
+	[ "$(find plot -name '*.svg' | wc -l)" -eq 36 ]
+	[ "$(find plot -name '*.png' -o -name '*.pdf' | wc -l)" -eq 0 ]
+	grep -q 'cpu/utilization_heatmap.svg' plot/index.html
 	for gp in plot/cpu/*.gp plot/memory/*.gp plot/swap/*.gp plot/disk/sda_*.gp plot/network/*.gp; do
 		case $gp in *_heatmap.gp | *_band.gp) continue ;; esac
 		series_titles "$gp" >titles
@@ -96,7 +98,7 @@ series_titles() {
 
 @test "directory mode: series and colours follow config order, configured devices with aliases" {
 	use_tree few
-	run clusterp-plot -q
+	run clusterp-plot -q -f eps
 	assert_success
 	find plot -type f | sort >tree
 	golden plot/few-tree tree
@@ -551,7 +553,7 @@ rows 1
 
 @test "a parsed tree from a real run (clusterp-parse on sadc data): every plot, each valid (eps; the formats are the use tree's test)" {
 	use_tree real
-	run clusterp-plot -q
+	run clusterp-plot -q -f eps
 	assert_success
 	assert_output ''
 	find plot -type f | sort >tree
