@@ -23,6 +23,7 @@ const Column k_cpu[] = {
     {"util_pct", "%", "100 - idle - iowait"},
     {"busiest_core_pct", "%", "the busiest core's 100 - idle - iowait (sar -P ALL)"},
     {"irq_pct", "%", "time serving hardware and software interrupts (sar -u ALL's %irq + %soft)"},
+    {"cpus", "", "CPUs sysstat saw: its single CPUs' rows (-P ALL), else the count of its banner or last restart"},
 };
 
 const Column k_load[] = {

@@ -170,6 +170,7 @@ bool SysstatParser::fill_row(const std::string_view* fields) {
         pass(5, s_idle);
         out[6] = 100.0 - in[s_idle] - in[s_iowait];
         if (!std::isnan(in[s_irq]) && !std::isnan(in[s_soft])) out[8] = in[s_irq] + in[s_soft];
+        if (m_cpus > 0) out[9] = m_cpus;  // the single CPUs' rows, when there are, count instead
         // Held back until its sample's single CPUs (-P ALL) are read.
         return hold_cpu_row();
     }
@@ -224,6 +225,7 @@ bool SysstatParser::add_core(const std::string_view* fields) {
     const double busy = 100.0 - idle - iowait;
     double& busiest = m_held_row.values[7];
     if (std::isnan(busiest) || busy > busiest) busiest = busy;
+    m_held_row.values[9] = ++m_held_cores;
     return false;
 }
 
@@ -234,6 +236,7 @@ bool SysstatParser::hold_cpu_row() {
     const bool had = m_held;
     std::swap(m_row, m_held_row);
     m_held = true;
+    m_held_cores = 0;
     m_held_slot ^= 1;
     HeldText& store = m_held_text[m_held_slot];
     store.host.assign(m_held_row.host);

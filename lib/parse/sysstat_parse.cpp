@@ -30,6 +30,20 @@ bool is_sadf_mark(std::string_view line) {
     return fields[3].rfind("LINUX-RESTART", 0) == 0 || fields[3].rfind("COM ", 0) == 0;
 }
 
+// N of a trailing `(N CPU)` (sar's banner, a LINUX RESTART line of sysstat
+// 11 and later, sadf's LINUX-RESTART record); 0 when there is none.
+int cpu_count_of(std::string_view line) {
+    const std::size_t close = line.rfind(" CPU)");
+    const std::size_t open = line.rfind('(', close);
+    if (close == std::string_view::npos || open == std::string_view::npos) return 0;
+    int n = 0;
+    for (std::size_t i = open + 1; i < close; ++i) {
+        if (line[i] < '0' || line[i] > '9' || n > 100000) return 0;
+        n = n * 10 + (line[i] - '0');
+    }
+    return n;
+}
+
 }  // namespace
 
 SysstatParser::SysstatParser(std::string name, ParseOptions options,
@@ -128,7 +142,10 @@ bool SysstatParser::feed_sadf(std::string_view line) {
     // Interval -1: LINUX-RESTART and COM rows.  Interval 0: the record sadc
     // writes when it appends after a comment, at the same time as the one
     // before, with values over no time at all.
-    if (count >= 3 && (fields[1] == "-1" || fields[1] == "0")) return false;
+    if (count >= 3 && (fields[1] == "-1" || fields[1] == "0")) {
+        if (count >= 4 && fields[3].rfind("LINUX-RESTART", 0) == 0) m_cpus = cpu_count_of(fields[3]);
+        return false;
+    }
     if (!m_in_block) {
         bad_line("not sadf -d data");
         return false;
@@ -197,6 +214,7 @@ bool SysstatParser::feed_sar(std::string_view line) {
         }
         m_banner_fields[0] = y, m_banner_fields[1] = m, m_banner_fields[2] = d;
         m_banner_day = days_from_civil(y, m, d);
+        m_cpus = cpu_count_of(line);
         m_have_banner = true;
         m_day = m_segment_day = m_banner_day;
         m_last_tod = m_segment_tod = -1;
@@ -247,6 +265,7 @@ bool SysstatParser::feed_sar(std::string_view line) {
     };
     if (rest[0] == "LINUX" && rest_count > 1 && rest[1] == "RESTART") {
         advance();
+        if (const int cpus = cpu_count_of(line)) m_cpus = cpus;
         m_segment_day = m_day;
         m_segment_tod = tod;
         m_after_average = false;

@@ -175,8 +175,12 @@ private:
     MemRule m_mem_rule = MemRule::undecided;
     std::size_t m_mem_unknown_rows = 0;
 
-    // cpu: the "all" row held back until its sample's single CPUs are read,
-    // its texts in one of two stores (the other backs the row given out).
+    // cpu: the CPU count of the banner or the last restart (0: none), and
+    // the "all" row held back until its sample's single CPUs are read (and
+    // counted), its texts in one of two stores (the other backs the row
+    // given out).
+    int m_cpus = 0;
+    int m_held_cores = 0;
     bool m_held = false;
     Row m_held_row;
     struct HeldText {

@@ -1,5 +1,7 @@
-// The rules that judge a host against the others: straggler and stall (idle
-// host, a per-sample rule, lives with the host rules and uses ClusterBusy).
+// The rules that judge a host against the others: stall, straggler (still
+// busy after the others finished) and imbalance (more or less busy than the
+// others over the same span).  Idle host, a per-sample rule, lives with the
+// host rules and uses ClusterBusy.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -108,11 +110,9 @@ void find_stalls(const std::vector<HostData>& hosts, const Phase& phase, const C
         f.value = best_ratio;
         f.threshold = s.stall_ratio;
         f.share = double(n - best) / double(n);
-        f.evidence = "busy fell from " + number_text(before, "%.1f") + "% to " + number_text(after, "%.1f") + "% at " +
-                     clock_text(t[best]) + " (ratio " + number_text(best_ratio, "%.3f") + " < " +
-                     number_text(s.stall_ratio, "%g") + ") while the cluster's median went from " +
-                     number_text(sm[best] / double(best), "%.1f") + "% to " +
-                     number_text((sm[work_end] - sm[best]) / double(work_end - best), "%.1f") + "% until " +
+        f.evidence = "busy fell from " + amount(before, "%") + " to " + amount(after, "%") + " at " + clock_text(t[best]) +
+                     " while the median host went on working, " + amount(sm[best] / double(best), "%") + " busy before and " +
+                     amount((sm[work_end] - sm[best]) / double(work_end - best), "%") + " after, until " +
                      clock_text(t[work_end - 1]);
         out.push_back(std::move(f));
     }
@@ -172,16 +172,18 @@ void find_late_hosts(const std::vector<HostData>& hosts, const Phase& phase, con
         f.value = span / median;
         f.threshold = s.straggler_end_factor;
         f.share = double(late) / double(last - first);
-        f.evidence = "busy (>= " + number_text(e.level, "%.1f") + "%) until " + clock_text(e.end) + ", " +
-                     number_text(span, "%.0f") + " s into the phase, " + number_text(f.value, "%.1f") +
-                     "x the median host's " + number_text(median, "%.0f") + " s";
+        f.evidence = "still busy (at least " + amount(e.level, "%") + ") at " + clock_text(e.end) + ", " +
+                     number_text(span, "%.0f") + " s into the phase: " + number_text(f.value, "%.1f") +
+                     " times the median host's " + number_text(median, "%.0f") + " s";
         out.push_back(std::move(f));
     }
 }
 
 // A host whose phase mean of a resource is far from the cluster's median
-// (Iglewicz and Hoaglin's modified z-score, and a gap that matters).
-void find_outliers(const std::vector<HostData>& hosts, const Phase& phase, const RuleSettings& s,
+// (Iglewicz and Hoaglin's modified z-score, and a gap that matters).  Where
+// the other hosts are identical (clones, idle nodes: a spread of zero) the
+// gap alone decides.
+void find_imbalance(const std::vector<HostData>& hosts, const Phase& phase, const RuleSettings& s,
                    std::vector<Finding>& out) {
     const std::size_t run = std::size_t(s.min_consecutive);
     for (const char* category : {"cpu", "disk", "network"}) {
@@ -194,24 +196,28 @@ void find_outliers(const std::vector<HostData>& hosts, const Phase& phase, const
         const double mad = median_of(deviations);
         for (const Level& l : found) {
             const double gap = l.mean - median;
-            const double z = mad > 0 ? 0.6745 * gap / mad : gap == 0 ? 0 : std::copysign(INFINITY, gap);
-            if (std::fabs(z) < s.straggler_z || std::fabs(gap) < s.straggler_gap_pct) continue;
+            const bool far = mad > 0 ? std::fabs(0.6745 * gap / mad) >= s.imbalance_z : gap != 0;
+            if (!far || std::fabs(gap) < s.imbalance_gap_pct) continue;
             const std::vector<double>& util = *l.series->column("util_pct");
             const auto [first, last] = phase_range(l.series->time, phase);
             std::size_t beyond = 0, judged = 0;
             for (std::size_t i = first; i < last; ++i) {
                 if (std::isnan(util[i])) continue;
                 ++judged;
-                beyond += gap > 0 ? util[i] - median >= s.straggler_gap_pct : median - util[i] >= s.straggler_gap_pct;
+                beyond += gap > 0 ? util[i] - median >= s.imbalance_gap_pct : median - util[i] >= s.imbalance_gap_pct;
             }
-            Finding f = finding_for(hosts[l.host], phase, category, l.device, FindingKind::straggler);
+            Finding f = finding_for(hosts[l.host], phase, category, l.device, FindingKind::imbalance);
             f.value = l.mean;
             f.threshold = median;
             f.share = judged ? double(beyond) / double(judged) : 0;
-            const std::string what = std::string(category) == "cpu" ? "busy" : "%util";
-            f.evidence = what + " " + number_text(l.mean, "%.1f") + (gap > 0 ? " above" : " below") +
-                         " the cluster's median of " + number_text(median, "%.1f") + " (robust z " +
-                         (std::isinf(z) ? std::string(z > 0 ? "inf" : "-inf") : number_text(z, "%.1f")) + ")";
+            const std::string cat = category;
+            f.evidence = cat == "cpu"    ? amount(l.mean, "%") + " busy while the median host was " + amount(median, "%")
+                         : cat == "disk" ? amount(l.mean, "%") + " utilized while the median host's busiest disk was " +
+                                               amount(median, "%")
+                                         : "at " + amount(l.mean, "%") +
+                                               " of its line rate while the median host's busiest interface was at " +
+                                               amount(median, "%");
+            f.evidence += gap > 0 ? " (more work than the others)" : " (less work than the others)";
             out.push_back(std::move(f));
         }
     }
@@ -262,7 +268,7 @@ std::vector<Finding> cluster_findings(const std::vector<HostData>& hosts, const 
     for (const Phase& phase : phases) find_stalls(hosts, phase, cluster, s, out);
     for (const Phase& phase : phases) {
         find_late_hosts(hosts, phase, s, out);
-        find_outliers(hosts, phase, s, out);
+        find_imbalance(hosts, phase, s, out);
     }
     return out;
 }

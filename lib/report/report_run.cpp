@@ -23,6 +23,7 @@
 #include "model/names.hpp"
 #include "report/report_write.hpp"
 #include "report/rules.hpp"
+#include "report/rules_common.hpp"
 
 namespace clusterp {
 
@@ -150,6 +151,26 @@ std::vector<Phase> phases_of(const std::string& text, const std::string& name, d
     return phases;
 }
 
+// The CPU count the rules use for HOST: --cpus, else what sysstat recorded
+// (the cpu CSV's `cpus`: the percentages are of those CPUs), else run.json's
+// RECORDED; a data count that run.json contradicts is said on stderr and in
+// report.md.
+int cpus_of(const HostData& host, int recorded, int given, ReportSummary& summary) {
+    if (given > 0) return given;
+    const SeriesData* cpu = host.series("cpu");
+    const std::vector<double>* column = cpu ? cpu->column("cpus") : nullptr;
+    const double median = column ? median_of(*column) : std::nan("");
+    const int data = median >= 1 ? int(std::lround(median)) : 0;
+    if (data == 0) return recorded;
+    if (recorded > 0 && recorded != data) {
+        const std::string note = host.host + ": .clusterp/run.json says " + std::to_string(recorded) + " CPUs, sysstat saw " +
+                                 std::to_string(data) + "; the report uses sysstat's " + std::to_string(data);
+        warn(note);
+        summary.notes.push_back(note);
+    }
+    return data;
+}
+
 RuleSettings settings_for(const ReportOptions& options) {
     RuleSettings settings;
     std::error_code ec;
@@ -170,17 +191,17 @@ std::vector<Finding> judge(Inputs& inputs, const std::string& markers_text, cons
     const std::optional<Manifest> manifest = read_manifest(k_manifest_path);
     // Hosts in the manifest's order, then the others as read.
     std::vector<HostData> hosts;
+    std::vector<int> recorded;  // each host's CPU count in run.json, 0 when none
     if (manifest)
         for (const HostRecord& record : manifest->hosts)
             if (auto it = inputs.index.find(record.host); it != inputs.index.end()) {
                 hosts.push_back(std::move(inputs.hosts[it->second]));
-                hosts.back().cpus = record.cpus;
+                recorded.push_back(record.cpus);
                 inputs.hosts[it->second].host.clear();
             }
     for (HostData& host : inputs.hosts)
-        if (!host.host.empty()) hosts.push_back(std::move(host));
-    if (options.cpus > 0)
-        for (HostData& host : hosts) host.cpus = options.cpus;
+        if (!host.host.empty()) hosts.push_back(std::move(host)), recorded.push_back(0);
+    for (std::size_t h = 0; h < hosts.size(); ++h) hosts[h].cpus = cpus_of(hosts[h], recorded[h], options.cpus, summary);
     double first = INFINITY, last = -INFINITY;
     for (const HostData& host : hosts)
         for (const auto& entry : host.categories)

@@ -68,6 +68,7 @@ std::string report_markdown(const ReportSummary& summary, const std::vector<Find
     md += std::to_string(summary.hosts) + (summary.hosts == 1 ? " host" : " hosts") + ", " +
           std::to_string(summary.phases.size()) + (summary.phases.size() == 1 ? " phase" : " phases") +
           "; the rules and their thresholds are in clusterp-report(1).\n\n";
+    for (const std::string& note : summary.notes) md += note + "\n\n";
     md += "| phase | start (UTC) | end (UTC) |\n|---|---|---|\n";
     for (const Phase& p : summary.phases) md += "| " + cell(p.label) + " | " + iso_text(p.start) + " | " + iso_text(p.end) + " |\n";
     md += "\n## Findings\n\n";

@@ -31,6 +31,9 @@ struct ReportSummary {
     std::string run_id;  // may be empty
     std::size_t hosts = 0;
     std::vector<Phase> phases;
+    // Where the CPU counts came from, when it needs saying (a host whose
+    // run.json and data disagree): one sentence each.
+    std::vector<std::string> notes;
 };
 std::string report_markdown(const ReportSummary& summary, const std::vector<Finding>& findings);
 

@@ -25,7 +25,7 @@ const SeriesData* HostData::series(const std::string& category) const {
 
 const std::map<std::string, std::vector<std::string>>& rule_columns() {
     static const std::map<std::string, std::vector<std::string>> columns = {
-        {"cpu", {"util_pct", "steal", "iowait", "busiest_core_pct"}},
+        {"cpu", {"util_pct", "steal", "iowait", "busiest_core_pct", "cpus"}},
         {"load", {"runq", "io_some_pct", "mem_some_pct"}},
         {"memory", {"used_pct", "pgscan_ps", "majflt_ps"}},
         {"swap", {"in_pps", "out_pps"}},
@@ -55,8 +55,8 @@ const std::vector<RuleSetting>& rule_settings() {
         {"memory_full_pct", &S::memory_full_pct, "memory nearly full: used at least this share of MemTotal"},
         {"nic_util_pct", &S::nic_util_pct, "nic saturated: utilization at least this"},
         {"nic_errors_ps", &S::nic_errors_ps, "nic errors: errors plus drops per second above this"},
-        {"straggler_z", &S::straggler_z, "straggler: robust z-score at least this"},
-        {"straggler_gap_pct", &S::straggler_gap_pct, "straggler: and at least this far from the median, in points"},
+        {"imbalance_z", &S::imbalance_z, "imbalance: modified z-score (0.6745 x gap / MAD) at least this"},
+        {"imbalance_gap_pct", &S::imbalance_gap_pct, "imbalance: and at least this far from the median host, in points"},
         {"straggler_end_factor", &S::straggler_end_factor,
          "straggler: or busy until at least this times the median host's time into the phase"},
         {"straggler_busy_pct", &S::straggler_busy_pct,
@@ -95,6 +95,7 @@ const KindInfo k_kinds[] = {
     {FindingKind::stall, "stall", "stall", Severity::critical},
     {FindingKind::idle_host, "idle host", "idle host", Severity::critical},
     {FindingKind::straggler, "straggler", "straggler", Severity::critical},
+    {FindingKind::imbalance, "imbalance", "imbalance", Severity::warning},
     {FindingKind::cpu_saturated, "cpu saturated", "saturated", Severity::warning},
     {FindingKind::disk_saturated, "disk saturated", "saturated", Severity::warning},
     {FindingKind::memory_pressure, "memory pressure", "pressure", Severity::warning},
@@ -104,231 +105,11 @@ const KindInfo k_kinds[] = {
     {FindingKind::cpu_stolen, "cpu stolen", "stolen", Severity::warning},
     {FindingKind::nic_errors, "nic errors", "errors", Severity::warning},
     {FindingKind::memory_nearly_full, "memory nearly full", "nearly full", Severity::notice},
+    {FindingKind::cpu_fully_busy, "cpu fully busy", "fully busy", Severity::notice},
 };
+static_assert(sizeof k_kinds / sizeof *k_kinds == std::size_t(FindingKind::cpu_fully_busy) + 1, "a kind without words");
 
 const KindInfo& info(FindingKind kind) { return k_kinds[int(kind)]; }
-
-// A sample's truth: unknown when a field it needs is empty.
-enum Truth : signed char { k_unknown = -1, k_false = 0, k_true = 1 };
-
-Truth truth(bool known, bool value) { return !known ? k_unknown : value ? k_true : k_false; }
-Truth both(Truth a, Truth b) { return a == k_false || b == k_false ? k_false : a == k_unknown || b == k_unknown ? k_unknown : k_true; }
-Truth either(Truth a, Truth b) { return a == k_true || b == k_true ? k_true : a == k_unknown || b == k_unknown ? k_unknown : k_false; }
-
-// A host rule's condition over the samples of one series.
-struct Condition {
-    FindingKind kind;
-    std::string resource;
-    const SeriesData* series;
-    std::vector<signed char> holds;
-    std::vector<double> value;  // the measure named in the evidence
-    double threshold = 0;
-    std::string rule;     // what held, for the evidence
-    std::string measure;  // the measure's name and its printf format
-    std::string format;
-    std::vector<double> extra;  // a second measure, may be empty
-    std::string extra_format;
-};
-
-// Values of AUX's COLUMN at the times of BASE: the sample of AUX within half
-// an interval of each (NaN where none).  nullopt when AUX or its column is
-// absent.
-std::optional<std::vector<double>> aligned(const SeriesData& base, const SeriesData* aux, const char* column) {
-    if (!aux) return std::nullopt;
-    const std::vector<double>* values = aux->column(column);
-    if (!values) return std::nullopt;
-    if (&base == aux) return *values;
-    const double tolerance = sample_interval(base.time) / 2;
-    std::vector<double> out(base.time.size(), std::numeric_limits<double>::quiet_NaN());
-    std::size_t j = 0;
-    for (std::size_t i = 0; i < base.time.size(); ++i) {
-        while (j + 1 < aux->time.size() && std::fabs(aux->time[j + 1] - base.time[i]) <= std::fabs(aux->time[j] - base.time[i])) ++j;
-        if (j < aux->time.size() && std::fabs(aux->time[j] - base.time[i]) <= tolerance) out[i] = (*values)[j];
-    }
-    return out;
-}
-
-// The host rules' conditions for HOST.
-std::vector<Condition> host_conditions(const HostData& host, const ClusterBusy& cluster, const RuleSettings& s) {
-    std::vector<Condition> out;
-    const SeriesData* cpu = host.series("cpu");
-    const SeriesData* load = host.series("load");
-    const SeriesData* memory = host.series("memory");
-    const SeriesData* swap = host.series("swap");
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    auto each = [](std::size_t n, auto&& f) {
-        std::vector<signed char> holds(n);
-        for (std::size_t i = 0; i < n; ++i) holds[i] = f(i);
-        return holds;
-    };
-    auto known = [](double v) { return !std::isnan(v); };
-    auto add = [&](Condition c) {
-        if (std::any_of(c.holds.begin(), c.holds.end(), [](signed char t) { return t != k_unknown; })) out.push_back(std::move(c));
-    };
-
-    if (cpu) {
-        const std::size_t n = cpu->time.size();
-        auto busy = aligned(*cpu, cpu, "util_pct");
-        auto runq = aligned(*cpu, load, "runq");
-        if (busy && runq && host.cpus > 0) {
-            const double cpus = host.cpus;
-            add({FindingKind::cpu_saturated, "cpu", cpu,
-                 each(n, [&](std::size_t i) {
-                     return both(truth(known((*busy)[i]), (*busy)[i] >= s.cpu_busy_pct),
-                                 truth(known((*runq)[i]), (*runq)[i] > cpus));
-                 }),
-                 *busy, s.cpu_busy_pct,
-                 "busy >= " + number_text(s.cpu_busy_pct, "%g") + "% and run queue > " + std::to_string(host.cpus) +
-                     " CPUs",
-                 "busy", "%.1f%%", *runq, "run queue %.1f"});
-        }
-        if (busy && cluster.hosts >= 3) {
-            std::vector<double> median(n);
-            for (std::size_t i = 0; i < n; ++i) median[i] = cluster.at(cpu->time[i]);
-            add({FindingKind::idle_host, "cpu", cpu,
-                 each(n, [&](std::size_t i) {
-                     return both(truth(known((*busy)[i]), (*busy)[i] <= s.idle_busy_pct),
-                                 truth(known(median[i]), median[i] >= s.idle_cluster_pct));
-                 }),
-                 *busy, s.idle_busy_pct,
-                 "busy <= " + number_text(s.idle_busy_pct, "%g") + "% while the cluster's median >= " +
-                     number_text(s.idle_cluster_pct, "%g") + "%",
-                 "busy", "%.1f%%", median, "cluster median %.1f%%"});
-        }
-        auto busiest = aligned(*cpu, cpu, "busiest_core_pct");
-        // With one CPU the busiest core is the host: cpu saturated says it.
-        if (busy && busiest && host.cpus > 1) {
-            const double ceiling = 100.0 / host.cpus + s.single_core_margin_pct;
-            add({FindingKind::single_core_bound, "cpu", cpu,
-                 each(n, [&](std::size_t i) {
-                     return both(truth(known((*busiest)[i]), (*busiest)[i] >= s.single_core_pct),
-                                 truth(known((*busy)[i]), (*busy)[i] <= ceiling));
-                 }),
-                 *busiest, s.single_core_pct,
-                 "busiest core >= " + number_text(s.single_core_pct, "%g") + "% with busy <= " +
-                     number_text(ceiling, "%.4g") + "% of " + std::to_string(host.cpus) + " CPUs",
-                 "busiest core", "%.1f%%", *busy, "busy %.1f%%"});
-        }
-        if (auto steal = aligned(*cpu, cpu, "steal")) {
-            add({FindingKind::cpu_stolen, "cpu", cpu,
-                 each(n, [&](std::size_t i) { return truth(known((*steal)[i]), (*steal)[i] >= s.steal_pct); }), *steal,
-                 s.steal_pct, "steal >= " + number_text(s.steal_pct, "%g") + "%", "steal", "%.1f%%", {}, ""});
-        }
-        auto iowait = aligned(*cpu, cpu, "iowait");
-        auto io_some = aligned(*cpu, load, "io_some_pct");
-        if ((iowait && busy) || io_some) {
-            std::string rule;
-            if (iowait && busy)
-                rule = "iowait >= " + number_text(s.iowait_pct, "%g") + "% with busy < " +
-                       number_text(s.iowait_busy_below_pct, "%g") + "%";
-            if (io_some)
-                rule += (rule.empty() ? "" : ", or ") + std::string("I/O pressure >= ") +
-                        number_text(s.io_pressure_pct, "%g") + "%";
-            add({FindingKind::waiting_on_io, "cpu", cpu,
-                 each(n, [&](std::size_t i) {
-                     Truth t = k_false;
-                     if (iowait && busy)
-                         t = both(truth(known((*iowait)[i]), (*iowait)[i] >= s.iowait_pct),
-                                  truth(known((*busy)[i]), (*busy)[i] < s.iowait_busy_below_pct));
-                     if (io_some) {
-                         Truth p = truth(known((*io_some)[i]), (*io_some)[i] >= s.io_pressure_pct);
-                         t = iowait && busy ? either(t, p) : p;
-                     }
-                     return t;
-                 }),
-                 iowait ? *iowait : *io_some, iowait ? s.iowait_pct : s.io_pressure_pct, rule,
-                 iowait ? "iowait" : "I/O pressure", "%.1f%%", iowait && io_some ? *io_some : std::vector<double>{},
-                 "I/O pressure %.1f%%"});
-        }
-    }
-
-    if (memory) {
-        const std::size_t n = memory->time.size();
-        auto swap_in = aligned(*memory, swap, "in_pps");
-        auto swap_out = aligned(*memory, swap, "out_pps");
-        auto scan = aligned(*memory, memory, "pgscan_ps");
-        auto majflt = aligned(*memory, memory, "majflt_ps");
-        auto mem_some = aligned(*memory, load, "mem_some_pct");
-        std::vector<std::string> parts;
-        if (swap_in && swap_out) parts.push_back("swapping");
-        if (scan && majflt) parts.push_back("page scanning with major faults");
-        if (mem_some) parts.push_back("memory pressure >= " + number_text(s.memory_pressure_pct, "%g") + "%");
-        if (!parts.empty()) {
-            std::string rule;
-            for (const std::string& part : parts) rule += (rule.empty() ? "" : ", or ") + part;
-            std::vector<double> swapped(n, nan);
-            if (swap_in && swap_out)
-                for (std::size_t i = 0; i < n; ++i) swapped[i] = (*swap_in)[i] + (*swap_out)[i];
-            add({FindingKind::memory_pressure, "memory", memory,
-                 each(n, [&](std::size_t i) {
-                     std::optional<Truth> t;
-                     auto join = [&](Truth u) { t = t ? either(*t, u) : u; };
-                     if (swap_in && swap_out) join(truth(known(swapped[i]), swapped[i] > 0));
-                     if (scan && majflt)
-                         join(both(truth(known((*scan)[i]), (*scan)[i] > 0), truth(known((*majflt)[i]), (*majflt)[i] > 0)));
-                     if (mem_some) join(truth(known((*mem_some)[i]), (*mem_some)[i] >= s.memory_pressure_pct));
-                     return *t;
-                 }),
-                 swap_in && swap_out ? swapped : scan && majflt ? *scan : *mem_some,
-                 swap_in && swap_out ? 0 : scan && majflt ? 0 : s.memory_pressure_pct, rule,
-                 swap_in && swap_out ? "swapped" : scan && majflt ? "scanned" : "memory pressure",
-                 swap_in && swap_out ? "%.1f pages/s" : scan && majflt ? "%.1f pages/s" : "%.1f%%",
-                 mem_some && (swap_in || scan) ? *mem_some : std::vector<double>{}, "memory pressure %.1f%%"});
-        }
-        if (auto used = aligned(*memory, memory, "used_pct")) {
-            add({FindingKind::memory_nearly_full, "memory", memory,
-                 each(n, [&](std::size_t i) { return truth(known((*used)[i]), (*used)[i] >= s.memory_full_pct); }), *used,
-                 s.memory_full_pct, "used >= " + number_text(s.memory_full_pct, "%g") + "% of MemTotal", "used",
-                 "%.1f%%", {}, ""});
-        }
-    }
-
-    if (auto disks = host.categories.find("disk"); disks != host.categories.end())
-        for (const SeriesData& disk : disks->second) {
-            if (is_pseudo_device(disk.device)) continue;
-            auto util = aligned(disk, &disk, "util_pct");
-            if (!util) continue;
-            auto queue = aligned(disk, &disk, "aqu_sz");
-            std::string rule = "%util >= " + number_text(s.disk_util_pct, "%g");
-            if (queue)
-                rule += ", or queue > " + number_text(s.disk_queue, "%g") + " with %util >= " +
-                        number_text(s.disk_queue_util_pct, "%g");
-            add({FindingKind::disk_saturated, "disk", &disk,
-                 each(disk.time.size(),
-                      [&](std::size_t i) {
-                          Truth t = truth(known((*util)[i]), (*util)[i] >= s.disk_util_pct);
-                          if (queue)
-                              t = either(t, both(truth(known((*queue)[i]), (*queue)[i] > s.disk_queue),
-                                                 truth(known((*util)[i]), (*util)[i] >= s.disk_queue_util_pct)));
-                          return t;
-                      }),
-                 *util, s.disk_util_pct, rule, "%util", "%.1f", queue ? *queue : std::vector<double>{}, "queue %.1f"});
-        }
-
-    if (auto nics = host.categories.find("network"); nics != host.categories.end())
-        for (const SeriesData& nic : nics->second) {
-            if (is_pseudo_device(nic.device)) continue;
-            const std::size_t n = nic.time.size();
-            if (auto util = aligned(nic, &nic, "util_pct"))
-                add({FindingKind::nic_saturated, "network", &nic,
-                     each(n, [&](std::size_t i) { return truth(known((*util)[i]), (*util)[i] >= s.nic_util_pct); }),
-                     *util, s.nic_util_pct, "%ifutil >= " + number_text(s.nic_util_pct, "%g"), "%ifutil", "%.1f", {},
-                     ""});
-            std::vector<double> errors(n, 0.0);
-            bool any = false;
-            for (const char* column : {"rxerr_ps", "txerr_ps", "rxdrop_ps", "txdrop_ps"})
-                if (auto v = aligned(nic, &nic, column)) {
-                    any = true;
-                    for (std::size_t i = 0; i < n; ++i) errors[i] += (*v)[i];  // NaN stays NaN
-                }
-            if (any)
-                add({FindingKind::nic_errors, "network", &nic,
-                     each(n, [&](std::size_t i) { return truth(known(errors[i]), errors[i] > s.nic_errors_ps); }), errors,
-                     s.nic_errors_ps, "errors and drops > " + number_text(s.nic_errors_ps, "%g") + "/s",
-                     "errors and drops", "%.2f/s", {}, ""});
-        }
-    return out;
-}
 
 }  // namespace
 
@@ -347,7 +128,17 @@ std::string clock_text(double time) {
     return text;
 }
 
+Truth both(Truth a, Truth b) {
+    return a == k_false || b == k_false ? k_false : a == k_unknown || b == k_unknown ? k_unknown : k_true;
+}
+Truth either(Truth a, Truth b) {
+    return a == k_true || b == k_true ? k_true : a == k_unknown || b == k_unknown ? k_unknown : k_false;
+}
+
+std::string amount(double value, const char* unit) { return number_text(value, "%.1f") + " " + unit; }
+
 std::string number_text(double value, const char* format) {
+    if (!std::isfinite(value)) return "unknown";
     char text[64];
     std::snprintf(text, sizeof text, format, value);
     return text;
@@ -386,7 +177,11 @@ std::vector<Finding> find_bottlenecks(const std::vector<HostData>& hosts, const 
     const ClusterBusy cluster = cluster_busy(hosts);
     for (std::size_t h = 0; h < hosts.size(); ++h) {
         const HostData& host = hosts[h];
-        for (Condition& c : host_conditions(host, cluster, s))
+        const HostView view{host, host.series("cpu"), host.series("load"), host.series("memory"), host.series("swap"),
+                            cluster, s};
+        std::vector<Condition> conditions;
+        for (HostRule rule : host_rules()) rule(view, conditions);
+        for (Condition& c : conditions)
             for (std::size_t p = 0; p < phases.size(); ++p) {
                 const auto [first, last] = phase_range(c.series->time, phases[p]);
                 std::size_t judged = 0, held = 0, streak = 0, best = 0, best_end = 0;
@@ -424,20 +219,32 @@ std::vector<Finding> find_bottlenecks(const std::vector<HostData>& hosts, const 
                 f.value = median_of(when_held);
                 f.threshold = c.threshold;
                 f.share = share;
-                f.evidence = c.rule + " in " + number_text(100 * share, "%.0f") + "% of samples (" +
-                             clock_text(c.series->time[best_end + 1 - best]) + "-" + clock_text(c.series->time[best_end]) +
-                             "), " + c.measure + " " + number_text(f.value, c.format.c_str());
-                if (!extra_held.empty()) f.evidence += ", " + number_text(median_of(extra_held), c.extra_format.c_str());
+                f.evidence = c.says(f.value, extra_held.empty() ? std::nan("") : median_of(extra_held)) + ", in " +
+                             number_text(100 * share, "%.0f") + " % of the samples (longest stretch " +
+                             clock_text(c.series->time[best_end + 1 - best]) + "-" + clock_text(c.series->time[best_end]) + ")";
                 found.emplace_back(p, h, std::move(f));
             }
     }
+    // A host saturated in a phase is not also said to be fully busy in it.
+    auto named = [&](const Finding& f, FindingKind kind) {
+        return std::any_of(found.begin(), found.end(), [&](const auto& other) {
+            const Finding& g = std::get<2>(other);
+            return g.kind == kind && g.phase == f.phase && g.host == f.host;
+        });
+    };
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [&](const auto& e) {
+                                   const Finding& f = std::get<2>(e);
+                                   return f.kind == FindingKind::cpu_fully_busy && named(f, FindingKind::cpu_saturated);
+                               }),
+                found.end());
     for (Finding& f : cluster_findings(hosts, phases, cluster, s)) {
         std::size_t p = 0, h = 0;
         while (p < phases.size() && phases[p].label != f.phase) ++p;
         while (h < hosts.size() && hosts[h].host != f.host) ++h;
-        // One finding per straggling resource, and none where another rule
-        // already names the host's resource.
-        if (f.kind == FindingKind::straggler &&
+        // No straggler or imbalance where another rule already names the
+        // host's resource: it says more.
+        if ((f.kind == FindingKind::straggler || f.kind == FindingKind::imbalance) &&
             std::any_of(found.begin(), found.end(), [&](const auto& other) {
                 const Finding& g = std::get<2>(other);
                 return g.phase == f.phase && g.host == f.host && g.resource == f.resource;

@@ -8,8 +8,8 @@
 // least `min_consecutive` samples in a row.  A condition needs its columns:
 // a column the input lacks, or leaves empty, makes a sample unjudged, and a
 // rule with fewer than `min_consecutive` judged samples in a phase says
-// nothing (never a false alarm).  The cluster rules (straggler, idle host,
-// stall) compare each host with the others in the same phase.
+// nothing (never a false alarm).  The cluster rules (straggler, imbalance,
+// idle host, stall) compare each host with the others in the same phase.
 //
 // Pure: no I/O.
 #pragma once
@@ -37,7 +37,7 @@ struct SeriesData {
 struct HostData {
     std::string host;
     std::string alias;
-    int cpus = 0;  // the CPU count (manifest); 0 when unknown
+    int cpus = 0;  // the CPU count the rules use; 0 when unknown
     // Category name (cpu, load, memory, swap, disk, network) -> its series:
     // one for a host category, one per device for disk and network.
     std::map<std::string, std::vector<SeriesData>> categories;
@@ -76,8 +76,8 @@ struct RuleSettings {
     double memory_full_pct = 90;
     double nic_util_pct = 90;
     double nic_errors_ps = 0;
-    double straggler_z = 3.5;
-    double straggler_gap_pct = 20;
+    double imbalance_z = 3.5;
+    double imbalance_gap_pct = 20;
     double straggler_end_factor = 1.5;
     double straggler_busy_pct = 5;
     double idle_busy_pct = 1;
@@ -105,6 +105,7 @@ enum class FindingKind {
     stall,
     idle_host,
     straggler,
+    imbalance,
     cpu_saturated,
     disk_saturated,
     memory_pressure,
@@ -114,6 +115,7 @@ enum class FindingKind {
     cpu_stolen,
     nic_errors,
     memory_nearly_full,
+    cpu_fully_busy,
 };
 
 enum class Severity { critical, warning, notice };
@@ -144,9 +146,9 @@ struct Finding {
 
 // Every finding of HOSTS over PHASES, most severe first (then the larger
 // share, then in FindingKind's order, then phase, host and device order as
-// given).  A straggler is not
-// reported for a resource of a host that another finding of the same phase
-// already names.
+// given).  A straggler or an
+// imbalance is not reported for a resource of a host that another finding
+// of the same phase already names.
 std::vector<Finding> find_bottlenecks(const std::vector<HostData>& hosts, const std::vector<Phase>& phases,
                                       const RuleSettings& settings);
 

@@ -237,7 +237,7 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 	# The planted load (twice as many busy loops as CPUs) saturates the CPUs
 	# in the phase marked compute, whatever else the machine does.
 	assert_line "demo: the report's findings, most severe first (report/report.md):"
-	assert_line --regexp '^    compute [^ ]+ cpu saturated: busy >= 90% and run queue > [0-9]+ CPUs in [0-9]+% of samples '
+	assert_line --regexp '^    compute [^ ]+ cpu saturated: [0-9.]+ runnable tasks for [0-9]+ CPUs, [0-9.]+ % busy, in [0-9]+ % of the samples '
 	assert_equal "${lines[-2]}" "demo: open $PWD/demo/plot/index.html in a browser: the findings on top, then every view and plot"
 	# The page: the findings first, linked to the heatmap that shows them.
 	grep -q '<td>compute</td>.*<td>cpu saturated</td>' demo/plot/index.html

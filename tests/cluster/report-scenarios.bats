@@ -189,16 +189,30 @@ work() {
 	node_run "$1" "$(at_time "$3" "sh -c 'i=0; while [ \$i -lt $2 ]; do i=\$((i + 1)); done'")"
 }
 
-@test "scenario: CPU hog (4 busy loops on a node of 2 CPUs) on n1 names n1 cpu" {
+# without_manifest KIND HOST: the run here, judged again without
+# .clusterp/run.json (the CPU counts then come from the data alone), still
+# names HOST's cpu as KIND.
+without_manifest() {
+	mv .clusterp/run.json run.json.kept
+	report_here "without run.json"
+	mv run.json.kept .clusterp/run.json
+	grep -q "^run $2 cpu $1: " report.out
+}
+
+@test "scenario: CPU hog (4 busy loops on a node of 2 CPUs) on n1 names n1 cpu (saturated, with or without run.json)" {
 	hog() { spin "$CLUSTER_NODE_1" 20 4; }
 	run_scenario hog
 	names n1 cpu
+	grep -q '^run n1 cpu saturated: ' report.out
+	without_manifest saturated n1
 }
 
-@test "scenario: one busy thread on n2 names n2 cpu" {
+@test "scenario: one busy thread on n2 names n2 cpu (single core bound, with or without run.json)" {
 	spinner() { spin "$CLUSTER_NODE_2" 20 1; }
 	run_scenario spinner
 	names n2 cpu
+	grep -q '^run n2 cpu single core bound: ' report.out
+	without_manifest 'single core bound' n2
 }
 
 @test "scenario: n3 filling its memory (940 of 1024 MiB) names n3 memory" {

@@ -30,9 +30,30 @@ same_as() {
 	[ "$status" -eq 0 ]
 	parse got.csv "$@"
 	[ "$status" -eq 0 ]
+	without_cpus ref.csv
+	without_cpus got.csv
 	diff -u ref.csv got.csv
 	diff -u /dev/null got.csv.err
 	[ "$(wc -l <got.csv)" -gt 1 ]
+}
+
+# without_cpus FILE: FILE's cpus column emptied: sar text has its CPU count
+# in the banner, sadf -d of -u alone has none (the next test checks it).
+without_cpus() {
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cpus") c = i } c && NR > 1 { $c = "" } { print }' "$1" >"$1.tmp"
+	mv "$1.tmp" "$1"
+}
+
+@test "the CPU count: -P ALL's single CPUs, else sar's banner or a restart's (N CPU), else none" {
+	parse out.csv "$S/12.6.1/cpu-P.sadf-d"
+	[ "$(cut -d, -f14 out.csv | sort | uniq -c | tr -s ' ' | tr '\n' :)" = " 20 2: 1 cpus:" ]
+	parse out.csv "$S/12.6.1/cpu.sar-C.txt"
+	[ "$(cut -d, -f14 out.csv | sort | uniq -c | tr -s ' ' | tr '\n' :)" = " 20 2: 1 cpus:" ]
+	sed '/RESTART/s/(2 CPU)/(64 CPU)/' "$S/12.6.1-restart/cpu.sar-C.txt" >restart.txt
+	parse out.csv restart.txt
+	[ "$(cut -d, -f14 out.csv | uniq -c | tr -s ' ' | tr '\n' :)" = " 1 cpus: 10 2: 10 64:" ]
+	parse out.csv "$S/12.6.1/cpu.sadf-d"
+	[ "$(cut -d, -f14 out.csv | sort -u | tr '\n' :)" = ":cpus:" ]
 }
 
 @test "every fixture matches sysstat's JSON ground truth within 0.01" {
@@ -261,6 +282,7 @@ clusterp-parse: warning: bad: 2 more bad lines skipped after line 6" ]
 	same_as "$S/12.6.1/cpu.sadf-d" --tz America/New_York "$H/cpu.sar-New_York.txt"
 	parse ref.csv "$S/12.6.1/cpu.sadf-d"
 	TZ=America/New_York parse got.csv "$H/cpu.sar-New_York.txt"
+	without_cpus got.csv
 	diff -u ref.csv got.csv
 }
 
@@ -285,6 +307,7 @@ clusterp-parse: warning: bad: 2 more bad lines skipped after line 6" ]
 	parse out.csv bad-sar
 	[ "$status" -eq 0 ]
 	[ "$(cat out.csv.err)" = "clusterp-parse: warning: bad-sar:9: too few fields, line skipped" ]
+	without_cpus out.csv
 	diff -u ref.csv out.csv
 }
 
@@ -307,7 +330,7 @@ clusterp-parse: warning: bad: 2 more bad lines skipped after line 6" ]
 	[ "$(cat out.csv.err)" = "clusterp-parse: warning: empty: empty input, no rows" ]
 	parse out.csv --category cpu empty
 	[ "$status" -eq 0 ]
-	[ "$(cat out.csv)" = "time,elapsed,host,alias,user,nice,system,iowait,steal,idle,util_pct,busiest_core_pct,irq_pct" ]
+	[ "$(cat out.csv)" = "time,elapsed,host,alias,user,nice,system,iowait,steal,idle,util_pct,busiest_core_pct,irq_pct,cpus" ]
 }
 
 @test "stream mode: mixed categories are an error (64)" {

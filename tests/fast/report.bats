@@ -12,7 +12,7 @@ load ../lib/report
 	for h in n2 n3 n4; do report_host "$h" 30 20 1; done
 	run clusterp-report --cpus 4
 	assert_success
-	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	assert_output 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50)'
 	golden report/saturated.csv report/findings.csv
 	golden report/saturated.md report/report.md
 }
@@ -40,20 +40,41 @@ load ../lib/report
 	grep -qx 'No finding: no rule fired.' report/report.md
 }
 
-@test "report: the CPU count comes from the manifest; without it cpu saturated is not judged" {
+@test "report: the CPU count comes from the data, else the manifest; without one, fully busy is all that can be said" {
 	cd_workdir
 	report_host n1 30 97 9
 	for h in n2 n3 n4; do report_host "$h" 30 90 9; done
 	run clusterp-report
 	assert_success
-	assert_output 'no finding: no rule fired on 4 hosts in 1 phase'
+	assert_line --index 0 'run N1 cpu fully busy: all CPUs 97.0 % busy (fully busy from 90 %), 9.0 runnable tasks, in 100 % of the samples (longest stretch 02:40:00-02:44:50)'
+	assert_equal "${#lines[@]}" 4
 	mkdir .clusterp
 	printf '{"version": 1, "run_id": "r1", "started": "2026-11-25T02:40:00Z", "interval": 10, "transport": "ssh", "hosts": [%s]}\n' \
 		'{"host": "n3", "alias": "N3", "status": "stopped", "cpus": 16}, {"host": "n1", "alias": "N1", "status": "stopped", "cpus": 4}' >.clusterp/run.json
 	run clusterp-report
 	assert_success
-	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	assert_line --index 0 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50)'
+	assert_line --index 1 --partial 'run N3 cpu fully busy: all 16 CPUs 90.0 % busy'
 	grep -q '^# clusterp report for run r1$' report/report.md
+	# sysstat saw 12 CPUs on n1 (parse's cpus column), run.json says 4:
+	# the data's count wins, and both the terminal and report.md say so.
+	rm parsed/cpu/n1
+	report_csv cpu n1 30 util_pct=97 busiest_core_pct=97 cpus=12
+	run --separate-stderr clusterp-report
+	assert_success
+	assert_line --index 0 --partial 'run N3 cpu fully busy'
+	assert_line --index 1 --partial 'run N1 cpu fully busy: all 12 CPUs 97.0 % busy'
+	assert_equal "$stderr" "clusterp-report: warning: n1: .clusterp/run.json says 4 CPUs, sysstat saw 12; the report uses sysstat's 12"
+	grep -qx "n1: .clusterp/run.json says 4 CPUs, sysstat saw 12; the report uses sysstat's 12" report/report.md
+}
+
+@test "report: a real saturated recording fed to parse, without run.json, is cpu saturated with sysstat's CPU count" {
+	cd_workdir
+	clusterp-parse "$FIXTURES/recorded/saturated/cpu.sadf-d" >cpu.csv
+	clusterp-parse "$FIXTURES/recorded/saturated/load.sadf-d" >load.csv
+	run clusterp-report cpu.csv load.csv
+	assert_success
+	assert_output 'run vm cpu saturated: 16.0 runnable tasks for 2 CPUs, 100.0 % busy, in 100 % of the samples (longest stretch 02:02:36-02:02:47)'
 }
 
 @test "report: phases from markers.csv are judged apart, most severe first" {
@@ -71,9 +92,9 @@ load ../lib/report
 	run clusterp-report --cpus 4
 	assert_success
 	assert_output - <<-'OUT'
-	compute N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:43:20-02:46:30), busy 97.0%, run queue 9.0
-	load N2 memory nearly full: used >= 90% of MemTotal in 100% of samples (02:40:00-02:43:10), used 95.0%
-	compute N2 memory nearly full: used >= 90% of MemTotal in 100% of samples (02:43:20-02:46:30), used 95.0%
+	compute N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:43:20-02:46:30)
+	load N2 memory nearly full: 95.0 % of memory used (at least 90 %), in 100 % of the samples (longest stretch 02:40:00-02:43:10)
+	compute N2 memory nearly full: 95.0 % of memory used (at least 90 %), in 100 % of the samples (longest stretch 02:43:20-02:46:30)
 	OUT
 	cut -d, -f1-3 report/findings.csv >phases
 	golden report/phases.csv phases
@@ -89,7 +110,7 @@ load ../lib/report
 	assert_success
 	assert_output - <<-'OUT'
 	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence
-	run,2026-11-25T02:40:00Z,2026-11-25T02:44:50Z,n1,N1,disk,sdb,disk saturated,warning,70,90,1.00,"%util >= 90, or queue > 1 with %util >= 60 in 100% of samples (02:40:00-02:44:50), %util 70.0, queue 4.5"
+	run,2026-11-25T02:40:00Z,2026-11-25T02:44:50Z,n1,N1,disk,sdb,disk saturated,warning,70,90,1.00,"70.0 % utilized, 4.5 requests queued on average, in 100 % of the samples (longest stretch 02:40:00-02:44:50)"
 	OUT
 	[ ! -e report ]
 }
@@ -106,7 +127,7 @@ load ../lib/report
 	report_csv cpu n1 30 util_pct=26 busiest_core_pct=99
 	run clusterp-report --cpus 4
 	assert_success
-	assert_output --partial 'run N1 cpu single core bound: busiest core >= 95% with busy <= 35% of 4 CPUs'
+	assert_output --partial "run N1 cpu single core bound: its busiest core 99.0 % busy while the host's 4 CPUs were 26.0 % busy, where one full core is 25.0 %"
 }
 
 @test "report: thresholds from the report: key of config.yml; a bad one names its line" {
@@ -115,7 +136,7 @@ load ../lib/report
 	printf 'report:\n    cpu_busy_pct: 80\n    min_share: 0.5\n' >config.yml
 	run clusterp-report --cpus 4
 	assert_success
-	assert_line --index 0 --partial 'run N1 cpu saturated: busy >= 80%'
+	assert_line --index 0 --partial 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 85.0 % busy'
 	printf 'report:\n    min_share: 0.5\n    cpu_busy: 80\n' >config.yml
 	run clusterp-report --cpus 4
 	assert_failure 78
@@ -161,7 +182,7 @@ load ../lib/report
 	grep -q '^2026-11-25T02:40:10.250Z,10,n1,' parsed/cpu/n1
 	run clusterp-report --cpus 4
 	assert_success
-	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	assert_output 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50)'
 }
 
 @test "report and plot -t clock: times with milliseconds (clock offsets applied) read as the whole seconds, half a second later" {
@@ -177,7 +198,7 @@ load ../lib/report
 	rm -r plot report
 	sed -i -E 's/^([0-9-]{10}T[0-9:]{8})Z,/\1.500Z,/' parsed/*/*
 	run -0 clusterp-report --cpus 4
-	assert_output 'run N1 cpu saturated: busy >= 90% and run queue > 4 CPUs in 100% of samples (02:40:00-02:44:50), busy 97.0%, run queue 9.0'
+	assert_output 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50)'
 	diff -u expected.csv report/findings.csv
 	run -0 clusterp-plot -t clock -f svg
 	assert_output 'clusterp-plot: made 21 of 21 plots under '\''plot'\'''

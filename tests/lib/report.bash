@@ -2,7 +2,7 @@
 
 # Every column of each category, as design.md's data contract lists them.
 declare -gA REPORT_COLUMNS=(
-	[cpu]='user nice system iowait steal idle util_pct busiest_core_pct irq_pct'
+	[cpu]='user nice system iowait steal idle util_pct busiest_core_pct irq_pct cpus'
 	[load]='runq plist ldavg1 ldavg5 ldavg15 blocked cpu_some_pct io_some_pct io_full_pct mem_some_pct mem_full_pct'
 	[memory]='used_mib used_pct avail_mib buffers_mib cached_mib commit_pct majflt_ps pgscan_ps vmeff_pct'
 	[swap]='used_mib used_pct in_pps out_pps'
@@ -13,7 +13,7 @@ declare -gA REPORT_COLUMNS=(
 # report_csv CATEGORY HOST SAMPLES [DEVICE] [COLUMN=SPEC]...: appends to
 # parsed/CATEGORY/HOST (header first, when new) SAMPLES rows every 10 s from
 # 2026-11-25T02:40:00Z, alias the upper-case host, every column of the
-# category.  SPEC is a value for every sample, V1:V2@K (V1 before sample K,
+# category (cpu's `cpus` 0: no count).  SPEC is a value for every sample, V1:V2@K (V1 before sample K,
 # V2 from K on), or `none` (the column is left out); columns not named are 0.
 # With DEVICE (disk and network), the rows are that device's.
 report_csv() {

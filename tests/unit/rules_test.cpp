@@ -64,8 +64,16 @@ HostData cpu_host(const std::string& name, std::vector<double> busy, std::vector
 
 Phase whole(std::size_t n) { return {"run", k_t0, k_t0 + 10.0 * double(n - 1)}; }
 
+// Words a user reads never hold a statistic's name, inf or nan.
+void check_words(const std::vector<Finding>& findings) {
+    for (const Finding& f : findings)
+        for (const char* bad : {"inf", "nan", "robust", "z-score", "MAD"}) CHECK_MESSAGE(f.evidence.find(bad) == std::string::npos, f.evidence);
+}
+
 std::vector<Finding> judge(const std::vector<HostData>& hosts, std::size_t n, const RuleSettings& s = {}) {
-    return find_bottlenecks(hosts, {whole(n)}, s);
+    std::vector<Finding> found = find_bottlenecks(hosts, {whole(n)}, s);
+    check_words(found);
+    return found;
 }
 
 std::vector<std::string> names(const std::vector<Finding>& findings) {
@@ -87,12 +95,20 @@ TEST_CASE("balanced hosts, busy or idle, give no finding") {
     CHECK(judge({cpu_host("a", level(n, 0.2)), cpu_host("b", level(n, 0.3)), cpu_host("c", level(n, 0.1))}, n).empty());
 }
 
-TEST_CASE("cpu saturated needs busy and a run queue above the CPU count") {
+TEST_CASE("cpu saturated needs busy and a run queue above the CPU count; fully busy is busy without it") {
     const std::size_t n = 20;
-    CHECK(names(judge({cpu_host("a", level(n, 97), level(n, 6))}, n)) == Names{"a cpu cpu saturated"});
-    CHECK(judge({cpu_host("a", level(n, 97), level(n, 4))}, n).empty());  // runq = CPUs: busy, not saturated
-    HostData unknown = cpu_host("a", level(n, 97), level(n, 6), 0);  // CPU count unknown: not judged
-    CHECK(judge({unknown}, n).empty());
+    auto f = judge({cpu_host("a", level(n, 97), level(n, 6))}, n);
+    CHECK(names(f) == Names{"a cpu cpu saturated"});
+    CHECK(finding_line(f[0]) == "run a cpu saturated: 6.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples ("
+                                "longest stretch 00:53:20-00:56:30)\n");
+    f = judge({cpu_host("a", level(n, 97), level(n, 4))}, n);  // runq = CPUs: busy, not saturated
+    CHECK(names(f) == Names{"a cpu cpu fully busy"});
+    CHECK(f[0].evidence.rfind("all 4 CPUs 97.0 % busy (fully busy from 90 %), 4.0 runnable tasks, in 100 %", 0) == 0);
+    // CPU count unknown: saturation cannot be judged, fully busy can.
+    f = judge({cpu_host("a", level(n, 97), level(n, 6), 0)}, n);
+    CHECK(names(f) == Names{"a cpu cpu fully busy"});
+    CHECK(f[0].evidence.rfind("all CPUs 97.0 % busy", 0) == 0);
+    CHECK(judge({cpu_host("a", level(n, 85), level(n, 6))}, n).empty());
 }
 
 TEST_CASE("a rule fires on half the samples and three in a row, not less") {
@@ -101,7 +117,7 @@ TEST_CASE("a rule fires on half the samples and three in a row, not less") {
     auto f = judge({cpu_host("a", level(n, 10, 5, 15, 97), level(n, 6))}, n);
     REQUIRE(f.size() == 1);
     CHECK(f[0].share == doctest::Approx(0.5));
-    CHECK(f[0].evidence.find("(00:54:10-00:55:40)") != std::string::npos);
+    CHECK(f[0].evidence.find("longest stretch 00:54:10-00:55:40)") != std::string::npos);
     // 9 of 20: too few.
     CHECK(judge({cpu_host("a", level(n, 10, 5, 14, 97), level(n, 6))}, n).empty());
     // Every other sample (10 of 20, never three in a row): too short.
@@ -114,13 +130,18 @@ TEST_CASE("a missing column or empty fields make a rule unjudged, never a findin
     const std::size_t n = 20;
     HostData no_load = cpu_host("a", level(n, 97), level(n, 6));
     no_load.categories.erase("load");
-    CHECK(judge({no_load}, n).empty());
+    CHECK(names(judge({no_load}, n)) == Names{"a cpu cpu fully busy"});  // saturation unjudged
     HostData empty = cpu_host("a", level(n, 97), level(n, k_nan));
-    CHECK(judge({empty}, n).empty());
-    // Unknown samples are left out of the share: 6 judged, all holding.
+    CHECK(names(judge({empty}, n)) == Names{"a cpu cpu fully busy"});
+    HostData no_cpu = cpu_host("a", level(n, 97), level(n, 6));
+    no_cpu.categories["cpu"][0].columns["util_pct"] = level(n, k_nan);
+    CHECK(judge({no_cpu}, n).empty());
+    // Unknown samples are left out of the share: 6 judged, all holding (and
+    // the host, saturated, is not also said to be fully busy).
     HostData partly = cpu_host("a", level(n, 97), level(n, k_nan, 0, 6, 6));
     auto f = judge({partly}, n);
     REQUIRE(f.size() == 1);
+    CHECK(f[0].kind == FindingKind::cpu_saturated);
     CHECK(f[0].share == 1.0);
 }
 
@@ -128,12 +149,14 @@ TEST_CASE("single core bound: one core full while the host is not") {
     const std::size_t n = 20;
     HostData h = host("a", 4);
     h.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 26)}, {"busiest_core_pct", level(n, 99)}}));
-    CHECK(names(judge({h}, n)) == Names{"a cpu single core bound"});
+    auto f = judge({h}, n);
+    CHECK(names(f) == Names{"a cpu single core bound"});
+    CHECK(f[0].evidence.rfind("its busiest core 99.0 % busy while the host's 4 CPUs were 26.0 % busy, where one full core is 25.0 %", 0) == 0);
     h.categories["cpu"][0].columns["util_pct"] = level(n, 50);  // above 100/4 + 10
     CHECK(judge({h}, n).empty());
-    HostData one = host("b", 1);  // one CPU: not judged
+    HostData one = host("b", 1);  // one CPU: the host is the core, fully busy
     one.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 99)}, {"busiest_core_pct", level(n, 99)}}));
-    CHECK(judge({one}, n).empty());
+    CHECK(names(judge({one}, n)) == Names{"b cpu cpu fully busy"});
 }
 
 TEST_CASE("cpu stolen, waiting on I/O") {
@@ -217,9 +240,24 @@ TEST_CASE("straggler: busy far longer than the median host, or far from the medi
         h.categories["disk"].push_back(series(n, {{"util_pct", level(n, std::string(name) == "b" ? 75 : 10)}}, "sda"));
         hosts.push_back(h);
     }
-    CHECK(names(judge(hosts, n)) == Names{"b disk sda straggler"});
+    auto d = judge(hosts, n);
+    CHECK(names(d) == Names{"b disk sda imbalance"});
+    CHECK(d[0].evidence == "75.0 % utilized while the median host's busiest disk was 10.0 % (more work than the others)");
     // Below the gap that matters: nothing.
     hosts[1].categories["disk"][0].columns["util_pct"] = level(n, 25);
+    CHECK(judge(hosts, n).empty());
+}
+
+TEST_CASE("imbalance: 32 identical idle hosts and one busy give one finding, in words") {
+    const std::size_t n = 30;
+    std::vector<HostData> hosts;
+    for (int i = 0; i < 32; ++i) hosts.push_back(cpu_host("n" + std::to_string(i), level(n, 0.3)));
+    hosts.push_back(cpu_host("busy", level(n, 78)));
+    auto f = judge(hosts, n);
+    CHECK(names(f) == Names{"busy cpu imbalance"});
+    CHECK(f[0].evidence == "78.0 % busy while the median host was 0.3 % (more work than the others)");
+    // Identical hosts and nothing else: no spread, no finding.
+    hosts.pop_back();
     CHECK(judge(hosts, n).empty());
 }
 
@@ -273,12 +311,13 @@ TEST_CASE("the stdout line and the CSV row") {
     auto f = judge({h}, n);
     REQUIRE(f.size() == 1);
     CHECK(finding_line(f[0]) ==
-          "run n17 disk sdb saturated: %util >= 90, or queue > 1 with %util >= 60 in 100% of samples "
-          "(00:53:20-00:56:30), %util 95.0, queue 7.2\n");
+          "run n17 disk sdb saturated: 95.0 % utilized, 7.2 requests queued on average, in 100 % of the samples ("
+          "longest stretch 00:53:20-00:56:30)\n");
     CHECK(findings_csv(f) ==
           std::string(k_findings_header) +
               "\nrun,2026-11-30T00:53:20Z,2026-11-30T00:56:30Z,node17,n17,disk,sdb,disk saturated,warning,95,90,1.00,"
-              "\"%util >= 90, or queue > 1 with %util >= 60 in 100% of samples (00:53:20-00:56:30), %util 95.0, queue 7.2\"\n");
+              "\"95.0 % utilized, 7.2 requests queued on average, in 100 % of the samples (longest stretch "
+              "00:53:20-00:56:30)\"\n");
     CHECK(no_finding_line(4, 1) == "no finding: no rule fired on 4 hosts in 1 phase\n");
 }
 
