@@ -134,9 +134,15 @@ std::string interrupted_line(const FanoutResult& result, const std::string& done
 
 }  // namespace
 
+std::vector<std::string> side_categories(const Config& config) {
+    std::vector<std::string> side;
+    if (config.gpu) side.push_back("gpu");
+    return side;
+}
+
 int start_collection(const Config& config, const CollectOptions& options) {
     const int width = fanout_width(config, options);
-    const std::string command = start_command(config.remote_dir, config.interval);
+    const std::string command = start_command(config.remote_dir, config.interval, side_categories(config));
     std::vector<std::string> hosts;
     for (const auto& item : config.hosts) hosts.push_back(item.name);
     if (hosts.empty()) throw Error(k_exit_usage, "-x leaves no host to profile");
@@ -204,7 +210,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
                 return skip();
             }
             try {
-                record.error = start_host(log, *session, command, record, keep);
+                record.error = start_host(log, *session, command, record, keep, outcome);
                 if (!record.error.empty()) {
                     record.status = "failed";
                     outcome.fail(record.error);
@@ -294,7 +300,7 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         for (const auto& host : hosts) {
             const HostRecord* record = manifest->find(host);
             if (!record || record->status != "started") continue;
-            std::cout << host << ": " << stop_send_command(record->dir, record->pid) << '\n';
+            std::cout << host << ": " << stop_send_command(record->dir, record->pid, record->side) << '\n';
         }
         return {};
     }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace clusterp {
 
@@ -25,6 +26,10 @@ struct CollectOptions {
     bool force = false;         // start over an active run / stop over another run's raw/
     bool hosts_given = false;   // -H named the hosts (stop: only those)
 };
+
+// The side collectors (remote_command) CONFIG turns on, for start_command:
+// `gpu` unless `gpu: off`.
+std::vector<std::string> side_categories(const Config& config);
 
 // Returns the exit status: 0 all started, 1 some failed (each reported),
 // 69 none reachable, 128+N when signal N interrupted it (collect/signals:

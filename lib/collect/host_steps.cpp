@@ -87,6 +87,24 @@ std::string read_start_reply(const CommandResult& result, HostRecord& record) {
     return "";
 }
 
+// The side collectors' part of the start reply: those running go into
+// RECORD, the others into LOG (left out) or OUTCOME (failed).
+void read_side_reply(const Reply& reply, RunLog& log, HostRecord& record, HostOutcome& outcome) {
+    record.side.clear();
+    for (const auto& side : side_collectors()) {
+        const std::string& name = side.category;
+        if (long pid = std::atol(reply_value(reply, name + "_pid").c_str()); pid > 0) {
+            record.side.push_back({name, pid});
+            log.record(record.host, name + ": " + side.program + " started, pid " + std::to_string(pid));
+        } else if (std::string why = reply_value(reply, name + "_skip"); !why.empty()) {
+            log.record(record.host, name + ": not collected: " + why);
+        } else if (std::string error = reply_value(reply, name + "_error"); !error.empty()) {
+            log.record(record.host, name + ": " + side.program + " failed: " + error);
+            outcome.warnings.push_back(name + ": " + side.program + " did not start: " + error);
+        }
+    }
+}
+
 // The node's clock offset as NTP measures it, over the start command's own
 // stdin and stdout once its shell is up (a slow login shell is out of the
 // picture): of k_clock_pairs request/answer pairs, the one with the
@@ -126,8 +144,9 @@ std::size_t stream_start(const std::string& text) {
 // The files to receive, as the convert part of the reply announced them
 // (a category sadf filled nothing of is not sent: a warning), and their sizes.
 void announced_files(const Reply& reply, const CommandResult& answer, const std::string& raw_dir,
-                     const std::string& host, std::vector<FileTarget>& targets, std::vector<std::uint64_t>& sizes,
+                     const HostRecord& record, std::vector<FileTarget>& targets, std::vector<std::uint64_t>& sizes,
                      HostOutcome& outcome) {
+    const std::string& host = record.host;
     const std::string sa_size = reply_value(reply, "sa");
     if (sa_size.empty()) throw HostError(unexpected("stop", answer));
     for (const auto& category : sadf_categories()) {
@@ -143,6 +162,27 @@ void announced_files(const Reply& reply, const CommandResult& answer, const std:
         targets.push_back({remote_category_name(category.name), raw_dir + "/" + category.name + "/" + host});
         sizes.push_back(size);
     }
+    for (const auto& side : record.side) {
+        std::string state_size = reply_value(reply, side.category);
+        auto space = state_size.find(' ');
+        if (space == std::string::npos) throw HostError(unexpected("stop", answer));
+        const std::string state = state_size.substr(0, space);
+        std::uint64_t size = std::strtoull(state_size.c_str() + space + 1, nullptr, 10);
+        std::string program = side.category;
+        for (const auto& known : side_collectors())
+            if (known.category == side.category) program = known.program;
+        if (state == "dead")
+            outcome.warnings.push_back(side.category + ": " + program + " had already ended" +
+                                       (size ? "; keeping what it printed until then" : ""));
+        else if (state == "killed")
+            outcome.warnings.push_back(side.category + ": " + program + " ignored SIGTERM and was killed");
+        if (size == 0) {
+            outcome.warnings.push_back(side.category + ": " + program + " printed nothing");
+            continue;
+        }
+        targets.push_back({remote_category_name(side.category), raw_dir + "/" + side.category + "/" + host});
+        sizes.push_back(size);
+    }
     targets.push_back({remote_sa_name(), raw_dir + "/sa/" + host});
     sizes.push_back(std::strtoull(sa_size.c_str(), nullptr, 10));
 }
@@ -150,7 +190,7 @@ void announced_files(const Reply& reply, const CommandResult& answer, const std:
 }  // namespace
 
 std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record,
-                       const KeepRecord& keep) {
+                       const KeepRecord& keep, HostOutcome& outcome) {
     const std::string& host = record.host;
     log_command(log, host, command);
     const double begin = now_seconds();
@@ -168,6 +208,7 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
             so_far.exit_status = 0;
             so_far.out = out;
             if (read_start_reply(so_far, record).empty()) {
+                read_side_reply(parse_reply(out), log, record, outcome);
                 record.status = "started";
                 keep(record);
                 kept = true;
@@ -199,7 +240,7 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
 void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRecord& record,
                HostOutcome& outcome, const KeepRecord& keep) {
     const std::string& host = record.host;
-    const std::string command = stop_send_command(record.dir, record.pid);
+    const std::string command = stop_send_command(record.dir, record.pid, record.side);
     log_command(log, host, command);
     const double begin = now_seconds();
     try {
@@ -237,7 +278,7 @@ void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRe
 
         std::vector<FileTarget> targets;
         std::vector<std::uint64_t> sizes;
-        announced_files(reply, answer, raw_dir, host, targets, sizes, outcome);
+        announced_files(reply, answer, raw_dir, record, targets, sizes, outcome);
         for (const auto& target : targets)
             log.record(host, "download: " + record.dir + "/" + target.name + " -> " + target.local_path);
         std::vector<std::uint64_t> bytes = receive_files(*exchange, text.substr(stream), targets);

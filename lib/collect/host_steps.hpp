@@ -30,14 +30,18 @@ constexpr int k_stop_bound = 3600;
 using KeepRecord = std::function<void(const HostRecord&)>;
 
 // Runs COMMAND (start_command) and fills RECORD from its answer: dir, pid,
-// sysstat, mem_total_kib, cpus, clock_offset; on success status `started`,
-// passed to KEEP before the node is acknowledged.  Returns the cause of a
-// failure, or an empty string.  Throws HostError.
+// sysstat, mem_total_kib, cpus, clock_offset, the side collectors running;
+// on success status `started`, passed to KEEP before the node is
+// acknowledged.  A side collector the node cannot run is a line in LOG; one
+// that failed to start, a warning in OUTCOME (sadc runs on).  Returns the
+// cause of a failure, or an empty string.  Throws HostError.
 std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record,
-                       const KeepRecord& keep);
+                       const KeepRecord& keep, HostOutcome& outcome);
 
 // Stops, converts and fetches one host in one command (stop_send_command):
-// the files go to RAW_DIR/<category>/<host> and RAW_DIR/sa/<host>, checked
+// the files go to RAW_DIR/<category>/<host> and RAW_DIR/sa/<host> (and a
+// side collector's to RAW_DIR/<its category>/<host>: one that printed
+// nothing or had ended is a warning), checked
 // and renamed whole, and only then is the node told to remove its
 // directory.  Sets RECORD's status to stopped (passed to KEEP before the
 // node is told), or to failed with the cause (its directory gone); puts

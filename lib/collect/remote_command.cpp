@@ -35,6 +35,90 @@ const char* const k_nap = "{ sleep 0.02 2>/dev/null && i=$((i+1)); } || { sleep 
 const char* const k_ours =
     "ours() { [ -r /proc/$p/cmdline ] && tr '\\000' '\\n' </proc/$p/cmdline 2>/dev/null | grep -qxF -e \"$f\"; }; ";
 
+// The side collectors' shell text.  `probe` runs in start's command once
+// sadc runs: it sets `w` to why the node cannot run the collector (it is
+// then left out) or `e` to what is wrong with it (an error), else leaves
+// both empty and may set variables that `command` uses.  `command` is
+// started from / with TZ=UTC, stdin /dev/null, stdout DIR/<category>.txt.
+// Its first line when all is well matches the case pattern `ready`; one
+// that prints anything else is ended, and left out quietly when that line
+// matches `absent` (no device), else reported.
+struct SideText {
+    SideCollector info;
+    std::string probe;
+    std::string (*command)(int interval);
+    const char* ready;
+    const char* absent;
+};
+
+// The nvidia-smi fields asked for, each with the older or newer names a
+// driver may know it by instead, best first (drivers rename fields:
+// clocks_throttle_reasons.* became clocks_event_reasons.*).  The node keeps,
+// of each, the first name its `nvidia-smi --help-query-gpu` lists (with
+// quotes, as it writes every name); a field no name of which it lists is
+// left out, and parse leaves its column empty.
+const std::vector<std::vector<const char*>> k_gpu_fields = {
+    {"timestamp"},
+    {"index"},
+    {"uuid"},
+    {"name"},
+    {"utilization.gpu"},
+    {"utilization.memory"},
+    {"memory.used"},
+    {"memory.total"},
+    {"power.draw"},
+    {"enforced.power.limit", "power.limit"},
+    {"temperature.gpu"},
+    {"clocks.current.sm", "clocks.sm"},
+    {"clocks.max.sm"},
+    {"clocks_event_reasons.active", "clocks_throttle_reasons.active"},
+    {"pcie.link.gen.gpucurrent", "pcie.link.gen.current"},
+    {"pcie.link.width.current"},
+    {"mig.mode.current"},
+};
+
+std::string gpu_probe() {
+    std::ostringstream s;
+    s << "if ! command -v nvidia-smi >/dev/null 2>&1; then w='nvidia-smi not found'; else ";
+    // A driver in trouble can hang nvidia-smi: bounded where timeout exists.
+    s << "t=; if command -v timeout >/dev/null 2>&1; then t='timeout 10'; fi; "
+         "h=$($t nvidia-smi --help-query-gpu 2>&1 </dev/null); u=; ";
+    for (const auto& names : k_gpu_fields) {
+        s << "case $h in";
+        for (const char* name : names) s << " *'\"" << name << "\"'*) u=$u," << name << " ;;";
+        s << " esac; ";
+    }
+    s << "u=${u#,}; case ,$u, in *,utilization.gpu,*) ;; *) e=\"nvidia-smi --help-query-gpu lists no "
+         "utilization.gpu: $(printf '%s\\n' \"${h:-nothing}\" | head -n 1)\" ;; esac; fi; ";
+    return s.str();
+}
+
+std::string gpu_command(int interval) {
+    return "nvidia-smi --query-gpu=\"$u\" --format=csv,nounits -lms " + std::to_string(interval * 1000);
+}
+
+const std::vector<SideText>& side_texts() {
+    static const std::vector<SideText> table = {
+        {{"gpu", "nvidia-smi"}, gpu_probe(), gpu_command, "timestamp*", "*'No devices were found'*"},
+    };
+    return table;
+}
+
+const SideText* side_text(const std::string& category) {
+    for (const auto& side : side_texts())
+        if (side.info.category == category) return &side;
+    return nullptr;
+}
+
+// `alive`: whether process $x exists and is no zombie (the shell may not
+// have reaped its own child yet); `sours`: and still writes $o on its
+// stdout, i.e. is our side collector (test -ef compares device and inode,
+// through /proc's link to the open file).  Builtins only.
+const char* const k_side_ours =
+    "alive() { [ -r /proc/$x/status ] || return 1; sv=; while read -r sk sv sr; do [ \"$sk\" = State: ] && break; "
+    "sv=; done </proc/$x/status; [ -n \"$sv\" ] && [ \"$sv\" != Z ]; }; "
+    "sours() { alive && [ /proc/$x/fd/1 -ef \"$o\" ]; }; ";
+
 // `d=DIR; ` with DIR quoted.
 std::string dir_assignment(const std::string& dir) { return "d=" + shell_quote(dir) + "; "; }
 
@@ -65,11 +149,67 @@ const std::vector<SadfCategory>& sadf_categories() {
     return table;
 }
 
+const std::vector<SideCollector>& side_collectors() {
+    static const std::vector<SideCollector> table = [] {
+        std::vector<SideCollector> list;
+        for (const auto& side : side_texts()) list.push_back(side.info);
+        return list;
+    }();
+    return table;
+}
+
 std::string remote_sa_name() { return "run.sa"; }
 
 std::string remote_category_name(const std::string& category) { return category + ".txt"; }
 
-std::string start_command(const std::optional<std::string>& remote_dir, int interval) {
+namespace {
+
+// Start's part for the side collectors SIDE, once sadc runs ($g set):
+// each probed, started, and given up to 2 s to print or fail; its pid kept
+// in y_CATEGORY for the rollback.
+std::string side_start_part(const std::vector<std::string>& side, int interval) {
+    std::ostringstream s;
+    s << k_side_ours;
+    for (const auto& category : side) {
+        const SideText* text = side_text(category);
+        if (!text) continue;
+        const std::string o = "\"$d/" + category + ".txt\"", l = "\"$d/" + category + ".log\"";
+        const std::string command = text->command(interval);
+        s << "w=; e=; " << text->probe;
+        s << "if [ -n \"$w\" ]; then echo \"" << category << "_skip=$w\"; elif [ -n \"$e\" ]; then echo \"" << category
+          << "_error=$e\"; else o=" << o << "; ";
+        s << "if command -v setsid >/dev/null 2>&1; then TZ=UTC setsid " << command << " </dev/null >" << o
+          << " 2>" << l << " & else TZ=UTC " << command << " </dev/null >" << o << " 2>" << l << " & fi; x=$!; ";
+        s << "i=0; while [ ! -s \"$o\" ] && alive && [ $i -lt 100 ]; do " << k_nap << "; done; ";
+        // Running: it printed what it prints when all is well, or nothing
+        // yet (a buffered stdout).  Else its complaint (stdout's first line,
+        // nvidia-smi prints its errors there, else stderr's): once it has
+        // ended, or ended by us.
+        s << "m=$(head -n 1 " << o << "); case $m in '') r=1 ;; " << text->ready << ") r=1 ;; *) r= ;; esac; ";
+        s << "if [ -n \"$r\" ] && alive; then echo \"" << category << "_pid=$x\"; y_" << category << "=$x; else ";
+        s << "i=0; while alive && [ $i -lt 50 ]; do " << k_nap << "; done; if sours; then kill -KILL $x; fi; ";
+        s << "[ -n \"$m\" ] || m=$(head -n 1 " << l << "); rm -f " << o << " " << l << "; case $m in "
+          << text->absent << ") echo \"" << category << "_skip=$m\" ;; *) echo \"" << category
+          << "_error=${m:-it ended at once, saying nothing}\" ;; esac; fi; fi; ";
+    }
+    return s.str();
+}
+
+// The rollback of the side collectors started (y_CATEGORY set).
+std::string side_rollback_part(const std::vector<std::string>& side) {
+    std::ostringstream s;
+    for (const auto& category : side) {
+        if (!side_text(category)) continue;
+        s << "if [ -n \"$y_" << category << "\" ]; then x=$y_" << category << "; o=\"$d/" << category
+          << ".txt\"; if sours; then kill -KILL $x; fi; rm -f \"$o\" \"$d/" << category << ".log\"; fi; ";
+    }
+    return s.str();
+}
+
+}  // namespace
+
+std::string start_command(const std::optional<std::string>& remote_dir, int interval,
+                          const std::vector<std::string>& side) {
     std::ostringstream s;
     // A controller gone mid-command must not kill the shell at its next
     // echo (SIGPIPE): the shell lives on to roll the collector back.
@@ -111,6 +251,7 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
     s << "if [ -s \"$f\" ] && kill -0 $p 2>/dev/null; then echo \"pid=$p\"; g=1; else "
          "kill -KILL $p 2>/dev/null; echo error=sadc; sed 's/^/detail=/' \"$d/sadc.log\"; "
          "rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi; ";
+    if (!side.empty()) s << "if [ -n \"$g\" ]; then " << side_start_part(side, interval) << "fi; ";
     s << "while read -r k v r; do if [ \"$k\" = MemTotal: ]; then echo \"mem=$v\"; break; fi; done "
          "</proc/meminfo; ";
     s << "echo \"cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || "
@@ -120,8 +261,8 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
     s << "echo clock=sync; q=; while read -r q && [ \"$q\" = t ]; do echo \"t=${EPOCHREALTIME:-$(date +%s.%N)}\"; done; ";
     // No `ok` (the controller gone before it recorded the collector, or
     // not satisfied): the collector is rolled back.
-    s << "if [ -n \"$g\" ] && [ \"$q\" != ok ]; then " << k_ours << "if ours; then kill -KILL $p; fi; "
-         "rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi";
+    s << "if [ -n \"$g\" ] && [ \"$q\" != ok ]; then " << side_rollback_part(side) << k_ours
+      << "if ours; then kill -KILL $p; fi; rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi";
     return s.str();
 }
 
@@ -136,6 +277,21 @@ std::string stop_part(long pid) {
     s << "if ours; then kill -TERM $p 2>/dev/null; i=0; while ours && [ $i -lt 250 ]; do " << k_nap
       << "; done; if ours; then kill -KILL $p 2>/dev/null; echo state=killed; "
          "else echo state=stopped; fi; else echo state=dead; fi; ";
+    return s.str();
+}
+
+// Stops the side collectors SIDE, each if it still writes its file.
+std::string side_stop_part(const std::vector<SideRecord>& side) {
+    std::ostringstream s;
+    if (side.empty()) return "";
+    s << k_side_ours;
+    for (const auto& record : side) {
+        if (!side_text(record.category)) continue;
+        s << "x=" << record.pid << "; o=\"$d/" << record.category << ".txt\"; ";
+        s << "if sours; then kill -TERM $x 2>/dev/null; i=0; while sours && [ $i -lt 250 ]; do " << k_nap
+          << "; done; if sours; then kill -KILL $x 2>/dev/null; t=killed; else t=stopped; fi; else t=dead; fi; ";
+        s << "if [ -f \"$o\" ]; then n=$(wc -c <\"$o\"); else n=0; fi; echo \"" << record.category << "=$t $n\"; ";
+    }
     return s.str();
 }
 
@@ -179,9 +335,12 @@ std::string send_part(const std::string& list) {
     return s.str();
 }
 
-std::string cleanup_part() {
+std::string cleanup_part(const std::vector<SideRecord>& side) {
     std::ostringstream s;
     s << "rm -f \"$d/run.sa\" \"$d/sadc.log\"";
+    for (const auto& record : side)
+        if (side_text(record.category))
+            s << " \"$d/" << record.category << ".txt\" \"$d/" << record.category << ".log\"";
     for (const auto& category : sadf_categories()) {
         s << " \"$d/" << category.name << ".txt\" \"$d/" << category.name << ".err\"";
         if (!category.joined.empty()) s << " \"$d/" << category.name << ".pre\"";
@@ -192,17 +351,20 @@ std::string cleanup_part() {
 
 }  // namespace
 
-std::string stop_send_command(const std::string& dir, long pid) {
+std::string stop_send_command(const std::string& dir, long pid, const std::vector<SideRecord>& side) {
     std::vector<std::string> outputs;
     for (const auto& category : sadf_categories()) outputs.push_back(remote_category_name(category.name));
+    for (const auto& record : side)
+        if (side_text(record.category)) outputs.push_back(remote_category_name(record.category));
     std::ostringstream s;
-    s << k_prologue << dir_assignment(dir) << stop_part(pid) << "{ " << convert_part() << "} </dev/null; ";
+    s << k_prologue << dir_assignment(dir) << stop_part(pid) << side_stop_part(side) << "{ " << convert_part()
+      << "} </dev/null; ";
     // Only the outputs sadf filled are sent (the reply says which), then
     // the sa file.
     s << "set --; for o in" << words(outputs) << "; do if [ -s \"$d/$o\" ]; then set -- \"$@\" \"$o\"; fi; done; "
       << "set -- \"$@\" " << shell_quote(remote_sa_name()) << "; ";
     s << send_part(" \"$@\"") << "; ";
-    s << "read -r k || exit 0; [ \"$k\" = ok ] || exit 0; " << cleanup_part();
+    s << "read -r k || exit 0; [ \"$k\" = ok ] || exit 0; " << cleanup_part(side);
     return s.str();
 }
 

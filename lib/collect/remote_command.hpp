@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "model/manifest.hpp"
+
 namespace clusterp {
 
 // VALUE as one shell word in single quotes: `it's` -> `'it'\''s'`.  Safe for
@@ -40,6 +42,19 @@ const std::vector<SadfCategory>& sadf_categories();
 std::string remote_sa_name();
 std::string remote_category_name(const std::string& category);
 
+// Side collectors: programs that run beside sadc in the run directory for
+// the run's length, each printing text on its stdout into
+// DIR/<category>.txt, which stop sends home as raw/<category>/<host>
+// (gpu: nvidia-smi).  A node that cannot run one (no such program, no
+// device) is no error: start says why it was left out.  The table, in
+// start's order (which config switch turns each on: collect.cpp); the
+// shell text of each stays in remote_command.cpp.
+struct SideCollector {
+    std::string category;  // raw/<category>/<host>
+    std::string program;   // for messages: `nvidia-smi`
+};
+const std::vector<SideCollector>& side_collectors();
+
 // Start: find sadc (`sar --sadc`, then the usual paths), make a private
 // directory with `mktemp -d` under REMOTE_DIR (unset: the node's $TMPDIR,
 // else /tmp; a leading `~/` means the node's $HOME), start
@@ -58,7 +73,13 @@ std::string remote_category_name(const std::string& category);
 // directory removed, so that no collector runs unrecorded (the shell
 // ignores SIGPIPE to outlive a vanished controller).  A failed start leaves
 // no directory behind.
-std::string start_command(const std::optional<std::string>& remote_dir, int interval);
+// SIDE names the side collectors to start once sadc runs (side_collectors;
+// others are ignored), each from / with TZ=UTC and its stdin closed; each
+// replies `CAT_pid=PID` (running: printed, or still silent after 2 s),
+// `CAT_skip=WHY` (the node cannot run it) or `CAT_error=WHY` (it exited at
+// once: its first line of complaint).  A rollback kills them too.
+std::string start_command(const std::optional<std::string>& remote_dir, int interval,
+                          const std::vector<std::string>& side = {});
 
 // Stop, convert, send and remove, in one command (one login shell):
 // 1. stop: if DIR/run.sa is still written by PID (its /proc cmdline names
@@ -78,7 +99,11 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
 //    DIR, then DIR itself (rmdir: anything else found there is left alone;
 //    the exit status says whether it went).  Anything else, or end of file
 //    (the controller gone or not satisfied), keeps everything, exit 0.
-std::string stop_send_command(const std::string& dir, long pid);
+// The side collectors SIDE recorded are stopped first, each if its stdout
+// still is DIR/<category>.txt (SIGTERM, up to 5 s, SIGKILL), replying
+// `CAT=STATE SIZE` (STATE stopped, killed or dead) before the sadf lines;
+// a file they filled is sent before run.sa.
+std::string stop_send_command(const std::string& dir, long pid, const std::vector<SideRecord>& side = {});
 
 // Sends the files NAMES (plain names inside DIR, e.g. `cpu.txt`, `run.sa`)
 // on stdout as the stream that receive_files() (transfer.hpp) reads:

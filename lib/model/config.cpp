@@ -26,7 +26,7 @@ namespace {
 const std::vector<std::string> k_keys = {
     "ssh_gateway", "ssh_username", "ssh_password", "ssh_port", "ssh_key", "ssh_known_hosts",
     "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "remote_dir",
-    "hosts", "filesystem_names", "net_interfaces", "interval", "report",
+    "hosts", "filesystem_names", "net_interfaces", "interval", "report", "gpu",
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -294,6 +294,11 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             if ((*config.remote_dir)[0] != '/') loader.fail(value, key, "must be an absolute path");
         } else if (key == "interval") {
             config.interval = loader.whole_number(value, key, 1, Loader::k_unbounded);
+        } else if (key == "gpu") {
+            std::string mode = loader.scalar(value, key);
+            if (mode == "auto") config.gpu = true;
+            else if (mode == "off") config.gpu = false;
+            else loader.fail(value, key, "must be auto or off, not '" + mode + "'");
         } else if (key == "hosts") {
             hosts_node = value;
             has_hosts_key = true;

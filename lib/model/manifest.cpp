@@ -78,6 +78,16 @@ std::optional<Manifest> read_manifest(const std::string& path) {
             record.clock_error = field(node, "clock_error", -1.0);
             record.mem_total_kib = field(node, "mem_total_kib", 0LL);
             record.cpus = field(node, "cpus", 0);
+            for (const auto& side : node["side"]) {
+                SideRecord entry{field<std::string>(side, "category", ""), field(side, "pid", 0L)};
+                // It names a file (raw/CATEGORY/HOST) and a shell variable.
+                const bool letters = !entry.category.empty() &&
+                                     entry.category.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos;
+                if (!letters || entry.pid <= 0)
+                    throw Error(k_exit_data, quoted(path) + ": host " + quoted(record.host) + ": bad side collector " +
+                                                 quoted(entry.category));
+                record.side.push_back(entry);
+            }
             // Host and alias become file names (raw/CATEGORY/HOST): the file
             // may have been edited since start wrote it.
             std::string problem = host_name_problem(record.host);
@@ -108,7 +118,15 @@ void write_manifest(const std::string& path, const Manifest& manifest) {
             << ", \"dir\": " << json_string(h.dir) << ", \"pid\": " << h.pid
             << ", \"sysstat\": " << json_string(h.sysstat) << ", \"clock_offset\": " << json_number(h.clock_offset)
             << ", \"clock_error\": " << json_number(h.clock_error)
-            << ", \"mem_total_kib\": " << h.mem_total_kib << ", \"cpus\": " << h.cpus << "}";
+            << ", \"mem_total_kib\": " << h.mem_total_kib << ", \"cpus\": " << h.cpus;
+        if (!h.side.empty()) {
+            out << ", \"side\": [";
+            for (std::size_t i = 0; i < h.side.size(); ++i)
+                out << (i ? ", " : "") << "{\"category\": " << json_string(h.side[i].category)
+                    << ", \"pid\": " << h.side[i].pid << "}";
+            out << "]";
+        }
+        out << "}";
         separator = ",\n";
     }
     out << "\n  ]\n}\n";

@@ -9,6 +9,13 @@
 
 namespace clusterp {
 
+// A side collector started beside sadc (collect/remote_command): its
+// category (lowercase letters: a file and shell variable name) and pid.
+struct SideRecord {
+    std::string category;
+    long pid = 0;
+};
+
 struct HostRecord {
     std::string host;
     std::string alias;
@@ -21,6 +28,7 @@ struct HostRecord {
     double clock_error = -1;   // seconds, |true offset - clock_offset| at most; -1: unknown (older runs)
     long long mem_total_kib = 0;  // MemTotal, 0 when unknown
     int cpus = 0;
+    std::vector<SideRecord> side;  // the side collectors running (gpu)
 };
 
 struct Manifest {

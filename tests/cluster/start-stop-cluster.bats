@@ -5,6 +5,7 @@
 load ../lib/common
 load ../lib/cluster
 load ../lib/collect
+load ../lib/gpu
 
 setup_file() { cluster_up 4; }
 teardown_file() { cluster_down; }
@@ -278,4 +279,40 @@ $CLUSTER_REFUSED:" ]
 	run grep -rlF -- "$CLUSTER_PASSWORD" clusterp.log .clusterp raw start.out stop.out
 	assert_failure 1
 	nodes_clean $CLUSTER_PW_NODE
+}
+
+@test "cluster: gpu: nvidia-smi beside sadc on the nodes that have it, none elsewhere; gpu: off starts none" {
+	cluster_gpu n1 "$GPU_H100" 'gpus 2'
+	cluster_gpu n2 "$GPU_H100" 'fail exit'
+	cluster_config $CLUSTER_NODE_1 $CLUSTER_NODE_2 $CLUSTER_NODE_3 >config.yml
+	run clusterp-start
+	assert_success
+	assert_output "clusterp-start: warning: $CLUSTER_NODE_2: gpu: nvidia-smi did not start: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.
+clusterp-start: 3 started, 0 failed"
+	grep -q "$CLUSTER_NODE_3: gpu: not collected: nvidia-smi not found" clusterp.log
+	cluster_procs n1 | grep -q ' nvidia-smi .*--query-gpu='
+	sleep 2
+	run --separate-stderr clusterp-stop
+	assert_success
+	assert_line "raw/gpu/$CLUSTER_NODE_1"
+	refute_line "raw/gpu/$CLUSTER_NODE_2"
+	refute_line "raw/gpu/$CLUSTER_NODE_3"
+	[ "$(grep -c ', 1, GPU-' "raw/gpu/$CLUSTER_NODE_1")" -ge 2 ]
+	head -n 1 "raw/gpu/$CLUSTER_NODE_1" | grep -q '^timestamp, index, uuid, name, utilization.gpu \[%\]'
+	[ -s "raw/cpu/$CLUSTER_NODE_2" ]
+	run cluster_procs n1
+	refute_output --partial nvidia-smi
+	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2 $CLUSTER_NODE_3
+
+	rm -rf raw .clusterp
+	cluster_config gpu=off $CLUSTER_NODE_1 >config.yml
+	run clusterp-start
+	assert_success
+	run cluster_procs n1
+	refute_output --partial nvidia-smi
+	run clusterp-stop
+	assert_success
+	refute_line --partial raw/gpu/
+	cluster_no_gpu n1
+	cluster_no_gpu n2
 }

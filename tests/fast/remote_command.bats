@@ -2,6 +2,7 @@
 # lib/remote_command: the one quoting function, and the commands it builds,
 # run through real shells.
 load ../lib/common
+load ../lib/gpu
 
 RC=$UNIT_BIN/remote_command
 
@@ -180,4 +181,75 @@ fake_sysstat() {
 	printf 'a=1\nnoise\n=x\ndetail=one\ndetail=two\r\nb=x=y\n' | "$RC" reply >out
 	printf 'a=1\nb=x=y\ndetail=one\ndetail=two\n' >expected
 	diff -u expected out
+}
+
+# side_pid REPLY CATEGORY: the pid a start reply gives a side collector.
+side_pid() { sed -n "s/^$2_pid=//p" "$1"; }
+
+@test "side collector gpu: started beside sadc with the fields this driver lists, in UTC; stopped, sent and removed at stop" {
+	mkdir remote
+	gpu_replay gpu "$GPU_H100" 'gpus 2'
+	"$RC" start "$PWD/remote" 1 gpu >start
+	PATH=$PWD/gpu:$PATH TZ=Asia/Tokyo sh start </dev/null >reply
+	run cat reply
+	refute_line --partial 'gpu_error='
+	dir=$(sed -n 's/^dir=//p' reply) pid=$(sed -n 's/^pid=//p' reply) gpu=$(side_pid reply gpu)
+	[ -n "$gpu" ]
+	# No `ok` came: rolled back, nvidia-smi with sadc.
+	[ ! -e "$dir" ]
+	[ ! -e "/proc/$gpu/fd/1" ]
+
+	printf 't\nok\n' | PATH=$PWD/gpu:$PATH TZ=Asia/Tokyo sh start >reply
+	dir=$(sed -n 's/^dir=//p' reply) pid=$(sed -n 's/^pid=//p' reply) gpu=$(side_pid reply gpu)
+	[ "$(readlink "/proc/$gpu/fd/1")" = "$dir/gpu.txt" ]
+	tr '\0' ' ' <"/proc/$gpu/cmdline" >cmdline
+	grep -q -- '--query-gpu=timestamp,index,uuid,name,utilization.gpu,utilization.memory,memory.used,memory.total,power.draw,enforced.power.limit,temperature.gpu,clocks.current.sm,clocks.max.sm,clocks_event_reasons.active,pcie.link.gen.gpucurrent,pcie.link.width.current,mig.mode.current --format=csv,nounits -lms 1000' cmdline
+	tr '\0' '\n' <"/proc/$gpu/environ" | grep -qx TZ=UTC
+	for _ in $(seq 100); do [ "$(wc -l <"$dir/gpu.txt")" -ge 5 ] && break; sleep 0.05; done
+	# Its clock is UTC's (the shell's TZ was Tokyo's, 9 hours ahead).
+	stamp=$(sed -n '2s/,.*//p' "$dir/gpu.txt")
+	[ $(( $(TZ=UTC date -d "${stamp%.*}" +%s) - $(date +%s) )) -le 2 ]
+	"$RC" stop "$dir" "$pid" "gpu:$gpu" >stop
+	printf 'ok\n' | sh stop >out
+	sed '/^clusterp-stream /q' out >reply
+	run cat reply
+	assert_line --regexp '^gpu=stopped [1-9][0-9]*$'
+	grep -aq '^file gpu.txt ' <(gzip -dc <(sed '1,/^clusterp-stream /d' out) 2>/dev/null || sed '1,/^clusterp-stream /d' out)
+	[ ! -e "$dir" ]
+	[ ! -e "/proc/$gpu/fd/1" ]
+}
+
+@test "side collector gpu: a node without nvidia-smi, without a GPU, or whose nvidia-smi fails or hangs" {
+	mkdir remote
+	"$RC" start "$PWD/remote" 1 gpu >start
+	# None on PATH: left out, sadc runs.
+	printf 't\nno\n' | sh start >reply
+	run cat reply
+	assert_line 'gpu_skip=nvidia-smi not found'
+	assert_line --regexp '^pid=[0-9]+$'
+	gpu_replay gpu "$GPU_H100" 'fail nodevice'
+	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
+	run cat reply
+	assert_line 'gpu_skip=No devices were found'
+	gpu_replay gpu "$GPU_H100" 'fail exit'
+	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
+	run cat reply
+	assert_line --partial "gpu_error=NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver"
+	assert_line --regexp '^pid=[0-9]+$'
+	# A driver that knows none of the fields (another tool's help text).
+	gpu_replay gpu ../../../README.md
+	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
+	run cat reply
+	assert_line --partial 'gpu_error=nvidia-smi --help-query-gpu lists no utilization.gpu'
+	# Silent: kept (its stdout may be buffered); stop says it printed nothing.
+	gpu_replay gpu "$GPU_H100" 'fail hang'
+	printf 't\nok\n' | PATH=$PWD/gpu:$PATH sh start >reply
+	dir=$(sed -n 's/^dir=//p' reply) pid=$(sed -n 's/^pid=//p' reply) gpu=$(side_pid reply gpu)
+	[ -n "$gpu" ]
+	"$RC" stop "$dir" "$pid" "gpu:$gpu" >stop
+	printf 'ok\n' | sh stop >out
+	run sed '/^clusterp-stream /q' out
+	assert_line 'gpu=stopped 0'
+	[ ! -e "$dir" ]
+	[ -z "$(ls -A remote)" ]
 }

@@ -39,6 +39,14 @@ kill_leftover_collectors() {
 		        continue
 		    if (h["dir"] + "/run.sa").encode() in cmd:
 		        os.kill(h["pid"], signal.SIGKILL)
+		for h in m["hosts"]:
+		    for s in h.get("side", []):
+		        try:
+		            out = os.readlink("/proc/%d/fd/1" % s["pid"])
+		        except OSError:
+		            continue
+		        if out == h["dir"] + "/" + s["category"] + ".txt":
+		            os.kill(s["pid"], signal.SIGKILL)
 	PY
 }
 
