@@ -33,6 +33,16 @@ std::vector<std::size_t> labelled_rows(std::size_t n, double row_pixels) {
     return rows;
 }
 
+std::string crisp_svg_images(std::string svg) {
+    // optimizeSpeed for SVG 1.1 renderers (rsvg, Inkscape), pixelated for
+    // browsers (CSS, which wins where both are known).
+    static const std::string tag = "<image ";
+    static const std::string crisp = "<image image-rendering='optimizeSpeed' style='image-rendering:pixelated' ";
+    for (std::size_t at = svg.find(tag); at != std::string::npos; at = svg.find(tag, at + crisp.size()))
+        svg.replace(at, tag.size(), crisp);
+    return svg;
+}
+
 std::string viridis_palette() {
     // matplotlib's viridis at nine evenly spaced points; gnuplot
     // interpolates between them in RGB, close enough to the 256-entry table.
@@ -45,20 +55,28 @@ std::string heatmap_script(const HeatmapSpec& spec) {
     const std::size_t n = spec.rows.size();
     const int width = plot.width > 0 ? plot.width : default_plot_width(0);
     const int height = plot.height > 0 ? plot.height : default_heatmap_height(n);
+    // gnuplot sizes a cell of a nonuniform matrix from the distance to its
+    // neighbour: a lone row or column has none and is not drawn at all.  It
+    // is then given as two halves of the same values.
+    const int halves_x = spec.grid.columns == 1 ? 2 : 1;
+    const std::size_t halves_y = n == 1 ? 2 : 1;
     std::string cells;
-    cells.reserve((n + 1) * std::size_t(spec.grid.columns) * 6);
-    cells += std::to_string(spec.grid.columns);
-    for (int c = 0; c < spec.grid.columns; ++c) {
+    cells.reserve((n * halves_y + 1) * std::size_t(spec.grid.columns * halves_x) * 6);
+    cells += std::to_string(spec.grid.columns * halves_x);
+    for (int c = 0; c < spec.grid.columns * halves_x; ++c) {
         cells += ' ';
-        append_number(cells, spec.grid.centre(c));
+        append_number(cells, spec.grid.x0 + (c + 0.5) * spec.grid.width() / halves_x);
     }
     cells += '\n';
     double top = 0;
-    for (std::size_t r = 0; r < n; ++r) {
-        cells += std::to_string(r);
-        for (double value : spec.cells[r]) {
-            cells += ' ';
-            append_number(cells, value, 4);
+    for (std::size_t r = 0; r < n * halves_y; ++r) {
+        if (halves_y == 1) cells += std::to_string(r);
+        else cells += r == 0 ? "-0.25" : "0.25";
+        for (double value : spec.cells[r / halves_y]) {
+            for (int half = 0; half < halves_x; ++half) {
+                cells += ' ';
+                append_number(cells, value, 4);
+            }
             if (value > top) top = value;
         }
         cells += '\n';

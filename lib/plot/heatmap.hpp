@@ -40,9 +40,17 @@ std::vector<std::size_t> labelled_rows(std::size_t n, double row_pixels);
 
 // The script: the cells as a datablock (a nonuniform matrix, column centres
 // on its first line, so that gnuplot's own time axis applies and no
-// expression runs per cell), drawn `with image` on viridis, the colour bar
+// expression runs per cell; a lone row or column given as two halves, which
+// gnuplot can size), drawn `with image` on viridis (pixel-exact in eps, pdf
+// and png; svg needs crisp_svg_images), the colour bar
 // labelled with the unit, plot.marks drawn across it.  Deterministic.
 std::string heatmap_script(const HeatmapSpec& spec);
+
+// SVG, as gnuplot writes it, with every embedded image (a heatmap's cells:
+// gnuplot's svg terminal embeds `with image` as a PNG of one pixel per
+// cell) drawn pixelated: a browser otherwise smooths the image as it scales
+// it, and the cells become smears.  Other SVG comes back unchanged.
+std::string crisp_svg_images(std::string svg);
 
 // The viridis palette as a gnuplot `set palette defined` line: perceptually
 // uniform, readable in grey and by the colour-blind.

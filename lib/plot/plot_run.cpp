@@ -23,6 +23,7 @@
 #include "model/csv.hpp"
 #include "plot/csv_summary.hpp"
 #include "plot/gnuplot_runner.hpp"
+#include "plot/heatmap.hpp"
 #include "plot/plot_catalogue.hpp"
 #include "plot/run_page.hpp"
 #include "plot/plot_marks.hpp"
@@ -280,6 +281,13 @@ int plot_directory(const PlotOptions& options) {
         return bad_input ? k_exit_data : k_exit_ok;
     }
     const int failed = run_jobs(jobs, options.jobs > 0 ? options.jobs : default_width());
+    for (const ViewScript& view : views)
+        for (const PlotOutput& output : view.spec.outputs) {
+            const std::string path = view.spec.self_dir + output.path;
+            if (output.format != PlotFormat::svg || !fs::is_regular_file(path, ec)) continue;
+            const std::string svg = read_whole_file(path);
+            if (std::string crisp = crisp_svg_images(svg); crisp != svg) write_file_atomically(path, crisp);
+        }
     write_hosts_csv(".", index_hosts, table);
     const std::vector<PlotFormat>& formats = plan_options.formats;
     if (std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end() ||

@@ -56,3 +56,22 @@ setup() {
 	run -0 browse "$PAGE" --eval "document.querySelector('table.hosts tbody tr:nth-child(5) td').className"
 	assert_output worst
 }
+
+@test "heatmap cells are crisp blocks in the browser at 1, 4 and 64 hosts: one run of one colour per row, no blend, no gap" {
+	local n at runs
+	for n in 1 4 64; do
+		# 10 min at 10 s, cpu alone: 60 columns, n rows, each cell several
+		# pixels on the page, so that a smoothed image would blend them.
+		"$ROOT/bench/lib/gen-parsed" "h$n" "$n" 600 10
+		(cd "h$n" && rm -r parsed/disk parsed/memory parsed/network parsed/swap && clusterp-plot -q -f svg)
+		at=$(browse "file://$WORK/h$n/plot/index.html" --size 1400x1000 \
+			--eval "const i = document.querySelector('img[src=\"cpu/utilization_heatmap.svg\"]'); i.scrollIntoView();
+				const r = i.getBoundingClientRect(); [r.left, r.top, r.width].join(' ')" --screenshot "h$n.png")
+		# shellcheck disable=SC2086
+		runs=$(/usr/bin/python3 "$ROOT/tests/lib/heatmap_rows.py" "h$n.png" "h$n/plot/cpu/utilization_heatmap.svg" $at)
+		# Down the middle column: at most one run per row (rows of equal colour
+		# merge), none of a pixel or two (a blend between rows), none white.
+		[ "$(wc -l <<<"$runs")" -le "$n" ] || { echo "$n hosts: $(wc -l <<<"$runs") runs"; echo "$runs"; return 1; }
+		run -1 grep -E ' [12]$|^ffffff ' <<<"$runs"
+	done
+}

@@ -36,4 +36,5 @@ unit_suite() {
 @test "unit: sysstat_parse" { unit_suite sysstat_parse; }
 @test "unit: plot_reduce" { unit_suite plot_reduce; }
 @test "unit: view_grid" { unit_suite view_grid; }
+@test "unit: heatmap" { unit_suite heatmap; }
 @test "unit: compare" { unit_suite compare; }
