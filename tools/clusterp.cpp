@@ -83,6 +83,6 @@ int main(int argc, char** argv) {
         auto program = find_program("clusterp-" + verb);
         if (!program) throw Error(k_exit_usage, quoted(verb) + " is not a clusterp verb (see 'clusterp -h')");
         exec_program(*program, {args.begin() + 1, args.end()});
-        throw Error(k_exit_software, "cannot run " + quoted(*program) + ": " + std::strerror(errno));
+        throw Error(k_exit_software, "cannot run " + quoted(*program) + ": " + errno_text(errno));
     });
 }

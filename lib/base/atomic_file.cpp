@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "base/diag.hpp"
+#include "base/fd.hpp"
 
 namespace clusterp {
 
@@ -83,7 +84,7 @@ void commit_file(const std::string& tmp, const std::string& path) {
     if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
         if (synced) saved = errno;
         ::unlink(tmp.c_str());
-        throw Error(k_exit_io, "cannot write " + quoted(path) + ": " + std::strerror(saved));
+        throw Error(k_exit_io, "cannot write " + quoted(path) + ": " + errno_text(saved));
     }
 }
 
@@ -95,25 +96,17 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     std::string tmp = temporary_path_for(path);
     RegisteredTemporary registered(tmp);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + quoted(path) + ": " + std::strerror(errno));
-    const char* data = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, data, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int saved = n < 0 ? errno : ENOSPC;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw Error(k_exit_io, "cannot write " + quoted(path) + ": " + std::strerror(saved));
-        }
-        data += n;
-        left -= static_cast<std::size_t>(n);
+    if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + quoted(path) + ": " + errno_text(errno));
+    if (!write_all(fd, content.data(), content.size())) {
+        int saved = errno;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw Error(k_exit_io, "cannot write " + quoted(path) + ": " + errno_text(saved));
     }
     if (::close(fd) != 0) {
         int saved = errno;
         ::unlink(tmp.c_str());
-        throw Error(k_exit_io, "cannot write " + quoted(path) + ": " + std::strerror(saved));
+        throw Error(k_exit_io, "cannot write " + quoted(path) + ": " + errno_text(saved));
     }
     commit_file(tmp, path);
 }

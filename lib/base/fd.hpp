@@ -2,6 +2,7 @@
 // owner goes, so that no early return or exception leaks one.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 
 namespace clusterp {
@@ -39,5 +40,11 @@ struct Pipe {
 
 // A new pipe, or nullopt with errno set.
 std::optional<Pipe> make_pipe();
+
+// Writes all SIZE bytes of DATA to FD: short writes and EINTR retried, and
+// on a non-blocking FD (EAGAIN) waits until it takes more.  False with
+// errno set when it failed (ENOSPC for a write that took nothing).  The one
+// write loop: every caller that must write a whole buffer calls this.
+bool write_all(int fd, const char* data, std::size_t size);
 
 }  // namespace clusterp

@@ -52,22 +52,6 @@ void give_terminal(int terminal, pid_t group) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-bool write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN) {
-            pollfd out{fd, POLLOUT, 0};
-            ::poll(&out, 1, -1);
-            continue;
-        }
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 }  // namespace
 
 // The job's standard output and error, passed on and scanned by one thread.

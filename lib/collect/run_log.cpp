@@ -30,7 +30,7 @@ std::string utc_now_with_millis() {
 
 RunLog::RunLog(const std::string& path) {
     m_fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (m_fd < 0) throw Error(k_exit_cant_create, "cannot open " + quoted(path) + ": " + std::strerror(errno));
+    if (m_fd < 0) throw Error(k_exit_cant_create, "cannot open " + quoted(path) + ": " + errno_text(errno));
 }
 
 RunLog::~RunLog() {

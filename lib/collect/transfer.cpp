@@ -14,6 +14,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/diag.hpp"
+#include "base/fd.hpp"
 
 namespace clusterp {
 namespace {
@@ -147,17 +148,6 @@ private:
     std::vector<std::string> m_paths;
 };
 
-// PATH: the file as the user knows it (the target, not its temporary).
-void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error(k_exit_io, "cannot write " + clusterp::quoted(path) + ": " + errno_text(errno));
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-}
-
 }  // namespace
 
 void PosixCksum::update(const char* data, std::size_t size) {
@@ -212,14 +202,15 @@ std::vector<std::uint64_t> receive_files(Exchange& exchange, std::string buffere
                         "cannot create " + clusterp::quoted(fs::path(path).parent_path().string()) + ": " + ec.message());
         temporary[index] = temporary_path_for(path);
         temporaries.add(temporary[index]);
-        int fd = ::open(temporary[index].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-            throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(temporary[index]) + ": " + std::strerror(errno));
-        std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
+        Fd out(::open(temporary[index].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!out)
+            throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(temporary[index]) + ": " + errno_text(errno));
         PosixCksum cksum;
         const bool whole = payload.body(size, [&](const char* data, std::size_t n) {
             cksum.update(data, n);
-            write_all(fd, data, n, path);
+            // PATH: the file as the user knows it (the target, not its temporary).
+            if (!write_all(out.get(), data, n))
+                throw Error(k_exit_io, "cannot write " + clusterp::quoted(path) + ": " + errno_text(errno));
         });
         if (!whole) throw HostError("short transfer of " + clusterp::quoted(target->name) + " (the stream ended)");
         if (cksum.value() != sum)

@@ -61,7 +61,7 @@ bool LineReader::next(std::string_view& line, bool& complete) {
         m_read_size = std::min(2 * m_read_size, k_read_buffer);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw Error(k_exit_io, "cannot read " + clusterp::quoted(m_name) + ": " + std::strerror(errno));
+            throw Error(k_exit_io, "cannot read " + clusterp::quoted(m_name) + ": " + errno_text(errno));
         }
         if (n == 0) m_eof = true;
         m_end += static_cast<std::size_t>(n);

@@ -34,19 +34,14 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t k_write_buffer = 256 * 1024;
 
-void write_all(int fd, const char* data, std::size_t size, const std::string& name) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error(k_exit_io, "cannot write " + clusterp::quoted(name) + ": " + std::strerror(n < 0 ? errno : ENOSPC));
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
+// Writes all of DATA to FD; NAME: the file as the user knows it.
+void write_whole(int fd, const char* data, std::size_t size, const std::string& name) {
+    if (!write_all(fd, data, size)) throw Error(k_exit_io, "cannot write " + clusterp::quoted(name) + ": " + errno_text(errno));
 }
 
 int open_input(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(path) + ": " + std::strerror(errno));
+    if (fd < 0) throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(path) + ": " + errno_text(errno));
     return fd;
 }
 
@@ -212,7 +207,7 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
         category = c;
     }
 
-    CsvWriter out([](const char* data, std::size_t size) { write_all(1, data, size, "standard output"); },
+    CsvWriter out([](const char* data, std::size_t size) { write_whole(1, data, size, "standard output"); },
                   k_write_buffer);
     if (category) write_header(out, *category);
     std::int64_t t0 = INT64_MAX;
@@ -292,13 +287,13 @@ std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Conf
                     "cannot create " + clusterp::quoted(fs::path(job.out_path).parent_path().string()) + ": " + ec.message());
     std::string tmp = temporary_path_for(job.out_path);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
+    if (fd < 0) throw Error(k_exit_cant_create, "cannot create " + clusterp::quoted(job.out_path) + ": " + errno_text(errno));
     Fd out_fd(fd);
     std::int64_t last_ms = INT64_MIN;
     try {
         KeyAliases keys(config ? &*config : nullptr, job.category);
         auto write_rows = [&](Input& from) {
-            CsvWriter out([&](const char* data, std::size_t size) { write_all(out_fd.get(), data, size, job.out_path); },
+            CsvWriter out([&](const char* data, std::size_t size) { write_whole(out_fd.get(), data, size, job.out_path); },
                           k_write_buffer);
             write_header(out, job.category);
             Stamp stamp;
@@ -316,11 +311,11 @@ std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Conf
             Input again(job.raw_path, open_input(job.raw_path), parse, true);
             again.parser.preload_joined(input.parser);
             if (::ftruncate(out_fd.get(), 0) != 0 || ::lseek(out_fd.get(), 0, SEEK_SET) != 0)
-                throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
+                throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + errno_text(errno));
             write_rows(again);
         }
         if (!out_fd.close())
-            throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(errno));
+            throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + errno_text(errno));
     } catch (...) {
         ::unlink(tmp.c_str());
         throw;
@@ -332,7 +327,7 @@ std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Conf
     if (::rename(tmp.c_str(), job.out_path.c_str()) != 0) {
         int saved = errno;
         ::unlink(tmp.c_str());
-        throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + std::strerror(saved));
+        throw Error(k_exit_io, "cannot write " + clusterp::quoted(job.out_path) + ": " + errno_text(saved));
     }
     debug("wrote " + clusterp::quoted(job.out_path) + " (" + std::to_string(input.parser.rows()) + " rows)");
     return last_ms;

@@ -340,7 +340,7 @@ int plot_stream(const PlotOptions& options) {
             blocks.push_back({"$stdin", std::move(content)});
         } else {
             std::ifstream in(path);
-            if (!in) throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(path) + ": " + std::strerror(errno));
+            if (!in) throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(path) + ": " + errno_text(errno));
             // gnuplot runs a file name starting with '<' as a command.
             const bool command_like = !path.empty() && (path[0] == '<' || path[0] == '|');
             input = {command_like ? "./" + path : path, clusterp::quoted(path), summarize_csv(in)};
@@ -381,7 +381,7 @@ int plot_stream(const PlotOptions& options) {
     if (!options.markers.empty()) {
         std::ifstream in(options.markers);
         if (!in)
-            throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(options.markers) + ": " + std::strerror(errno));
+            throw Error(k_exit_no_input, "cannot open " + clusterp::quoted(options.markers) + ": " + errno_text(errno));
         spec.marks = read_marks(in, clusterp::quoted(options.markers), options.time_axis,
                                 [](const std::string& message) { warn(message); });
     }
