@@ -1,7 +1,9 @@
 // Other programs: the one place that searches for a program, starts a
-// child, waits for it and replaces this process (git's run-command, ccache's
-// util/process).  Every module that runs a program calls this; none calls
-// fork, exec or posix_spawn itself.
+// child, feeds and reads it, waits for it, runs several at once and
+// replaces this process (git's run-command, ccache's util/process).  Every
+// module that runs a program calls this; none calls fork, exec or
+// posix_spawn itself, nor writes its own loop over a child's pipes or its
+// own pool of children.
 //
 // Children are started with posix_spawn (no copy of a large parent), with
 // the environment of this process.  Descriptors opened O_CLOEXEC stay out of
@@ -10,6 +12,8 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,16 +68,6 @@ Spawned spawn(const std::string& path, const std::vector<std::string>& argv, con
 // Error (70) when there is no such child.
 int wait_for(pid_t pid);
 
-// One child of this process that ended: its pid and wait status.
-struct Ended {
-    pid_t pid;
-    int status;
-};
-
-// Waits for any child (EINTR retried), for pools that run several at once.
-// Throws Error (70) when there is none.
-Ended wait_any();
-
 // A wait status as a shell reports it: the exit status, or 128+N for a
 // child killed by signal N.
 int exit_code(int status);
@@ -81,6 +75,56 @@ int exit_code(int status);
 // Runs PATH with ARGV (argv[0] included), stdin/stdout/stderr inherited, and
 // returns exit_code() of it; 127 when it cannot be started, as a shell says.
 int run(const std::string& path, const std::vector<std::string>& argv);
+
+// What a child did: how it ended and what it printed on the streams that
+// were captured.
+struct Captured {
+    int error = 0;    // an errno value when it did not start (ENOENT: no such program)
+    int status = -1;  // its wait status, when it started
+    std::string out, err;
+
+    // Started, and exited with status 0.
+    bool ok() const;
+};
+
+// Which of a child's streams pipe_command connects to this process.
+struct PipeStreams {
+    // Written to the child's stdin, which is then closed; null: stdin is
+    // SpawnOptions::in.
+    const std::string* input = nullptr;
+    bool out = true;  // stdout captured in Captured::out; false: SpawnOptions::out
+    bool err = true;  // stderr captured in Captured::err; false: SpawnOptions::err
+};
+
+// git's pipe_command(): runs PATH with ARGV (argv[0] included), writing the
+// input while it reads both outputs as they come, so that neither side
+// waits on a full pipe whatever the sizes, and returns once the child has
+// ended.  A child that stops reading its input early is no error here (its
+// status says what it made of it), and raises no SIGPIPE in this process.
+// Holds at most three descriptors while the child runs (six while it
+// starts), all close-on-exec.
+Captured pipe_command(const std::string& path, const std::vector<std::string>& argv,
+                      const PipeStreams& streams = {}, const SpawnOptions& options = {});
+
+// git's capture_command(): pipe_command with stdin /dev/null.
+Captured capture(const std::string& path, const std::vector<std::string>& argv);
+
+// One child of run_parallel.
+struct Command {
+    std::string path;
+    std::vector<std::string> argv;  // argv[0] included
+    PipeStreams streams;
+    SpawnOptions options;
+};
+
+// git's run_processes_parallel(): COUNT children, at most WIDTH (at least 1)
+// running at once, child i started as command(i) through pipe_command, in
+// index order, each as soon as one before it ended.  finished(i, what) is
+// called as child i ends, on the thread that ran it: calls for different
+// children may overlap.  An exception from either callback starts no more
+// children and is thrown again here once the running ones ended.
+void run_parallel(std::size_t count, int width, const std::function<Command(std::size_t)>& command,
+                  const std::function<void(std::size_t, Captured&)>& finished);
 
 // Replaces this process by PATH with ARGV (argv[0] included); returns only
 // on failure, with errno set.

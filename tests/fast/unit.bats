@@ -38,3 +38,4 @@ unit_suite() {
 @test "unit: view_grid" { unit_suite view_grid; }
 @test "unit: heatmap" { unit_suite heatmap; }
 @test "unit: compare" { unit_suite compare; }
+@test "unit: process" { unit_suite process; }
