@@ -52,7 +52,7 @@ std::string new_run_id(std::time_t when) {
 
 bool is_active(const Manifest& manifest) {
     for (const auto& record : manifest.hosts)
-        if (record.status == "started") return true;
+        if (record.status == HostState::started) return true;
     return false;
 }
 
@@ -159,7 +159,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
                                                 " is still active (stop it with clusterp stop, or start anyway with --force)");
         std::size_t left = 0;
         for (const auto& record : previous->hosts) {
-            if (record.status != "started") continue;
+            if (record.status != HostState::started) continue;
             ++left;
             log.record(record.host, "left running by --force: run " + previous->run_id + ", pid " +
                                         std::to_string(record.pid) + " in " + record.dir);
@@ -197,7 +197,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
         HostRecord record;
         record.host = host;
         record.alias = config.hosts[i].alias;
-        record.status = "failed";
+        record.status = HostState::failed;
         bool kept = false;
         auto keep = [&](const HostRecord& started) {
             writer.put(started);
@@ -212,11 +212,11 @@ int start_collection(const Config& config, const CollectOptions& options) {
             try {
                 record.error = start_host(log, *session, command, record, keep, outcome);
                 if (!record.error.empty()) {
-                    record.status = "failed";
+                    record.status = HostState::failed;
                     outcome.fail(record.error);
                 }
             } catch (const HostError& e) {
-                record.status = "failed";
+                record.status = HostState::failed;
                 record.error = e.what();
                 outcome.fail(record.error);
             }
@@ -224,19 +224,19 @@ int start_collection(const Config& config, const CollectOptions& options) {
             record.error = e.what();
             outcome.fail(record.error, HostStatus::unreachable);
         }
-        if (!kept || record.status != "started") writer.put(record);
+        if (!kept || record.status != HostState::started) writer.put(record);
         return outcome;
     });
     writer.order_like(hosts);
     if (interruption.requested()) {
-        const std::string line = interrupted_line(result, "started", hosts, not_begun,
+        const std::string line = interrupted_line(result, host_state_text(HostState::started), hosts, not_begun,
                                                   "; clusterp stop stops the ones started");
         log.record("-", "start run " + manifest.run_id + ": " + line);
         print_error(line);
         return 128 + interruption.signal();
     }
-    log.record("-", "start run " + manifest.run_id + ": " + result.summary("started"));
-    inform(result.summary("started"));
+    log.record("-", "start run " + manifest.run_id + ": " + result.summary(host_state_text(HostState::started)));
+    inform(result.summary(host_state_text(HostState::started)));
     return result.exit_code();
 }
 
@@ -283,7 +283,7 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         for (const auto& item : config.hosts) hosts.push_back(item.name);
     } else {
         for (const auto& record : manifest->hosts)
-            if (record.status == "started" && std::find(config.excluded_hosts.begin(), config.excluded_hosts.end(),
+            if (record.status == HostState::started && std::find(config.excluded_hosts.begin(), config.excluded_hosts.end(),
                                                         record.host) == config.excluded_hosts.end())
                 hosts.push_back(record.host);
         if (hosts.empty() && config.excluded_hosts.empty()) {
@@ -299,7 +299,7 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
     if (options.dry_run) {
         for (const auto& host : hosts) {
             const HostRecord* record = manifest->find(host);
-            if (!record || record->status != "started") continue;
+            if (!record || record->status != HostState::started) continue;
             std::cout << host << ": " << stop_send_command(record->dir, record->pid, record->side) << '\n';
         }
         return {};
@@ -333,11 +333,11 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         const HostRecord* found = writer.manifest().find(host);
         if (!found) return outcome.fail("not part of run " + manifest->run_id);
         HostRecord record = *found;
-        if (record.status == "stopped") {
+        if (record.status == HostState::stopped) {
             outcome.notes.push_back("already stopped; its data is in raw/");
             return outcome;
         }
-        if (record.status != "started")
+        if (record.status != HostState::started)
             return outcome.fail("was not started" + (record.error.empty() ? "" : ": " + record.error));
         bool kept = false;
         auto keep = [&](const HostRecord& stopped) {
@@ -369,14 +369,14 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
         return outcome;
     });
     if (interruption.requested()) {
-        const std::string line = interrupted_line(result, "stopped", hosts, not_begun,
+        const std::string line = interrupted_line(result, host_state_text(HostState::stopped), hosts, not_begun,
                                                   "; clusterp stop finishes the hosts not stopped");
         log.record("-", "stop run " + manifest->run_id + ": " + line);
         print_error(line);
         return {128 + interruption.signal(), result.ok, true};
     }
-    log.record("-", "stop run " + manifest->run_id + ": " + result.summary("stopped"));
-    inform(result.summary("stopped"));
+    log.record("-", "stop run " + manifest->run_id + ": " + result.summary(host_state_text(HostState::stopped)));
+    inform(result.summary(host_state_text(HostState::stopped)));
 
     return {local_error != 0 ? local_error.load() : result.exit_code(), result.ok};
 }

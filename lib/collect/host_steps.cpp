@@ -209,7 +209,7 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
             so_far.out = out;
             if (read_start_reply(so_far, record).empty()) {
                 read_side_reply(parse_reply(out), log, record, outcome);
-                record.status = "started";
+                record.status = HostState::started;
                 keep(record);
                 kept = true;
             }
@@ -262,7 +262,7 @@ void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRe
         Reply reply = parse_reply(answer.out);
         const std::string state = reply_value(reply, "state");
         if (state == "nodir") {
-            record.status = "failed";
+            record.status = HostState::failed;
             record.error = "remote directory " + clusterp::quoted(record.dir) + " is gone, with its data";
             outcome.fail(record.error);
             return;
@@ -292,7 +292,7 @@ void stop_host(RunLog& log, Session& session, const std::string& raw_dir, HostRe
         }
         log.record(host, "downloaded " + std::to_string(total) + " bytes in " + std::to_string(targets.size()) +
                              " files in " + seconds_text(now_seconds() - begin) + " s");
-        record.status = "stopped";
+        record.status = HostState::stopped;
         record.error.clear();
         keep(record);
 

@@ -26,7 +26,7 @@ const long k_wait_margin_ms = 500;
 std::size_t started_hosts(const Manifest& manifest) {
     std::size_t started = 0;
     for (const auto& record : manifest.hosts)
-        if (record.status == "started") ++started;
+        if (record.status == HostState::started) ++started;
     return started;
 }
 

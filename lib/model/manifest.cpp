@@ -48,6 +48,15 @@ T field(const YAML::Node& node, const char* key, T fallback) {
 
 }  // namespace
 
+const char* host_state_text(HostState state) {
+    switch (state) {
+    case HostState::started: return "started";
+    case HostState::stopped: return "stopped";
+    case HostState::failed: break;
+    }
+    return "failed";
+}
+
 const HostRecord* Manifest::find(const std::string& host) const {
     for (const auto& record : hosts)
         if (record.host == host) return &record;
@@ -69,7 +78,16 @@ std::optional<Manifest> read_manifest(const std::string& path) {
             HostRecord record;
             record.host = node["host"].as<std::string>();
             record.alias = field<std::string>(node, "alias", record.host);
-            record.status = field<std::string>(node, "status", "");
+            const std::string status = field<std::string>(node, "status", host_state_text(HostState::failed));
+            bool known = false;
+            for (HostState state : {HostState::started, HostState::failed, HostState::stopped})
+                if (status == host_state_text(state)) {
+                    record.status = state;
+                    known = true;
+                }
+            if (!known)
+                throw Error(k_exit_data, quoted(path) + ": host " + quoted(record.host) + " has an unknown status " +
+                                             quoted(status));
             record.error = field<std::string>(node, "error", "");
             record.dir = field<std::string>(node, "dir", "");
             record.pid = field(node, "pid", 0L);
@@ -114,7 +132,7 @@ void write_manifest(const std::string& path, const Manifest& manifest) {
     const char* separator = "\n";
     for (const auto& h : manifest.hosts) {
         out << separator << "    {\"host\": " << json_string(h.host) << ", \"alias\": " << json_string(h.alias)
-            << ", \"status\": " << json_string(h.status) << ", \"error\": " << json_string(h.error)
+            << ", \"status\": " << json_string(host_state_text(h.status)) << ", \"error\": " << json_string(h.error)
             << ", \"dir\": " << json_string(h.dir) << ", \"pid\": " << h.pid
             << ", \"sysstat\": " << json_string(h.sysstat) << ", \"clock_offset\": " << json_number(h.clock_offset)
             << ", \"clock_error\": " << json_number(h.clock_error)

@@ -16,11 +16,19 @@ struct SideRecord {
     long pid = 0;
 };
 
+// Where a host of the run stands.  failed: start did not start it (a
+// record without a status reads as failed); stopped: its data is in raw/.
+enum class HostState { started, failed, stopped };
+
+// The state's word in run.json and in summaries: "started", "failed",
+// "stopped".
+const char* host_state_text(HostState state);
+
 struct HostRecord {
     std::string host;
     std::string alias;
-    std::string status;        // "started", "failed", "stopped"
-    std::string error;         // the cause when status is "failed"
+    HostState status = HostState::failed;
+    std::string error;         // the cause when status is failed
     std::string dir;           // the node's private directory (mktemp -d)
     long pid = 0;              // sadc's pid on the node
     std::string sysstat;       // `sadc -V` version, e.g. "12.6.1"

@@ -110,7 +110,7 @@ void record_marker(const std::string& dir, const Marker& marker) {
     if (!manifest)
         throw Error(k_exit_no_input, "no run in " + quoted(dir) + " (start one with clusterp start or clusterp run)");
     bool active = std::any_of(manifest->hosts.begin(), manifest->hosts.end(),
-                              [](const HostRecord& record) { return record.status == "started"; });
+                              [](const HostRecord& record) { return record.status == HostState::started; });
     if (!active) warn("run " + manifest->run_id + " has no active collector");
     append_marker(dir + "/" + k_markers_path, manifest->run_id, marker);
 }

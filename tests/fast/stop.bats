@@ -196,6 +196,18 @@ clusterp-stop: 0 stopped, 1 failed$'
 	[ ! -e clusterp.log ]
 }
 
+@test "stop: a host status run.json does not know is bad input data" {
+	mkdir .clusterp
+	cat >.clusterp/run.json <<-'JSON'
+		{"version": 1, "run_id": "20261125T034500Z-4f2a", "started": "2026-11-25T03:45:00Z", "interval": 1,
+		 "transport": "local", "hosts": [
+		 {"host": "a1", "alias": "a1", "status": "running", "dir": "/tmp/clusterp.AbC123", "pid": 4242}]}
+	JSON
+	run clusterp-stop --dry-run
+	assert_failure 65
+	assert_output "clusterp-stop: '.clusterp/run.json': host 'a1' has an unknown status 'running'"
+}
+
 @test "stop: --with-plot alone is ignored with a warning" {
 	started
 	run --separate-stderr clusterp-stop --with-plot
