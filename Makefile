@@ -69,6 +69,14 @@ $(BUILD)/bin/clusterp-parse: $(BUILD)/tools/clusterp-parse.o $(PARSE_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
 
+# clusterp-report likewise from base, model, report and page (it rebuilds
+# the run page), never plot: page stands above plot and report, so that
+# neither reaches into the other.
+REPORT_OBJS = $(filter $(BUILD)/lib/base/% $(BUILD)/lib/model/% $(BUILD)/lib/report/% $(BUILD)/lib/page/% $(BUILD)/gen/%,$(LIB_OBJS))
+$(BUILD)/bin/clusterp-report: $(BUILD)/tools/clusterp-report.o $(REPORT_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/unit-tests: $(UNIT_OBJS) $(BUILD)/libclusterp.a
 	@mkdir -p $(@D)
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)

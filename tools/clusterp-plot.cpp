@@ -1,5 +1,6 @@
 // clusterp-plot: CSV -> gnuplot scripts -> plots.
 #include "cli.hpp"
+#include "page/run_page.hpp"
 #include "plot/plot_run.hpp"
 
 using namespace clusterp;
@@ -51,7 +52,10 @@ int main(int argc, char** argv) {
             if (!options.output.empty() || !options.metric.empty() || !options.markers.empty())
                 throw Error(k_exit_usage, "-o, -m and --markers need input files (stream mode; directory mode draws "
                                           "parsed/markers.csv); use - for stdin");
-            return plot_directory(options);
+            const int status = plot_directory(options);
+            // The run page, above plot: it shows what was drawn.
+            if (draws_page_plots(options)) write_run_page(".");
+            return status;
         }
         return plot_stream(options);
     });

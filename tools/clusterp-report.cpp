@@ -1,7 +1,7 @@
 // clusterp-report: parsed CSV -> findings (which host, resource and phase
 // held the job back).
 #include "cli.hpp"
-#include "plot/run_page.hpp"
+#include "page/run_page.hpp"
 #include "report/report_run.hpp"
 
 using namespace clusterp;

@@ -8,6 +8,7 @@
 
 #include <fast_float/fast_float.h>
 
+#include "base/byte_scan.hpp"
 #include "model/contract.hpp"
 
 namespace clusterp {
@@ -187,23 +188,37 @@ bool CsvLines::next() {
     const char* const data = m_text.data();
     const char* const stop = data + m_text.size();
     while (m_pos < m_text.size()) {
-        // One pass over the line: its end, its commas, whether it quotes.
+        // One pass over the line, eight bytes a step: its end, its commas,
+        // whether it quotes.
         m_fields.clear();
         const char* const begin = data + m_pos;
-        const char* p = begin;
         const char* start = begin;
+        const char* end = nullptr;
         bool quoted = false;
-        for (; p < stop && *p != '\n'; ++p) {
-            if (*p == ',') {
-                m_fields.emplace_back(start, std::size_t(p - start));
-                start = p + 1;
-            } else if (*p == '"') {
+        auto mark = [&](const char* at) {
+            if (*at == ',') {
+                m_fields.emplace_back(start, std::size_t(at - start));
+                start = at + 1;
+            } else if (*at == '"') {
                 quoted = true;
+            } else {
+                end = at;
             }
-        }
-        m_line = std::string_view(begin, std::size_t(p - begin));
-        m_fields.emplace_back(start, std::size_t(p - start));
-        m_pos = std::size_t(p - data) + 1;
+        };
+        const char* p = begin;
+        if (k_byte_scan)
+            for (; !end && stop - p >= 8; p += 8) {
+                const std::uint64_t word = load_word(p);
+                for (std::uint64_t found = bytes_equal(word, ',') | bytes_equal(word, '"') | bytes_equal(word, '\n');
+                     found && !end; found &= found - 1)
+                    mark(p + first_byte(found));
+            }
+        for (; !end && p < stop; ++p)
+            if (*p == ',' || *p == '"' || *p == '\n') mark(p);
+        if (!end) end = stop;
+        m_line = std::string_view(begin, std::size_t(end - begin));
+        m_fields.emplace_back(start, std::size_t(end - start));
+        m_pos = std::size_t(end - data) + 1;
         ++m_number;
         if (!m_line.empty() && m_line.back() == '\r') {
             m_line.remove_suffix(1);
@@ -236,18 +251,34 @@ int column_number(const std::vector<std::string>& header, std::string_view name)
 }
 
 double csv_number(std::string_view field) {
-    // Most fields are small plain integers (elapsed seconds, zeros).
-    if (!field.empty() && field.size() < 10) {
-        long whole = 0;
-        std::size_t i = 0;
-        while (i < field.size() && field[i] >= '0' && field[i] <= '9') whole = whole * 10 + (field[i++] - '0');
-        if (i == field.size()) return double(whole);
+    // The common form (an optional minus, digits, a point and digits: 15
+    // digits at most) is exact as an integer over a power of ten, both exact
+    // doubles, since IEEE division rounds correctly: what fast_float gives,
+    // without its general case.
+    static constexpr double k_scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char* p = field.data();
+    const char* const end = p + field.size();
+    const bool minus = p != end && *p == '-';
+    p += minus;
+    const char* const digits = p;
+    std::uint64_t whole = 0;
+    unsigned d;
+    while (p != end && (d = unsigned(*p) - '0') <= 9) whole = whole * 10 + d, ++p;
+    const char* const point = p;
+    std::size_t decimals = 0;
+    if (p != end && *p == '.') {
+        for (++p; p != end && (d = unsigned(*p) - '0') <= 9; ++p) whole = whole * 10 + d;
+        decimals = std::size_t(p - point) - 1;
+    }
+    const std::size_t count = std::size_t(point - digits) + decimals;
+    if (p == end && point != digits && count <= 15 && (point == end || decimals > 0)) {
+        const double value = double(whole) / k_scale[decimals];
+        return minus ? -value : value;
     }
     double value = std::numeric_limits<double>::quiet_NaN();
     if (!field.empty()) {
-        auto result = fast_float::from_chars(field.data(), field.data() + field.size(), value);
-        if (result.ec != std::errc() || result.ptr != field.data() + field.size())
-            value = std::numeric_limits<double>::quiet_NaN();
+        auto result = fast_float::from_chars(field.data(), end, value);
+        if (result.ec != std::errc() || result.ptr != end) value = std::numeric_limits<double>::quiet_NaN();
     }
     return value;
 }
@@ -312,6 +343,12 @@ std::vector<ColumnsOf<Value>> read_columns(std::string_view text, const ColumnPi
         ColumnsOf<Value>& data = out[last];
         data.x.push_back(x);
         for (std::size_t j = 0; j < pick.y.size(); ++j) data.y[j].push_back(Value(csv_number(lines.field(pick.y[j]))));
+    }
+    // Plot keeps every value of a category at once: no room left over from
+    // the vectors' doubling (a third of its peak memory at 1024 hosts).
+    for (ColumnsOf<Value>& data : out) {
+        data.x.shrink_to_fit();
+        for (std::vector<Value>& y : data.y) y.shrink_to_fit();
     }
     return out;
 }

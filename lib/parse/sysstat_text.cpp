@@ -5,17 +5,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/byte_scan.hpp"
 #include "model/contract.hpp"
 
 namespace clusterp::sysstat_text {
 
 namespace {
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-constexpr bool k_little_endian = true;
-#else
-constexpr bool k_little_endian = false;
-#endif
 
 constexpr double k_pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
@@ -98,21 +93,11 @@ int split(std::string_view line, char sep, std::string_view* fields, int max) {
         ++count;
         start = at + 1;
     };
-    if (k_little_endian) {
-        // Eight bytes a step (sysstat's fields are short: a byte loop spent
-        // its time on branches).  A byte of x is zero where the separator
-        // is; the sum below sets the high bit of every other byte, with no
-        // carry from one byte into the next.
-        constexpr std::uint64_t k_low7 = 0x7f7f7f7f7f7f7f7fULL;
-        const std::uint64_t seps = 0x0101010101010101ULL * static_cast<unsigned char>(sep);
-        for (; end - p >= 8; p += 8) {
-            std::uint64_t word;
-            std::memcpy(&word, p, sizeof word);
-            const std::uint64_t x = word ^ seps;
-            for (std::uint64_t found = ~(((x & k_low7) + k_low7) | x | k_low7); found; found &= found - 1)
-                field_ends_at(p + (__builtin_ctzll(found) >> 3));
-        }
-    }
+    if (k_byte_scan)
+        for (; end - p >= 8; p += 8)
+            for (std::uint64_t found = bytes_equal(load_word(p), static_cast<unsigned char>(sep)); found;
+                 found &= found - 1)
+                field_ends_at(p + first_byte(found));
     for (; p != end; ++p)
         if (*p == sep) field_ends_at(p);
     field_ends_at(end);

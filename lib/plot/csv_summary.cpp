@@ -1,7 +1,7 @@
 #include "plot/csv_summary.hpp"
 
 #include "model/csv.hpp"
-#include "plot/plot_catalogue.hpp"
+#include "model/plot_catalogue.hpp"
 
 #include <string_view>
 #include <utility>

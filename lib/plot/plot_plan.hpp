@@ -13,7 +13,7 @@
 #include "model/contract.hpp"
 #include "plot/csv_summary.hpp"
 #include "plot/gnuplot_script.hpp"
-#include "plot/plot_catalogue.hpp"
+#include "model/plot_catalogue.hpp"
 
 namespace clusterp {
 

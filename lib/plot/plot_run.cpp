@@ -23,9 +23,8 @@
 #include "model/csv.hpp"
 #include "plot/csv_summary.hpp"
 #include "plot/gnuplot_runner.hpp"
+#include "model/plot_catalogue.hpp"
 #include "plot/heatmap.hpp"
-#include "plot/plot_catalogue.hpp"
-#include "plot/run_page.hpp"
 #include "plot/plot_marks.hpp"
 #include "plot/plot_plan.hpp"
 #include "plot/plot_reduce.hpp"
@@ -194,6 +193,17 @@ void parse_plot_size(const std::string& text, int& width, int& height) {
     throw Error(k_exit_usage, "bad size " + clusterp::quoted(text) + ": want WIDTHxHEIGHT in pixels, 100 to 20000 each");
 }
 
+std::vector<PlotFormat> directory_formats(const PlotOptions& options) {
+    // eps for the seed's users, svg for the run page (a browser shows no eps).
+    return options.formats.empty() ? std::vector<PlotFormat>{PlotFormat::eps, PlotFormat::svg} : options.formats;
+}
+
+bool draws_page_plots(const PlotOptions& options) {
+    const std::vector<PlotFormat> formats = directory_formats(options);
+    return !options.script_only && (std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end() ||
+                                    std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end());
+}
+
 int plot_directory(const PlotOptions& options) {
     std::error_code ec;
     if (!fs::is_directory("parsed", ec))
@@ -203,12 +213,10 @@ int plot_directory(const PlotOptions& options) {
     plan_options.time_axis = options.time_axis;
     plan_options.width = options.width;
     plan_options.height = options.height;
-    // eps for the seed's users, svg for the run page (a browser shows no eps).
-    plan_options.formats = options.formats.empty() ? std::vector<PlotFormat>{PlotFormat::eps, PlotFormat::svg}
-                                                   : options.formats;
+    plan_options.formats = directory_formats(options);
     bool bad_input = false;
     std::vector<std::pair<std::string, PlotSpec>> scripts;  // path from the working directory
-    std::vector<IndexHost> index_hosts;                     // every host plotted, for the run page
+    std::vector<TableHost> index_hosts;                     // every host plotted, for the run page
     std::vector<ViewScript> views;                          // heatmaps and bands, already written
     std::vector<TableMetric> table;                         // the host table of index.html
     std::vector<TimeMark> marks;                            // drawn on every plot
@@ -233,20 +241,30 @@ int plot_directory(const PlotOptions& options) {
         CategoryPlan plan = plan_category(info.category, files, config, plan_options);
         for (const std::string& host : plan.hosts) {
             const HostFile& file = *std::find_if(files.begin(), files.end(), [&](const HostFile& f) { return f.host == host; });
-            if (std::none_of(index_hosts.begin(), index_hosts.end(), [&](const IndexHost& h) { return h.host == host; }))
+            if (std::none_of(index_hosts.begin(), index_hosts.end(), [&](const TableHost& h) { return h.host == host; }))
                 index_hosts.push_back({host, host_title(host, file.summary.series.front().alias, config)});
         }
         for (const std::string& warning : plan.warnings) warn(warning);
         bad_input = bad_input || plan.bad_input;
-        for (PlannedPlot& plot : plan.plots) {
+        // The views of the category's plots at once (their numbers are a
+        // good part of plot's work at many hosts), each script written as
+        // soon as it is made.
+        const SeriesIntervals intervals = series_intervals(data);
+        std::vector<std::vector<HostFigures>> figures(plan.plots.size());
+        std::vector<ViewScript> made(2 * plan.plots.size());
+        parallel_for(plan.plots.size(), options.jobs > 0 ? options.jobs : default_width(), [&](std::size_t i) {
+            PlannedPlot& plot = plan.plots[i];
             plot.spec.marks = marks;
-            const Views made = plot_views(plot, info.category, data, table);
+            const Views view = plot_views(plot, info.category, data, intervals, figures[i]);
             const std::string& dir = plot.spec.self_dir;
-            views.push_back({dir + made.heatmap.plot.self_name, made.heatmap.plot, });
-            write_file_atomically(views.back().path, heatmap_script(made.heatmap));
-            views.push_back({dir + made.band.plot.self_name, made.band.plot, });
-            write_file_atomically(views.back().path, band_script(made.band));
-        }
+            made[2 * i] = {dir + view.heatmap.plot.self_name, view.heatmap.plot};
+            write_file_atomically(made[2 * i].path, heatmap_script(view.heatmap));
+            made[2 * i + 1] = {dir + view.band.plot.self_name, view.band.plot};
+            write_file_atomically(made[2 * i + 1].path, band_script(view.band));
+        });
+        for (std::size_t i = 0; i < plan.plots.size(); ++i)
+            add_figures(table, info.category, plan.plots[i].spec.column, figures[i]);
+        views.insert(views.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
         if (!options.all_points) reduce_plots(plan.plots, info.category, data);
         for (PlannedPlot& plot : plan.plots) scripts.emplace_back(std::move(plot.path), std::move(plot.spec));
     }
@@ -289,11 +307,7 @@ int plot_directory(const PlotOptions& options) {
             if (std::string crisp = crisp_svg_images(svg); crisp != svg) write_file_atomically(path, crisp);
         }
     write_hosts_csv(".", index_hosts, table);
-    const std::vector<PlotFormat>& formats = plan_options.formats;
-    if (std::find(formats.begin(), formats.end(), PlotFormat::svg) != formats.end() ||
-        std::find(formats.begin(), formats.end(), PlotFormat::png) != formats.end())
-        write_run_page(".");
-    else
+    if (!draws_page_plots(options))
         inform("no run page 'plot/index.html': it shows svg or png plots (-f eps,svg draws both)");
     inform("made " + std::to_string(jobs.size() - std::size_t(failed)) + " of " + std::to_string(jobs.size()) +
            " plots under 'plot'");

@@ -5,8 +5,9 @@
 // for each format, and beside each its heatmap and band (plot/views); the
 // markers of parsed/markers.csv are drawn on every plot.  gnuplot reads the
 // CSV files directly (no copy of the
-// data), up to `jobs` gnuplot processes at once.  Every output appears whole
-// or not at all (temporary name, then rename).  Stream mode plots the given
+// data), up to `jobs` gnuplot processes at once, and plot/hosts.csv, the
+// host table of the run page (which clusterp-plot then writes: page/).
+// Every output appears whole or not at all (temporary name, then rename).  Stream mode plots the given
 // files (or stdin) into one plot.
 #pragma once
 
@@ -39,6 +40,12 @@ struct PlotOptions {
 // 66 no parsed/ directory or input file, 69 gnuplot missing, 64 usage.
 int plot_directory(const PlotOptions& options);
 int plot_stream(const PlotOptions& options);
+
+// The formats a directory-mode run draws: OPTIONS', else the default.
+std::vector<PlotFormat> directory_formats(const PlotOptions& options);
+// Whether a directory-mode run draws plots that a browser shows (svg or
+// png), of which the run page (page/run_page) is made.
+bool draws_page_plots(const PlotOptions& options);
 
 // Parses "WxH" (pixels); throws Error (64) otherwise.
 void parse_plot_size(const std::string& text, int& width, int& height);

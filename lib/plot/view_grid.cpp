@@ -11,7 +11,8 @@ namespace {
 
 const double k_nan = std::numeric_limits<double>::quiet_NaN();
 
-// The median spacing of X's samples (0 with fewer than two).
+}  // namespace
+
 double typical_interval(const std::vector<double>& x) {
     if (x.size() < 2) return 0;
     std::vector<double> gaps(x.size() - 1);
@@ -20,8 +21,6 @@ double typical_interval(const std::vector<double>& x) {
     std::nth_element(gaps.begin(), middle, gaps.end());
     return *middle;
 }
-
-}  // namespace
 
 int TimeGrid::column_of(double x) const {
     if (columns <= 0) return 0;
@@ -46,9 +45,10 @@ TimeGrid time_grid(const std::vector<ViewSeries>& series, int max_columns) {
     return grid;
 }
 
-std::vector<double> column_max(const std::vector<double>& x, const std::vector<float>& y, const TimeGrid& grid) {
+std::vector<double> column_max(const std::vector<double>& x, const std::vector<float>& y, const TimeGrid& grid,
+                               std::optional<double> interval) {
     std::vector<double> cells(std::size_t(grid.columns), k_nan);
-    const double hold = 2 * typical_interval(x);
+    const double hold = 2 * (interval ? *interval : typical_interval(x));
     const std::size_t n = std::min(x.size(), y.size());
     int last_column = -1;
     double last_x = 0;
@@ -72,6 +72,25 @@ double quantile_of_sorted(const std::vector<double>& sorted, double q) {
     return sorted[below] + (rank - double(below)) * (sorted[below + 1] - sorted[below]);
 }
 
+namespace {
+
+// quantile_of_sorted of VALUES[from, end) as if sorted, without sorting:
+// the two ranks it needs put in place (nth_element), FROM moved past the
+// lower one, so that increasing Qs each search only what is left above.
+double quantile_in_place(std::vector<double>& values, std::size_t& from, double q) {
+    const double rank = q * double(values.size() - 1);
+    const std::size_t below = std::size_t(rank);
+    // A rank below FROM is the previous Q's, in place already.
+    if (below >= from)
+        std::nth_element(values.begin() + std::ptrdiff_t(from), values.begin() + std::ptrdiff_t(below), values.end());
+    from = std::max(from, below + 1);
+    if (below + 1 >= values.size()) return values[below];
+    const double next = *std::min_element(values.begin() + std::ptrdiff_t(below + 1), values.end());
+    return values[below] + (rank - double(below)) * (next - values[below]);
+}
+
+}  // namespace
+
 Band column_band(const std::vector<std::vector<double>>& rows) {
     Band band;
     const std::size_t columns = rows.empty() ? 0 : rows.front().size();
@@ -83,12 +102,15 @@ Band column_band(const std::vector<std::vector<double>>& rows) {
         for (const std::vector<double>& row : rows)
             if (c < row.size() && !std::isnan(row[c])) values.push_back(row[c]);
         if (values.empty()) continue;
-        std::sort(values.begin(), values.end());
-        band.min[c] = values.front();
-        band.p10[c] = quantile_of_sorted(values, 0.1);
-        band.median[c] = quantile_of_sorted(values, 0.5);
-        band.p90[c] = quantile_of_sorted(values, 0.9);
-        band.max[c] = values.back();
+        // Five order statistics, not a sort (a sort per column was a fifth
+        // of plot's time at 1024 hosts).
+        const auto [low, high] = std::minmax_element(values.begin(), values.end());
+        band.min[c] = *low;
+        band.max[c] = *high;
+        std::size_t from = 0;
+        band.p10[c] = quantile_in_place(values, from, 0.1);
+        band.median[c] = quantile_in_place(values, from, 0.5);
+        band.p90[c] = quantile_in_place(values, from, 0.9);
     }
     return band;
 }
@@ -116,10 +138,10 @@ SeriesStats stats_of(const std::vector<float>& y) {
     for (double v : y)
         if (!std::isnan(v)) values.push_back(v);
     if (values.empty()) return {k_nan, k_nan, k_nan};
-    double sum = 0;
-    for (double v : values) sum += v;
-    std::sort(values.begin(), values.end());
-    return {sum / double(values.size()), quantile_of_sorted(values, 0.95), values.back()};
+    double sum = 0, max = values.front();
+    for (double v : values) sum += v, max = std::max(max, v);
+    std::size_t from = 0;
+    return {sum / double(values.size()), quantile_in_place(values, from, 0.95), max};
 }
 
 std::vector<std::size_t> outlier_order(const std::vector<double>& scores) {

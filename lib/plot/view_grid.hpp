@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct ViewSeries {
     std::string label;  // the host's alias
     const std::vector<double>* x = nullptr;
     const std::vector<float>* y = nullptr;
+    std::optional<double> interval;  // typical_interval(*x) when known already
 };
 
 // The grid for SERIES: their whole span, as many columns as the longest
@@ -39,8 +41,14 @@ TimeGrid time_grid(const std::vector<ViewSeries>& series, int max_columns);
 // the run).  A column without a sample takes the value of the next sample
 // (sysstat's value is the mean over the interval that ends at its time)
 // when that sample is at most twice the series' typical interval after the
-// one before; otherwise it is NaN (the host was silent).
-std::vector<double> column_max(const std::vector<double>& x, const std::vector<float>& y, const TimeGrid& grid);
+// one before; otherwise it is NaN (the host was silent).  INTERVAL is
+// typical_interval(X) when the caller has it (a host's series is on several
+// plots), else it is computed.
+std::vector<double> column_max(const std::vector<double>& x, const std::vector<float>& y, const TimeGrid& grid,
+                               std::optional<double> interval = std::nullopt);
+
+// The median spacing of X's samples (0 with fewer than two).
+double typical_interval(const std::vector<double>& x);
 
 // The cluster per column, over the rows that have a value there (NaN where
 // none has): min, 10th percentile, median, 90th percentile, max; the

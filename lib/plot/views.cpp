@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/atomic_file.hpp"
+#include "model/csv.hpp"
 #include "plot/plot_reduce.hpp"
 
 namespace clusterp {
@@ -37,7 +39,8 @@ Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series) {
     std::vector<std::vector<double>> rows;
     rows.reserve(series.size());
     for (const ViewSeries& s : series)
-        rows.push_back(s.x && s.y ? column_max(*s.x, *s.y, grid) : std::vector<double>(std::size_t(grid.columns), NAN));
+        rows.push_back(s.x && s.y ? column_max(*s.x, *s.y, grid, s.interval)
+                                  : std::vector<double>(std::size_t(grid.columns), NAN));
     Band band = column_band(rows);
     const std::vector<double> scores = deviation_scores(rows, band.median);
     const std::vector<std::size_t> order = outlier_order(scores);
@@ -55,31 +58,67 @@ Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series) {
     return views;
 }
 
+SeriesIntervals series_intervals(const std::map<std::string, std::vector<PlotColumns>>& data) {
+    SeriesIntervals intervals;
+    for (const auto& entry : data)
+        for (const PlotColumns& column : entry.second)
+            if (!column.x.empty()) intervals.emplace(&column.x, typical_interval(column.x));
+    return intervals;
+}
+
 Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data,
-                 std::vector<TableMetric>& table) {
+                 const SeriesIntervals& intervals, std::vector<HostFigures>& figures) {
     const PlotSpec& spec = plot.spec;
     const std::vector<std::string> columns = reduced_columns(category);
     const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), spec.column) - columns.begin());
-    auto metric = std::find_if(table.begin(), table.end(), [&](const TableMetric& m) {
-        return m.category == category_name(category) && m.column == spec.column;
-    });
-    if (metric == table.end())
-        metric = table.insert(table.end(), {category_name(category), spec.column, label_for(category, spec.column), {}});
     std::vector<ViewSeries> series;
     for (std::size_t i = 0; i < plot.refs.size(); ++i) {
         const SeriesRef& ref = plot.refs[i];
-        ViewSeries view{spec.series[i].title, nullptr, nullptr};
+        ViewSeries view{spec.series[i].title, nullptr, nullptr, std::nullopt};
         auto host = data.find(ref.file->host);
         if (host != data.end())
             for (const PlotColumns& column : host->second)
-                if (column.key == ref.device && y < column.y.size()) view = {view.label, &column.x, &column.y[y]};
+                if (column.key == ref.device && y < column.y.size()) {
+                    view = {view.label, &column.x, &column.y[y], std::nullopt};
+                    if (auto known = intervals.find(&column.x); known != intervals.end()) view.interval = known->second;
+                }
         series.push_back(view);
-        if (!view.y) continue;
-        const SeriesStats stats = stats_of(*view.y);
-        auto [at, added] = metric->hosts.emplace(ref.file->host, stats);
-        if (!added && !(at->second.mean >= stats.mean)) at->second = stats;
+        if (view.y) figures.push_back({ref.file->host, stats_of(*view.y)});
     }
     return make_views(spec, series);
+}
+
+void add_figures(std::vector<TableMetric>& table, Category category, const std::string& column,
+                 const std::vector<HostFigures>& figures) {
+    auto metric = std::find_if(table.begin(), table.end(), [&](const TableMetric& m) {
+        return m.category == category_name(category) && m.column == column;
+    });
+    if (metric == table.end())
+        metric = table.insert(table.end(), {category_name(category), column, label_for(category, column), {}});
+    for (const HostFigures& figure : figures) {
+        auto [at, added] = metric->hosts.emplace(figure.host, figure.stats);
+        if (!added && !(at->second.mean >= figure.stats.mean)) at->second = figure.stats;
+    }
+}
+
+void write_hosts_csv(const std::string& dir, const std::vector<TableHost>& hosts, const std::vector<TableMetric>& table) {
+    std::string text = "host,alias,category,metric,mean,p95,max\n";
+    CsvWriter out([&](const char* data, std::size_t size) { text.append(data, size); });
+    for (const TableHost& host : hosts)
+        for (const TableMetric& metric : table) {
+            auto found = metric.hosts.find(host.host);
+            const SeriesStats stats = found != metric.hosts.end() ? found->second : SeriesStats{NAN, NAN, NAN};
+            out.text(host.host);
+            out.text(host.alias);
+            out.text(metric.category);
+            out.text(metric.column);
+            out.number(stats.mean);
+            out.number(stats.p95);
+            out.number(stats.max);
+            out.end_row();
+        }
+    out.flush();
+    write_file_atomically(dir + "/" + k_hosts_csv, text);
 }
 
 }  // namespace clusterp

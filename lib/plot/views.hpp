@@ -36,10 +36,38 @@ struct TableMetric {
     std::map<std::string, SeriesStats> hosts;
 };
 
+// A host of the table, in the order plot draws them.
+struct TableHost {
+    std::string host;
+    std::string alias;
+};
+
+// Writes DIR/plot/hosts.csv (k_hosts_csv): HOSTS in their order, each with
+// its figures of every metric of TABLE.  Throws Error 73, 74 when it cannot
+// be written.
+void write_hosts_csv(const std::string& dir, const std::vector<TableHost>& hosts, const std::vector<TableMetric>& table);
+
+// One series' figures for the host table: its host and stats_of its values.
+struct HostFigures {
+    std::string host;
+    SeriesStats stats;
+};
+
+// typical_interval of the x of DATA's series, by the x's address: worked
+// out once, for the many plots that show a series.
+using SeriesIntervals = std::map<const std::vector<double>*, double>;
+SeriesIntervals series_intervals(const std::map<std::string, std::vector<PlotColumns>>& data);
+
 // The views of PLOT (planned for CATEGORY) from DATA (per host, what
-// read_columns found for reduced_columns(CATEGORY), by device), and each of
-// its series' figures added to TABLE.
+// read_columns found for reduced_columns(CATEGORY), by device), and in
+// FIGURES those of each of its series that has values.  Reads only PLOT,
+// DATA and INTERVALS: the plots of a category may be viewed at once, on
+// several threads.
 Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data,
-                 std::vector<TableMetric>& table);
+                 const SeriesIntervals& intervals, std::vector<HostFigures>& figures);
+
+// Adds FIGURES (of a plot of CATEGORY and COLUMN) to TABLE.
+void add_figures(std::vector<TableMetric>& table, Category category, const std::string& column,
+                 const std::vector<HostFigures>& figures);
 
 }  // namespace clusterp

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "model/contract.hpp"
-#include "plot/plot_catalogue.hpp"
+#include "model/plot_catalogue.hpp"
 
 using namespace clusterp;
 

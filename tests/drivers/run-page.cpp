@@ -1,10 +1,10 @@
 // run-page DIR: rebuilds DIR/plot/index.html from DIR's files
-// (plot/run_page), as the report does after writing its findings; exit 1
+// (page/run_page), as the report does after writing its findings; exit 1
 // when DIR holds no plot to show.
 #include <iostream>
 
 #include "base/diag.hpp"
-#include "plot/run_page.hpp"
+#include "page/run_page.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) {

@@ -3,6 +3,7 @@
 // the rows).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -30,7 +31,7 @@ TEST_SUITE("view_grid") {
 TEST_CASE("the grid spans every series, one column per sample up to the pixels across") {
     const std::vector<double> a{10, 20, 30}, b{0, 10, 20, 30, 40};
     const std::vector<float> y(5, 1);
-    std::vector<ViewSeries> series{{"a", &a, &y}, {"b", &b, &y}, {"none", nullptr, nullptr}};
+    std::vector<ViewSeries> series{{"a", &a, &y, {}}, {"b", &b, &y, {}}, {"none", nullptr, nullptr, {}}};
     TimeGrid grid = time_grid(series, 1000);
     CHECK(grid.x0 == 0);
     CHECK(grid.x1 == 40);
@@ -94,6 +95,32 @@ TEST_CASE("the band per column counts only the rows with a value there") {
     CHECK(band.p90[0] == doctest::Approx(4.6));
     CHECK(std::isnan(band.median[1]));
     CHECK(band.median[2] == 6);
+}
+
+TEST_CASE("the band's quantiles are exactly those of the sorted column, for any number of rows and ties") {
+    unsigned seed = 7;
+    auto next = [&] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+    for (std::size_t n = 1; n <= 40; ++n) {
+        std::vector<std::vector<double>> rows;
+        std::vector<float> y;
+        for (std::size_t i = 0; i < n; ++i) {
+            rows.push_back({double(next() % 9)});
+            y.push_back(float(next() % 1000) / 8);
+        }
+        std::vector<double> sorted;
+        for (const auto& row : rows) sorted.push_back(row[0]);
+        std::sort(sorted.begin(), sorted.end());
+        const Band band = column_band(rows);
+        CHECK(band.min[0] == sorted.front());
+        CHECK(band.p10[0] == quantile_of_sorted(sorted, 0.1));
+        CHECK(band.median[0] == quantile_of_sorted(sorted, 0.5));
+        CHECK(band.p90[0] == quantile_of_sorted(sorted, 0.9));
+        CHECK(band.max[0] == sorted.back());
+        std::vector<double> values(y.begin(), y.end());
+        std::sort(values.begin(), values.end());
+        CHECK(stats_of(y).p95 == quantile_of_sorted(values, 0.95));
+        CHECK(stats_of(y).max == values.back());
+    }
 }
 
 TEST_CASE("the odd host comes first whichever way it differs; ties keep their order") {

@@ -1,6 +1,8 @@
 // Which plots exist (the seed's tree, design.md): per category of the data
 // contract, the plots and the column each draws, and for the per-device
-// categories the columns that tell whether a device did anything.  The
+// categories the columns that tell whether a device did anything; and the
+// host table that plot writes for the run page.  Part of the contract of
+// the working directory: plot draws these files, page shows them.  The
 // categories and column names come from model/contract.hpp; a test checks
 // that every column named here is in the contract.
 #pragma once
@@ -22,6 +24,11 @@ struct MetricPlot {
     const char* column;
     bool percent;  // y axis from 0 to at least 100
 };
+
+// Where plot keeps the host table: `host,alias,category,metric,mean,p95,max`,
+// one row per host and metric of the table (metric: the contract's column,
+// figures empty where the host has none).
+inline constexpr const char* k_hosts_csv = "plot/hosts.csv";
 
 // Every plot, by category in contract order, then as the tree lists them.
 const std::vector<MetricPlot>& metric_plots();

@@ -1,4 +1,4 @@
-#include "plot/plot_catalogue.hpp"
+#include "model/plot_catalogue.hpp"
 
 namespace clusterp {
 

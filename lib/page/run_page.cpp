@@ -1,4 +1,4 @@
-#include "plot/run_page.hpp"
+#include "page/run_page.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,8 +15,9 @@
 #include "model/manifest.hpp"
 #include "model/names.hpp"
 #include "model/csv.hpp"
-#include "plot/plot_catalogue.hpp"
-#include "plot/plot_marks.hpp"
+#include "model/markers.hpp"
+#include "model/plot_catalogue.hpp"
+#include "page/run_page_html.hpp"
 
 namespace clusterp {
 
@@ -127,26 +128,6 @@ std::string image_for(const std::vector<IndexPlot>& plots, const std::string& re
 
 }  // namespace
 
-void write_hosts_csv(const std::string& dir, const std::vector<IndexHost>& hosts, const std::vector<TableMetric>& table) {
-    std::string text = "host,alias,category,metric,mean,p95,max\n";
-    CsvWriter out([&](const char* data, std::size_t size) { text.append(data, size); });
-    for (const IndexHost& host : hosts)
-        for (const TableMetric& metric : table) {
-            auto found = metric.hosts.find(host.host);
-            const SeriesStats stats = found != metric.hosts.end() ? found->second : SeriesStats{NAN, NAN, NAN};
-            out.text(host.host);
-            out.text(host.alias);
-            out.text(metric.category);
-            out.text(metric.column);
-            out.number(stats.mean);
-            out.number(stats.p95);
-            out.number(stats.max);
-            out.end_row();
-        }
-    out.flush();
-    write_file_atomically(dir + "/" + k_hosts_csv, text);
-}
-
 bool write_run_page(const std::string& dir) {
     IndexPage page;
     page.plots = plots_in(dir, ".svg");
@@ -177,19 +158,20 @@ bool write_run_page(const std::string& dir) {
             const std::optional<Category> known = category_from_name(category);
             page.metrics.push_back({category, known ? label_for(*known, metric) : metric, {}});
         }
-        std::vector<SeriesStats>& stats = page.metrics[m->second].hosts;
-        if (stats.size() <= h->second) stats.resize(h->second + 1, SeriesStats{NAN, NAN, NAN});
+        std::vector<IndexFigures>& stats = page.metrics[m->second].hosts;
+        if (stats.size() <= h->second) stats.resize(h->second + 1, IndexFigures{NAN, NAN, NAN});
         stats[h->second] = {csv_number(field("mean")), csv_number(field("p95")), csv_number(field("max"))};
     }
-    for (IndexMetric& metric : page.metrics) metric.hosts.resize(page.hosts.size(), SeriesStats{NAN, NAN, NAN});
+    for (IndexMetric& metric : page.metrics) metric.hosts.resize(page.hosts.size(), IndexFigures{NAN, NAN, NAN});
 
     if (std::ifstream in(dir + "/parsed/markers.csv"); in) {
         try {
-            for (const TimeMark& mark : read_marks(in, "markers", TimeAxis::clock, [](const std::string&) {})) {
+            for (const MarkerSpan& span : read_marker_spans(in, "markers", MarkerClock::time, std::nullopt, std::nullopt,
+                                                            [](const std::string&) {})) {
                 char begin[32], end[32];
-                const std::size_t b = format_iso8601(std::llround(mark.begin * 1000), begin);
-                const std::size_t e = format_iso8601(std::llround(mark.end * 1000), end);
-                page.marks.push_back({mark.label, std::string(begin, b), mark.phase ? std::string(end, e) : ""});
+                const std::size_t b = format_iso8601(span.begin_ms, begin);
+                const std::size_t e = format_iso8601(span.end_ms, end);
+                page.marks.push_back({span.label, std::string(begin, b), span.phase ? std::string(end, e) : ""});
             }
         } catch (const Error&) {
             // No markers header: plot and parse report it.
@@ -214,7 +196,7 @@ bool write_run_page(const std::string& dir) {
             finding.fields.emplace_back(findings.header[i], findings.rows[row][i]);
         page.findings.push_back(std::move(finding));
     }
-    write_file_atomically(dir + "/plot/index.html", render_index_html(page));
+    write_file_atomically(dir + "/plot/index.html", render_run_page(page));
     return true;
 }
 

@@ -1,48 +1,15 @@
-#include "plot/plot_index.hpp"
+#include "page/run_page_html.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
 #include <set>
 
 #include "model/contract.hpp"
+#include "page/html.hpp"
 
 namespace clusterp {
 
 namespace {
-
-std::string escaped(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-// A relative URL for a file name that may hold any character but '/'.
-std::string url_path(const std::string& path) {
-    static const char k_hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : path) {
-        if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += k_hex[c >> 4];
-            out += k_hex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::vector<std::string> category_order(const IndexPage& page) {
     std::vector<std::string> known;
@@ -59,44 +26,11 @@ std::vector<std::string> category_order(const IndexPage& page) {
     return order;
 }
 
-// A number for the table: three significant digits are enough to compare.
-std::string shown_number(double value) {
-    if (std::isnan(value)) return "";
-    char text[32];
-    const double size = std::fabs(value);
-    const int decimals = size >= 100 ? 0 : size >= 10 ? 1 : 2;
-    const auto end = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, decimals).ptr;
-    return std::string(text, end);
-}
-
 std::string figure(const IndexPlot& plot) {
-    const std::string url = escaped(url_path(plot.image));
-    return "<figure id=\"" + escaped(plot.image) + "\"><a href=\"" + url + "\"><img src=\"" + url + "\" alt=\"" +
-           escaped(plot.title) + "\"></a><figcaption>" + escaped(plot.title) + "</figcaption></figure>\n";
+    const std::string url = html_escaped(url_path(plot.image));
+    return "<figure id=\"" + html_escaped(plot.image) + "\"><a href=\"" + url + "\"><img src=\"" + url + "\" alt=\"" +
+           html_escaped(plot.title) + "\"></a><figcaption>" + html_escaped(plot.title) + "</figcaption></figure>\n";
 }
-
-// Sorts the table by the clicked column: numbers by value, empty cells last,
-// a second click reverses.  Cells carry their value in data-v.
-const char* const k_sort_script = R"(<script>
-function sortBy(th) {
-  var table = th.closest('table'), body = table.tBodies[0], col = +th.dataset.col;
-  var down = th.getAttribute('aria-sort') !== 'descending';
-  table.querySelectorAll('th[aria-sort]').forEach(function (h) { h.removeAttribute('aria-sort'); });
-  th.setAttribute('aria-sort', down ? 'descending' : 'ascending');
-  var rows = Array.prototype.slice.call(body.rows);
-  rows.sort(function (a, b) {
-    var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
-    if (x === '' || y === '') return (x === '') - (y === '');
-    var c = isNaN(x) || isNaN(y) ? x.localeCompare(y) : x - y;
-    return down ? -c : c;
-  });
-  rows.forEach(function (r) { body.appendChild(r); });
-}
-document.querySelectorAll('th[data-col]').forEach(function (th) {
-  th.addEventListener('click', function () { sortBy(th); });
-});
-</script>
-)";
 
 std::string host_table(const IndexPage& page) {
     std::string html = "<section id=\"hosts\">\n<h2>Hosts</h2>\n<p class=\"note\">Mean, 95th percentile and max "
@@ -105,7 +39,7 @@ std::string host_table(const IndexPage& page) {
                        "<div class=\"scroll\"><table class=\"hosts\">\n<thead>\n<tr><th rowspan=\"2\" data-col=\"0\" "
                        "title=\"sort\">host</th>";
     for (const IndexMetric& metric : page.metrics)
-        html += "<th colspan=\"3\">" + escaped(metric.category) + ": " + escaped(metric.title) + "</th>";
+        html += "<th colspan=\"3\">" + html_escaped(metric.category) + ": " + html_escaped(metric.title) + "</th>";
     html += "</tr>\n<tr>";
     int col = 1;
     for (std::size_t m = 0; m < page.metrics.size(); ++m)
@@ -116,13 +50,13 @@ std::string host_table(const IndexPage& page) {
     // out: held by at most a quarter of the hosts (one of two or three).
     // When most hosts reach it (every CPU at 100 % at some point) it is the
     // norm, and marking them all would hide the one host that differs.
-    auto stat_of = [](const SeriesStats& s, int k) { return k == 0 ? s.mean : k == 1 ? s.p95 : s.max; };
+    auto stat_of = [](const IndexFigures& s, int k) { return k == 0 ? s.mean : k == 1 ? s.p95 : s.max; };
     std::vector<double> worst(page.metrics.size() * 3, NAN);
     for (std::size_t m = 0; m < page.metrics.size(); ++m)
         for (int k = 0; k < 3; ++k) {
             double& w = worst[m * 3 + std::size_t(k)];
             std::size_t known = 0, holders = 0;
-            for (const SeriesStats& s : page.metrics[m].hosts) {
+            for (const IndexFigures& s : page.metrics[m].hosts) {
                 const double v = stat_of(s, k);
                 if (std::isnan(v)) continue;
                 ++known;
@@ -133,7 +67,7 @@ std::string host_table(const IndexPage& page) {
         }
     for (std::size_t h = 0; h < page.hosts.size(); ++h) {
         const IndexHost& host = page.hosts[h];
-        html += "<tr><th scope=\"row\" data-v=\"" + escaped(host.alias) + "\">" + escaped(host.alias) + "</th>";
+        html += "<tr><th scope=\"row\" data-v=\"" + html_escaped(host.alias) + "\">" + html_escaped(host.alias) + "</th>";
         for (std::size_t m = 0; m < page.metrics.size(); ++m)
             for (int k = 0; k < 3; ++k) {
                 const double v = h < page.metrics[m].hosts.size() ? stat_of(page.metrics[m].hosts[h], k) : NAN;
@@ -149,13 +83,13 @@ std::string host_table(const IndexPage& page) {
 std::string findings_section(const IndexPage& page) {
     std::string html = "<section id=\"findings\">\n<h2>Findings</h2>\n<div class=\"scroll\"><table class=\"findings\">\n"
                        "<thead><tr>";
-    for (const auto& field : page.findings.front().fields) html += "<th>" + escaped(field.first) + "</th>";
+    for (const auto& field : page.findings.front().fields) html += "<th>" + html_escaped(field.first) + "</th>";
     html += "<th>plot</th></tr></thead>\n<tbody>\n";
     for (const IndexFinding& finding : page.findings) {
         html += "<tr>";
-        for (const auto& field : finding.fields) html += "<td>" + escaped(field.second) + "</td>";
+        for (const auto& field : finding.fields) html += "<td>" + html_escaped(field.second) + "</td>";
         html += "<td>";
-        if (!finding.image.empty()) html += "<a href=\"#" + escaped(finding.image) + "\">plot</a>";
+        if (!finding.image.empty()) html += "<a href=\"#" + html_escaped(finding.image) + "\">plot</a>";
         html += "</td></tr>\n";
     }
     return html + "</tbody>\n</table></div>\n</section>\n";
@@ -164,8 +98,8 @@ std::string findings_section(const IndexPage& page) {
 std::string marks_section(const IndexPage& page) {
     std::string html = "<section id=\"markers\">\n<h2>Markers and phases</h2>\n<ul>\n";
     for (const IndexMark& mark : page.marks) {
-        html += "<li>" + escaped(mark.label) + ": <time>" + escaped(mark.begin) + "</time>";
-        if (!mark.end.empty()) html += " to <time>" + escaped(mark.end) + "</time>";
+        html += "<li>" + html_escaped(mark.label) + ": <time>" + html_escaped(mark.begin) + "</time>";
+        if (!mark.end.empty()) html += " to <time>" + html_escaped(mark.end) + "</time>";
         html += "</li>\n";
     }
     return html + "</ul>\n</section>\n";
@@ -173,39 +107,22 @@ std::string marks_section(const IndexPage& page) {
 
 }  // namespace
 
-std::string render_index_html(const IndexPage& page) {
-    std::string title = "clusterp run" + (page.run_id.empty() ? "" : " " + page.run_id);
-    std::string html =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escaped(title) +
-        "</title>\n<style>\n"
-        "body { font-family: sans-serif; margin: 1.5em; color: #222; }\n"
-        "h1 { font-size: 1.4em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.5em; }\n"
-        ".span, .hosts, .note { margin: 0.3em 0; }\n"
-        ".grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 1em; }\n"
-        "figure { margin: 0; border: 1px solid #ddd; padding: 0.5em; background: #fff; }\n"
-        "figure img { width: 100%; height: auto; }\n"
-        "figcaption { font-size: 0.9em; color: #555; }\n"
-        ".scroll { overflow: auto; max-height: 40em; }\n"
-        "table { border-collapse: collapse; font-size: 0.85em; }\n"
-        "th, td { border: 1px solid #ddd; padding: 0.2em 0.4em; }\n"
-        "td { text-align: right; font-variant-numeric: tabular-nums; }\n"
-        "thead th { position: sticky; top: 0; background: #f4f4f4; }\n"
-        "th[data-col] { cursor: pointer; }\n"
-        "th[aria-sort=descending]::after { content: ' \\25BC'; } th[aria-sort=ascending]::after { content: ' \\25B2'; }\n"
-        "td.worst { background: #fdd; font-weight: bold; }\n"
-        "#findings table { font-size: 0.9em; } #findings td { text-align: left; }\n"
-        "</style>\n</head>\n<body>\n<h1>" + escaped(title) + "</h1>\n";
+std::string render_run_page(const IndexPage& page) {
+    std::string html = page_start("clusterp run" + (page.run_id.empty() ? "" : " " + page.run_id),
+                                  ".span, .hosts { margin: 0.3em 0; }\n"
+                                  "td.worst { background: #fdd; font-weight: bold; }\n"
+                                  "#findings table { font-size: 0.9em; } #findings td { text-align: left; }\n");
     if (!page.findings.empty()) html += findings_section(page);
     if (!page.first_time.empty())
-        html += "<p class=\"span\">From <time>" + escaped(page.first_time) + "</time> to <time>" +
-                escaped(page.last_time) + "</time> (UTC)</p>\n";
+        html += "<p class=\"span\">From <time>" + html_escaped(page.first_time) + "</time> to <time>" +
+                html_escaped(page.last_time) + "</time> (UTC)</p>\n";
     html += "<p class=\"hosts\">" + std::to_string(page.hosts.size()) + (page.hosts.size() == 1 ? " host" : " hosts");
     // Beyond a screenful of names the host table lists them.
     if (page.hosts.size() <= 64) {
         const char* separator = ": ";
         for (const auto& host : page.hosts) {
-            html += separator + escaped(host.alias);
-            if (host.alias != host.host) html += " (" + escaped(host.host) + ")";
+            html += separator + html_escaped(host.alias);
+            if (host.alias != host.host) html += " (" + html_escaped(host.host) + ")";
             separator = ", ";
         }
     } else {
@@ -216,11 +133,11 @@ std::string render_index_html(const IndexPage& page) {
     const std::vector<std::string> order = category_order(page);
     if (!order.empty()) {
         html += "<nav>";
-        for (const auto& category : order) html += " <a href=\"#" + escaped(category) + "\">" + escaped(category) + "</a>";
+        for (const auto& category : order) html += " <a href=\"#" + html_escaped(category) + "\">" + html_escaped(category) + "</a>";
         html += page.metrics.empty() ? "</nav>\n" : " <a href=\"#hosts\">hosts</a></nav>\n";
     }
     for (const auto& category : order) {
-        html += "<section id=\"" + escaped(category) + "\">\n<h2>" + escaped(category) + "</h2>\n<div class=\"grid\">\n";
+        html += "<section id=\"" + html_escaped(category) + "\">\n<h2>" + html_escaped(category) + "</h2>\n<div class=\"grid\">\n";
         std::size_t lines = 0;
         for (const auto& plot : page.plots)
             if (plot.category == category && plot.kind != IndexPlotKind::line) html += figure(plot);
@@ -240,8 +157,8 @@ std::string render_index_html(const IndexPage& page) {
         html += "</section>\n";
     }
     if (page.plots.empty()) html += "<p>No plot was drawn.</p>\n";
-    if (!page.metrics.empty()) html += host_table(page) + k_sort_script;
-    return html + "</body>\n</html>\n";
+    if (!page.metrics.empty()) html += host_table(page) + k_sortable_tables_script;
+    return html + page_end();
 }
 
 }  // namespace clusterp

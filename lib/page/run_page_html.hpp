@@ -1,17 +1,16 @@
-// plot/index.html: the run page.  At the top the report's findings (when
+// plot/index.html, the run page, as text (page/run_page gathers it from the
+// run's files).  At the top the report's findings (when
 // report/findings.csv exists), each linked to its plot; the run's span,
 // hosts, markers and phases; per category the heatmaps and bands first,
 // then the line plots (folded away beyond 16 hosts); last a table of every
 // host's mean, 95th percentile and max of each metric, the worst value of
 // each column marked, that sorts by any column (a few lines of plain
-// JavaScript: no framework, no network, works from file:// and when the
-// tree is copied).  Pure: builds the text, writes nothing.
+// JavaScript: page/html).  Pure: builds the text, writes nothing.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "plot/view_grid.hpp"
 
 namespace clusterp {
 
@@ -29,12 +28,17 @@ struct IndexHost {
     std::string alias;
 };
 
+// A host's figures of one metric over the run (plot/hosts.csv).
+struct IndexFigures {
+    double mean = 0, p95 = 0, max = 0;
+};
+
 // One metric of the host table: its figures per host of IndexPage::hosts
 // (NaN where the host has none).
 struct IndexMetric {
     std::string category;
     std::string title;  // with the unit: "CPU utilization (%)"
-    std::vector<SeriesStats> hosts;
+    std::vector<IndexFigures> hosts;
 };
 
 // A row of parsed/markers.csv paired up: a point or a phase.
@@ -64,6 +68,6 @@ struct IndexPage {
 
 // The HTML text of the page: categories in the contract's order (others
 // after, by name); every value HTML-escaped.
-std::string render_index_html(const IndexPage& page);
+std::string render_run_page(const IndexPage& page);
 
 }  // namespace clusterp
