@@ -27,6 +27,7 @@ unit_suite() {
 @test "unit: contract" { unit_suite contract; }
 @test "unit: markers" { unit_suite markers; }
 @test "unit: csv" { unit_suite csv; }
+@test "unit: html" { unit_suite html; }
 @test "unit: sysstat_text" { unit_suite sysstat_text; }
 @test "unit: gnuplot_script" { unit_suite gnuplot_script; }
 @test "unit: hostlist" { unit_suite hostlist; }

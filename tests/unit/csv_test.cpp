@@ -2,6 +2,7 @@
 // (lines, numbers, times, small tables, columns).
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -98,6 +99,23 @@ TEST_CASE("csv_number and csv_time: the contract's numbers and times, nothing el
     CHECK(csv_time("2026-11-25T03:07:59.500Z") == 1795576079.5);
     CHECK_FALSE(csv_time("2026-11-25 03:07:59").has_value());
     CHECK_FALSE(csv_time("").has_value());
+}
+
+TEST_CASE("csv_number: the short decimal form read as std::from_chars reads it, to the last bit") {
+    unsigned seed = 11;
+    auto next = [&] { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int i = 0; i < 20000; ++i) {
+        const int decimals = int(next() % 9);
+        std::string text = (next() % 4 == 0 ? "-" : "") + std::to_string(next() % 100000);
+        if (decimals > 0) {
+            text += '.';
+            for (int d = 0; d < decimals; ++d) text += char('0' + next() % 10);
+        }
+        double expected = 0;
+        std::from_chars(text.data() + (text[0] == '-'), text.data() + text.size(), expected);
+        if (text[0] == '-') expected = -expected;
+        CHECK_MESSAGE(csv_number(text) == expected, text);
+    }
 }
 
 TEST_CASE("read_csv_table: rows as wide as the header, fields by name") {
