@@ -47,10 +47,14 @@ std::optional<OpenSshHost> ask_openssh(const Shared& shared, const std::string& 
     const std::string config = ssh_g_config(shared.home);
     PipeStreams streams;
     streams.input = &config;
+    // Other hosts' threads open files (known_hosts, keys, run.json) with
+    // streams that are not close-on-exec: none of them goes to ssh.
+    SpawnOptions options;
+    options.close_other_fds = true;
     Captured answer;
     {
         SshGSlot slot;
-        answer = pipe_command(*shared.ssh_program, {"ssh", "-G", "-F", "/dev/stdin", "--", host}, streams);
+        answer = pipe_command(*shared.ssh_program, {"ssh", "-G", "-F", "/dev/stdin", "--", host}, streams, options);
     }
     if (answer.error != 0) throw HostError("cannot run " + quoted(*shared.ssh_program) + ": " + errno_text(answer.error));
     const int status = exit_code(answer.status);
