@@ -85,6 +85,16 @@ const Column k_network[] = {
     {"txdrop_ps", "packets/s", "transmitted packets dropped per second (no room in the kernel)"},
 };
 
+const Column k_pid = {"pid", "", "the process's id"};
+const Column k_command = {"command", "",
+                          "the process's command as pidstat shows it (its name; its command line with -l), byte for byte"};
+const Column k_processes[] = {
+    {"cpu_pct", "%", "CPU used (pidstat's %CPU): 100 is one full CPU, so up to 100 x CPUs"},
+    {"rss_mib", "MiB", "resident memory"},
+    {"read_kibps", "KiB/s", "data read from disk per second (empty: pidstat could not read it)"},
+    {"write_kibps", "KiB/s", "data written to disk per second (empty: pidstat could not read it)"},
+};
+
 template <std::size_t N>
 constexpr int count_of(const Column (&)[N]) {
     return static_cast<int>(N);
@@ -106,6 +116,8 @@ const std::vector<CategoryInfo>& categories() {
         {Category::disk, "disk", &k_device, &k_device_alias, k_disk, count_of(k_disk), count_of(k_disk), {"-d", "-p"}, {}, {}},
         {Category::network, "network", &k_iface, &k_iface_alias, k_network, count_of(k_network), 5, {"-n", "DEV"}, {},
          {{"-n", "EDEV"}}},
+        {Category::processes, "processes", &k_pid, &k_command, k_processes, count_of(k_processes),
+         count_of(k_processes), {}, {}, {}},
     };
     return table;
 }

@@ -25,6 +25,7 @@
 #include "base/thread_pool.hpp"
 #include "model/manifest.hpp"
 #include "parse/parse_markers.hpp"
+#include "parse/parse_processes.hpp"
 
 namespace clusterp {
 
@@ -172,7 +173,53 @@ std::unique_ptr<Input> open_joined(const std::string& path, const ParseOptions& 
 }
 
 
+// Whether the file PATH begins like pidstat -h output (stdin: never; name
+// the category to read pidstat from a pipe).
+bool file_is_pidstat(const std::string& path) {
+    if (path == "-") return false;
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return false;
+    char head[4096];
+    const ssize_t n = ::read(fd.get(), head, sizeof head);
+    return n > 0 && looks_like_pidstat(std::string_view(head, std::size_t(n)));
+}
+
+// Stream mode for pidstat files: each file's rows in turn, one header.
+int stream_processes(const ParseRunOptions& options, const std::optional<Config>& config) {
+    int status = 0;
+    CsvWriter out([](const char* data, std::size_t size) { write_whole(1, data, size, "standard output"); },
+                  k_write_buffer);
+    std::int64_t t0 = INT64_MAX;
+    for (const auto& path : options.files) {
+        try {
+            if (path != "-") t0 = std::min(t0, first_process_ms(path, Fd(open_input(path)).get(), 0));
+        } catch (const Error&) {
+            // Reported below.
+        }
+    }
+    if (t0 == INT64_MAX) t0 = 0;
+    const std::string host = options.host.value_or("");
+    const std::string alias = options.alias ? *options.alias : config && !host.empty() ? config->host_alias(host) : host;
+    bool header = true;
+    for (const auto& path : options.files) {
+        try {
+            const int fd = path == "-" ? 0 : open_input(path);
+            Fd owned(fd == 0 ? -1 : fd);
+            write_processes_csv(path == "-" ? "stdin" : path, fd, out, header, 0, t0, host, alias);
+            header = false;
+        } catch (const Error& e) {
+            print_error(e.what());
+            if (!status) status = e.code();
+        }
+    }
+    out.flush();
+    return status;
+}
+
 int stream_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
+    if (options.category == Category::processes ||
+        (!options.category && std::all_of(options.files.begin(), options.files.end(), file_is_pidstat)))
+        return stream_processes(options, config);
     int status = 0;
     ParseOptions parse;
     parse.only = options.category;
@@ -257,6 +304,8 @@ struct Job {
 };
 
 std::int64_t first_corrected_ms(Job& job) {
+    if (job.category == Category::processes)
+        return first_process_ms(job.raw_path, Fd(open_input(job.raw_path)).get(), job.offset_ms);
     ParseOptions parse;
     parse.only = job.category;
     parse.mem_total_kib = job.mem_total_kib;
@@ -291,6 +340,13 @@ std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Conf
     Fd out_fd(fd);
     std::int64_t last_ms = INT64_MIN;
     try {
+        if (job.category == Category::processes) {
+            CsvWriter out([&](const char* data, std::size_t size) { write_whole(out_fd.get(), data, size, job.out_path); },
+                          k_write_buffer);
+            last_ms = write_processes_csv(job.raw_path, Fd(open_input(job.raw_path)).get(), out, true, job.offset_ms, t0,
+                                          job.host, job.alias);
+            out.flush();
+        }
         KeyAliases keys(config ? &*config : nullptr, job.category);
         auto write_rows = [&](Input& from) {
             CsvWriter out([&](const char* data, std::size_t size) { write_whole(out_fd.get(), data, size, job.out_path); },
@@ -304,8 +360,8 @@ std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Conf
             }
             out.flush();
         };
-        write_rows(input);
-        if (input.parser.late_joins()) {
+        if (job.category != Category::processes) write_rows(input);
+        if (job.category != Category::processes && input.parser.late_joins()) {
             // Joined activities came after their rows (not clusterp-stop's
             // order): a second pass with them gathered, its warnings given.
             Input again(job.raw_path, open_input(job.raw_path), parse, true);

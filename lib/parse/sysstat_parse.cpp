@@ -19,6 +19,7 @@ using sysstat_text::time_of_day;
 using sysstat_text::meridiem;
 using sysstat_text::valid_date;
 using sysstat_text::sadf_time_ms;
+using sysstat_text::without_colours;
 
 namespace {
 
@@ -85,22 +86,7 @@ std::int64_t SysstatParser::local_to_utc_ms(std::int64_t local_seconds) {
 bool SysstatParser::feed(std::string_view line, bool complete) {
     ++m_line;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find('\x1b') != std::string_view::npos) {
-        // Colour codes (ESC [ ... letter) from output captured through a pty.
-        m_scratch.clear();
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            if (line[i] == '\x1b') {
-                ++i;
-                if (i < line.size() && line[i] == '[') {
-                    ++i;
-                    while (i < line.size() && !((line[i] >= '@' && line[i] <= '~'))) ++i;
-                }
-                continue;
-            }
-            m_scratch.push_back(line[i]);
-        }
-        line = m_scratch;
-    }
+    line = without_colours(line, m_scratch);
     std::size_t first = 0;
     while (first < line.size() && is_space(line[first])) ++first;
     if (first == line.size()) return false;

@@ -83,6 +83,23 @@ bool looks_numeric(std::string_view text) {
     return parse_number(text, ignored);
 }
 
+std::string_view without_colours(std::string_view line, std::string& scratch) {
+    if (line.find('\x1b') == std::string_view::npos) return line;
+    scratch.clear();
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\x1b') {
+            ++i;
+            if (i < line.size() && line[i] == '[') {
+                ++i;
+                while (i < line.size() && !((line[i] >= '@' && line[i] <= '~'))) ++i;
+            }
+            continue;
+        }
+        scratch.push_back(line[i]);
+    }
+    return scratch;
+}
+
 int split(std::string_view line, char sep, std::string_view* fields, int max) {
     int count = 0;
     const char* start = line.data();

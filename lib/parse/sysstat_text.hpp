@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace clusterp::sysstat_text {
@@ -21,6 +22,10 @@ inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool parse_number(std::string_view text, double& value, std::string_view& canonical);
 bool parse_number(std::string_view text, double& value);
 bool looks_numeric(std::string_view text);
+
+// LINE without its colour codes (ESC [ ... letter, from output captured
+// through a pty), in SCRATCH when it had any; LINE itself otherwise.
+std::string_view without_colours(std::string_view line, std::string& scratch);
 
 // Splits on `sep`; returns the number of fields (may exceed max, only max
 // are stored).

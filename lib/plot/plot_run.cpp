@@ -228,6 +228,7 @@ int plot_directory(const PlotOptions& options) {
 
     for (const CategoryInfo& info : categories()) {
         const std::string dir = std::string("parsed/") + info.name;
+        if (plots_of(info.category).empty()) continue;  // processes: named by the report, not drawn
         if (!fs::is_directory(dir, ec)) {
             debug("no " + clusterp::quoted(dir) + ", no " + info.name + " plots");
             continue;

@@ -56,6 +56,52 @@ without_cpus() {
 	[ "$(cut -d, -f14 out.csv | sort -u | tr '\n' :)" = ":cpus:" ]
 }
 
+# pidstat fixtures (tests/fixtures/pidstat/README.md): each planted process
+# of truth.txt is in the CSV under its pid with its name, byte for byte
+# (quoted where it holds a comma), and does what it was planted to do.
+@test "pidstat: real output with and without -H and -l gives the planted processes, names kept byte for byte" {
+	P=$FIXTURES/pidstat/12.6.1
+	local f pid name what
+	for f in pidstat-H-l pidstat-H pidstat; do
+		parse "$f.csv" "$P/$f.txt"
+		[ "$status" -eq 0 ]
+		diff -u /dev/null "$f.csv.err"
+		[ "$(head -1 "$f.csv")" = "time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps" ]
+	done
+	while IFS=$'\t' read -r pid name what; do
+		python3 - "$pid" "$name" "$what" pidstat-H.csv pidstat.csv pidstat-H-l.csv <<-'PY'
+			import csv, sys
+			pid, name, what = sys.argv[1], sys.argv[2].encode("utf-8", "surrogateescape"), sys.argv[3]
+			for path in sys.argv[4:]:
+			    with open(path, newline="", encoding="utf-8", errors="surrogateescape") as f:
+			        rows = [r for r in csv.DictReader(f) if r["pid"] == pid]
+			    assert rows, (path, pid)
+			    for r in rows:
+			        command = r["command"].encode("utf-8", "surrogateescape")
+			        assert command == name or command.startswith(name + b" "), (path, command, name)
+			    best = max(float(r[{"cpu": "cpu_pct", "memory": "rss_mib", "disk": "write_kibps"}[what]]) for r in rows)
+			    assert best > {"cpu": 5, "memory": 90, "disk": 1000}[what], (path, what, best)
+		PY
+	done <"$P/truth.txt"
+	# Without -H the times of day and the banner's date give the same times.
+	[ "$(cut -d, -f1 pidstat.csv | sort -u | sed 1d)" = "$(cut -d, -f1 pidstat-H.csv | sort -u | sed 1d)" ]
+}
+
+@test "pidstat: bad input (cut short, not pidstat's) warns or fails naming the file; stdin needs --category" {
+	P=$FIXTURES/pidstat/12.6.1
+	head -c -5 "$P/pidstat-H.txt" >cut.txt
+	parse out.csv cut.txt
+	[ "$status" -eq 0 ]
+	[ "$(cat out.csv.err)" = "clusterp-parse: warning: cut.txt:$(wc -l <cut.txt | awk '{print $1 + 1}'): truncated line (no line feed at the end of the input), line skipped" ]
+	[ "$(wc -l <out.csv)" -eq "$(($(grep -c '^17' "$P/pidstat-H.txt")))" ]
+	parse out.csv --category processes "$S/12.6.1/cpu.sadf-d"
+	[ "$status" -eq 65 ]
+	[ "$(cat out.csv.err)" = "clusterp-parse: $S/12.6.1/cpu.sadf-d:1: not pidstat -h output" ]
+	parse out.csv --category processes - <"$P/pidstat-H.txt"
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <out.csv)" -gt 100 ]
+}
+
 @test "every fixture matches sysstat's JSON ground truth within 0.01" {
 	"$FIXTURES/parse-all.sh" "$BIN" csv
 	run python3 "$FIXTURES/check_parse.py" csv
