@@ -8,11 +8,12 @@ using namespace clusterp;
 
 int main(int argc, char** argv) {
     return run_guarded([&] {
-        Cli cli("clusterp-report", "[-hqv] [-c file] [--cpus N] [-m markers.csv] [-f format] [file ...]",
+        Cli cli("clusterp-report", "[-hqv] [-c file] [--cpus N] [--no-processes] [-m markers.csv] [-f format] [file ...]",
                 "Name the host, resource and phase that held the job back: parsed/ -> report/, or the given "
                 "CSV files (- for stdin) -> stdout.");
         cli.add()
-            ("cpus", "every host has N CPUs (default: the manifest's count)", cxxopts::value<int>(), "N")
+            ("cpus", "every host has N CPUs (default: sysstat's count, else the manifest's)", cxxopts::value<int>(), "N")
+            ("no-processes", "name no processes in the findings (default: the top ones, from parsed/processes)")
             ("m,markers", "stream mode: the phases of this markers.csv", cxxopts::value<std::string>(), "FILE")
             ("f,format", "stream mode: lines (default), csv or markdown", cxxopts::value<std::string>(), "FORMAT")
             ("files", "input files", cxxopts::value<std::vector<std::string>>());
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
         options.config_required = args.count("config") > 0;
         if (args.count("files")) options.inputs = args["files"].as<std::vector<std::string>>();
         if (args.count("cpus")) options.cpus = args["cpus"].as<int>();
+        options.processes = args.count("no-processes") == 0;
         if (args.count("cpus") && options.cpus < 1) throw Error(k_exit_usage, "--cpus wants a positive number");
         if (args.count("markers")) options.markers = args["markers"].as<std::string>();
         if (args.count("format")) {

@@ -24,6 +24,7 @@
 #include "report/report_write.hpp"
 #include "report/rules.hpp"
 #include "report/rules_common.hpp"
+#include "report/top_processes.hpp"
 
 namespace clusterp {
 
@@ -35,6 +36,7 @@ namespace {
 struct Inputs {
     std::vector<HostData> hosts;
     std::map<std::string, std::size_t> index;
+    std::map<std::string, std::vector<ProcessSample>> processes;  // by host
 
     HostData& host(const std::string& name, const std::string& alias) {
         auto [it, added] = index.emplace(name, hosts.size());
@@ -129,6 +131,14 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::optional
     return out;
 }
 
+// Adds the processes CSV TEXT (NAME in messages) to INPUTS; false (the
+// problem reported) when it is not one.
+bool add_processes(const std::string& text, const std::string& name, Inputs& inputs) {
+    const std::string problem = read_processes_csv(text, name, inputs.processes);
+    if (!problem.empty()) print_error(problem);
+    return problem.empty();
+}
+
 // Adds what READ holds to INPUTS; false (the problem reported) when it is
 // no contract CSV.
 bool add_read(CsvRead read, Inputs& inputs) {
@@ -212,7 +222,16 @@ std::vector<Finding> judge(Inputs& inputs, const std::string& markers_text, cons
     if (manifest) summary.run_id = manifest->run_id;
     if (!markers_text.empty()) summary.phases = phases_of(markers_text, markers_name, first, last);
     if (summary.phases.empty()) summary.phases.push_back({"run", first, last});
-    return find_bottlenecks(hosts, summary.phases, settings);
+    std::vector<Finding> findings = find_bottlenecks(hosts, summary.phases, settings);
+    // Which process: the host's top processes by the finding's resource.
+    const std::size_t top = options.processes ? std::size_t(settings.top_processes) : 0;
+    for (Finding& f : findings) {
+        auto rows = inputs.processes.find(f.host);
+        if (rows == inputs.processes.end()) continue;
+        const auto host = std::find_if(hosts.begin(), hosts.end(), [&](const HostData& h) { return h.host == f.host; });
+        f.processes = top_processes_text(rows->second, f.resource, f.start, f.end, host == hosts.end() ? 0 : host->cpus, top);
+    }
+    return findings;
 }
 
 void print_lines(const std::vector<Finding>& findings, const ReportSummary& summary) {
@@ -230,7 +249,8 @@ int report_directory(const ReportOptions& options) {
     const RuleSettings settings = settings_for(options);  // a bad setting before any reading
     std::vector<std::pair<Category, std::string>> files;  // category, path
     for (const CategoryInfo& info : categories()) {
-        if (!rule_columns().count(info.name)) continue;  // no rule judges it
+        // processes: no rule judges them, findings name them.
+        if (!rule_columns().count(info.name) && info.category != Category::processes) continue;
         const std::string dir = std::string("parsed/") + info.name;
         if (!fs::is_directory(dir, ec)) continue;
         std::vector<std::string> names;
@@ -241,11 +261,20 @@ int report_directory(const ReportOptions& options) {
         for (const std::string& name : names) files.emplace_back(info.category, dir + "/" + name);
     }
     std::vector<CsvRead> reads(files.size());
+    std::vector<std::string> process_texts(files.size());
     parallel_for(files.size(), default_width(), [&](std::size_t i) {
-        reads[i] = read_csv(read_whole_file(files[i].second), clusterp::quoted(files[i].second), files[i].first);
+        if (files[i].first == Category::processes) process_texts[i] = read_whole_file(files[i].second);
+        else reads[i] = read_csv(read_whole_file(files[i].second), clusterp::quoted(files[i].second), files[i].first);
     });
     Inputs inputs;
     bool bad = false;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (files[i].first == Category::processes) {
+            bad = !add_processes(process_texts[i], clusterp::quoted(files[i].second), inputs) || bad;
+            reads[i].series.clear();
+        }
+    reads.erase(std::remove_if(reads.begin(), reads.end(), [](const CsvRead& r) { return r.problem.empty() && r.series.empty(); }),
+                reads.end());
     for (CsvRead& read : reads) bad = !add_read(std::move(read), inputs) || bad;
     std::string markers;
     if (fs::exists("parsed/markers.csv", ec)) markers = read_whole_file("parsed/markers.csv");
@@ -272,7 +301,9 @@ int report_stream(const ReportOptions& options) {
         } else {
             text = read_whole_file(path);
         }
-        bad = !add_read(read_csv(text, path == "-" ? "stdin" : quoted(path), std::nullopt), inputs) || bad;
+        const std::string name = path == "-" ? "stdin" : quoted(path);
+        if (category_of_header(csv_header(text)) == Category::processes) bad = !add_processes(text, name, inputs) || bad;
+        else bad = !add_read(read_csv(text, name, std::nullopt), inputs) || bad;
     }
     const std::string markers = options.markers.empty() ? "" : read_whole_file(options.markers);
     ReportSummary summary;

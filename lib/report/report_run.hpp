@@ -20,7 +20,8 @@ enum class ReportFormat { lines, csv, markdown };
 struct ReportOptions {
     std::vector<std::string> inputs;  // stream mode when not empty; "-" is stdin
     std::string markers;              // stream mode: a markers.csv; empty: none
-    int cpus = 0;                     // every host's CPU count; 0: from the manifest
+    int cpus = 0;                     // every host's CPU count; 0: from the data or the manifest
+    bool processes = true;            // findings name the top processes (parsed/processes)
     ReportFormat format = ReportFormat::lines;  // stream mode
     std::string config_path = "config.yml";
     bool config_required = false;  // -c given: a missing file is an error

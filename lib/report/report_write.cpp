@@ -16,12 +16,18 @@ std::string iso_text(double time) {
     return std::string(text, format_iso8601(std::int64_t(std::llround(time * 1000)), text));
 }
 
-// Markdown table cells: a '|' would end the cell.
+// Markdown table cells: a '|' would end the cell, and '<', '>', '&' start
+// HTML (a command name is anything its author chose).
 std::string cell(const std::string& text) {
     std::string out;
     for (char c : text) {
-        if (c == '|') out += '\\';
-        out += c;
+        if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
+        else {
+            if (c == '|') out += '\\';
+            out += c;
+        }
     }
     return out;
 }
@@ -47,6 +53,7 @@ std::string findings_csv(const std::vector<Finding>& findings) {
         csv.number(f.threshold);
         csv.raw(number_text(f.share, "%.2f"));
         csv.text(f.evidence);
+        csv.text(f.processes);
         csv.end_row();
     }
     csv.flush();
@@ -55,7 +62,8 @@ std::string findings_csv(const std::vector<Finding>& findings) {
 
 std::string finding_line(const Finding& f) {
     return f.phase + " " + (f.alias.empty() ? f.host : f.alias) + " " + f.resource + (f.device.empty() ? "" : " " + f.device) +
-           " " + finding_short_name(f.kind) + ": " + f.evidence + "\n";
+           " " + finding_short_name(f.kind) + ": " + f.evidence + (f.processes.empty() ? "" : "; top: " + f.processes) +
+           "\n";
 }
 
 std::string no_finding_line(std::size_t hosts, std::size_t phases) {
@@ -73,12 +81,13 @@ std::string report_markdown(const ReportSummary& summary, const std::vector<Find
     for (const Phase& p : summary.phases) md += "| " + cell(p.label) + " | " + iso_text(p.start) + " | " + iso_text(p.end) + " |\n";
     md += "\n## Findings\n\n";
     if (findings.empty()) return md + "No finding: no rule fired.\n";
-    md += "| severity | phase | host | resource | finding | share | evidence |\n|---|---|---|---|---|---|---|\n";
+    md += "| severity | phase | host | resource | finding | share | evidence | top processes |\n"
+          "|---|---|---|---|---|---|---|---|\n";
     for (const Finding& f : findings)
         md += "| " + std::string(severity_name(finding_severity(f.kind))) + " | " + cell(f.phase) + " | " +
               cell(f.alias.empty() ? f.host : f.alias) + " | " + cell(f.resource + (f.device.empty() ? "" : " " + f.device)) +
               " | " + finding_name(f.kind) + " | " + number_text(100 * f.share, "%.0f") + "% | " + cell(f.evidence) +
-              " |\n";
+              " | " + cell(f.processes) + " |\n";
     return md;
 }
 

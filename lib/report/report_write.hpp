@@ -12,14 +12,15 @@ namespace clusterp {
 
 // The header of report/findings.csv.
 inline constexpr const char* k_findings_header =
-    "phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence";
+    "phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence,processes";
 
 // The whole of findings.csv: the header, then one row per finding in the
 // order given; start and end in ISO 8601 UTC, share with two decimals.
 std::string findings_csv(const std::vector<Finding>& findings);
 
 // One stdout line, LF included: `PHASE ALIAS RESOURCE[ DEVICE] FINDING:
-// EVIDENCE`, the finding's short name after the resource.
+// EVIDENCE`, the finding's short name after the resource, then `; top:
+// PROCESSES` when the finding names them.
 std::string finding_line(const Finding& finding);
 
 // The line that says there is nothing to report, LF included.

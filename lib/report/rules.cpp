@@ -65,6 +65,8 @@ const std::vector<RuleSetting>& rule_settings() {
         {"idle_cluster_pct", &S::idle_cluster_pct, "idle host: while the cluster's median busy is at least this"},
         {"stall_ratio", &S::stall_ratio, "stall: busy after a point below this fraction of busy before it"},
         {"stall_before_pct", &S::stall_before_pct, "stall: busy before the point at least this"},
+        {"top_processes", &S::top_processes,
+         "findings on cpu, memory and disk name up to this many of the host's top processes (0: none)"},
     };
     return settings;
 }
@@ -76,6 +78,7 @@ std::string set_rule_setting(RuleSettings& settings, const std::string& key, dou
         if (key == "min_share" && value > 1) return "must be a fraction from 0 to 1";
         if (key == "min_consecutive" && (value < 1 || value != std::floor(value)))
             return "must be a whole number of at least 1";
+        if (key == "top_processes" && value != std::floor(value)) return "must be a whole number of at least 0";
         settings.*setting.member = value;
         return "";
     }

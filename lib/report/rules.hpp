@@ -84,6 +84,7 @@ struct RuleSettings {
     double idle_cluster_pct = 50;
     double stall_ratio = 0.01;
     double stall_before_pct = 10;
+    double top_processes = 2;
 };
 
 // One setting: its key, where it lives in RuleSettings, what it means.
@@ -142,6 +143,7 @@ struct Finding {
     double threshold = 0;  // what value was held against
     double share = 0;      // fraction of the phase's judged samples where it held
     std::string evidence;
+    std::string processes;  // cpu, memory, disk: the host's top processes in the phase ("" none known)
 };
 
 // Every finding of HOSTS over PHASES, most severe first (then the larger

@@ -77,6 +77,42 @@ load ../lib/report
 	assert_output 'run vm cpu saturated: 16.0 runnable tasks for 2 CPUs, 100.0 % busy, in 100 % of the samples (longest stretch 02:02:36-02:02:47)'
 }
 
+@test "report: findings on cpu and disk name the host's top processes; odd names escaped in CSV, Markdown and HTML" {
+	cd_workdir
+	report_host n1 30 97 9
+	report_csv disk n1 30 sdb util_pct=95 aqu_sz=0.5
+	for h in n2 n3; do report_host "$h" 30 20 1; done
+	mkdir -p parsed/processes
+	{
+		echo time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps
+		for i in $(seq 0 29); do
+			t=$(printf '2026-11-25T02:%02d:%02dZ' $((40 + i / 6)) $((i % 6 * 10)))
+			printf '%s,%d,n1,N1,4242,"spin, the loop",390,1.4,0,0\n' "$t" $((10 * i))
+			printf '%s,%d,n1,N1,77,<b>x|y</b>,5,1,0,0\n' "$t" $((10 * i))
+			printf '%s,%d,n1,N1,9,writ\351r,1,2,,40960\n' "$t" $((10 * i))
+		done
+	} >parsed/processes/n1
+	run clusterp-report --cpus 4
+	assert_success
+	assert_line --index 0 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50); top: spin, the loop (pid 4242) 390.0 % of 400 %; <b>x|y</b> (pid 77) 5.0 % of 400 %'
+	assert_line --index 1 "run N1 disk sdb saturated: 95.0 % utilized, 0.5 requests queued on average, in 100 % of the samples (longest stretch 02:40:00-02:44:50); top: writ\\xE9r (pid 9) 40.0 MiB/s read and written"
+	grep -qF ',"spin, the loop (pid 4242) 390.0 % of 400 %; <b>x|y</b> (pid 77) 5.0 % of 400 %"' report/findings.csv
+	grep -qF '| spin, the loop (pid 4242) 390.0 % of 400 %; &lt;b&gt;x\|y&lt;/b&gt; (pid 77) 5.0 % of 400 % |' report/report.md
+	run -0 clusterp-plot -q -f svg
+	grep -qF '&lt;b&gt;x|y&lt;/b&gt; (pid 77)' plot/index.html
+	run grep -c '<b>x' plot/index.html
+	assert_output 0
+	# Turned off: by the option, or by the report: key.
+	run clusterp-report --cpus 4 --no-processes
+	assert_success
+	refute_output --partial '; top:'
+	printf 'report:\n    top_processes: 0\n' >config.yml
+	run clusterp-report --cpus 4
+	assert_success
+	refute_output --partial '; top:'
+	[ "$(head -1 report/findings.csv)" = "$(cat "$EXPECTED/report/header.csv")" ]
+}
+
 @test "report: phases from markers.csv are judged apart, most severe first" {
 	cd_workdir
 	report_host n1 40 10:97@20 9
@@ -109,8 +145,8 @@ load ../lib/report
 	run --separate-stderr clusterp-report -f csv cpu.csv - <parsed/disk/n1
 	assert_success
 	assert_output - <<-'OUT'
-	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence
-	run,2026-11-25T02:40:00Z,2026-11-25T02:44:50Z,n1,N1,disk,sdb,disk saturated,warning,70,90,1.00,"70.0 % utilized, 4.5 requests queued on average, in 100 % of the samples (longest stretch 02:40:00-02:44:50)"
+	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence,processes
+	run,2026-11-25T02:40:00Z,2026-11-25T02:44:50Z,n1,N1,disk,sdb,disk saturated,warning,70,90,1.00,"70.0 % utilized, 4.5 requests queued on average, in 100 % of the samples (longest stretch 02:40:00-02:44:50)",
 	OUT
 	[ ! -e report ]
 }

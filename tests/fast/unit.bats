@@ -30,6 +30,7 @@ unit_suite() {
 @test "unit: html" { unit_suite html; }
 @test "unit: sysstat_text" { unit_suite sysstat_text; }
 @test "unit: pidstat_parse" { unit_suite pidstat_parse; }
+@test "unit: top_processes" { unit_suite top_processes; }
 @test "unit: gnuplot_script" { unit_suite gnuplot_script; }
 @test "unit: hostlist" { unit_suite hostlist; }
 @test "unit: names" { unit_suite names; }

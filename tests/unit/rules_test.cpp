@@ -317,7 +317,7 @@ TEST_CASE("the stdout line and the CSV row") {
           std::string(k_findings_header) +
               "\nrun,2026-11-30T00:53:20Z,2026-11-30T00:56:30Z,node17,n17,disk,sdb,disk saturated,warning,95,90,1.00,"
               "\"95.0 % utilized, 7.2 requests queued on average, in 100 % of the samples (longest stretch "
-              "00:53:20-00:56:30)\"\n");
+              "00:53:20-00:56:30)\",\n");
     CHECK(no_finding_line(4, 1) == "no finding: no rule fired on 4 hosts in 1 phase\n");
 }
 
