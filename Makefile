@@ -40,7 +40,8 @@ MANPAGES  = $(wildcard man/*.1 man/*.5)
 DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev doctest-dev zlib1g-dev
 DEPS_RUN   = gnuplot-nox sysstat man-db
 DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl socat lxcfs \
-             iproute2 procps util-linux groff-base python3 libxml2-utils chromium
+             iproute2 procps util-linux groff-base python3 libxml2-utils chromium \
+             slurmctld slurmd slurm-client munge
 DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 DEPS_FUZZ  = clang
 
