@@ -14,7 +14,7 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-run",
-                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--force] [--no-parse] [--no-report] [--no-plot] -- command [arg ...]",
+                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--launcher ssh|slurm] [--force] [--no-parse] [--no-report] [--no-plot] -- command [arg ...]",
                 "Profile the cluster while COMMAND runs, then stop, parse, report and plot; exit with COMMAND's status.");
         add_collect_options(cli, "profile HOSTLIST instead of the config's hosts",
                             "start even though a run is active, and replace a previous run's raw/");

@@ -7,7 +7,7 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-stop",
-                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--dry-run] [--force] [--with-parse [--with-report] [--with-plot]]",
+                "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--launcher ssh|slurm] [--dry-run] [--force] [--with-parse [--with-report] [--with-plot]]",
                 "Stop profiling and download what every node collected.");
         add_collect_options(cli, "stop only HOSTLIST", "replace a previous run's raw/");
         cli.add()("dry-run", "print `host: command` lines, connect nowhere")

@@ -142,7 +142,8 @@ std::vector<std::string> side_categories(const Config& config) {
 
 int start_collection(const Config& config, const CollectOptions& options) {
     const int width = fanout_width(config, options);
-    const std::string command = start_command(config.remote_dir, config.interval, side_categories(config));
+    const bool hold = holds_collector(config);
+    const std::string command = start_command(config.remote_dir, config.interval, side_categories(config), hold);
     std::vector<std::string> hosts;
     for (const auto& item : config.hosts) hosts.push_back(item.name);
     if (hosts.empty()) throw Error(k_exit_usage, "-x leaves no host to profile");
@@ -173,7 +174,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
     manifest.run_id = new_run_id(started);
     manifest.started = utc_text(started, "%Y-%m-%dT%H:%M:%SZ");
     manifest.interval = config.interval;
-    manifest.transport = config.transport == TransportKind::local ? "local" : "ssh";
+    manifest.transport = transport_name(config.transport);
     ManifestWriter writer(manifest);
     write_manifest(k_manifest_path, manifest);
     log.record("-", "start run " + manifest.run_id + " on " + std::to_string(hosts.size()) + " hosts");
@@ -210,7 +211,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
                 return skip();
             }
             try {
-                record.error = start_host(log, *session, command, record, keep, outcome);
+                record.error = start_host(log, *session, command, hold, record, keep, outcome);
                 if (!record.error.empty()) {
                     record.status = HostState::failed;
                     outcome.fail(record.error);

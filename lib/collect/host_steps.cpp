@@ -62,6 +62,12 @@ std::string exit_text(const CommandResult& result, double begin) {
            (result.err.empty() ? "" : ", stderr: " + result.err);
 }
 
+void log_clock(RunLog& log, const HostRecord& record) {
+    if (record.clock_error >= 0)
+        log.record(record.host, "clock offset " + seconds_text(record.clock_offset) + " s, error " +
+                                    seconds_text(record.clock_error) + " s");
+}
+
 // Fills RECORD from the start command's answer; returns the cause of a
 // failure, or an empty string.
 std::string read_start_reply(const CommandResult& result, HostRecord& record) {
@@ -189,7 +195,7 @@ void announced_files(const Reply& reply, const CommandResult& answer, const std:
 
 }  // namespace
 
-std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record,
+std::string start_host(RunLog& log, Session& session, const std::string& command, bool hold, HostRecord& record,
                        const KeepRecord& keep, HostOutcome& outcome) {
     const std::string& host = record.host;
     log_command(log, host, command);
@@ -217,6 +223,16 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
         CommandResult answer;
         try {
             if (kept) exchange->write("ok\n");
+            if (kept && hold) {
+                // It answers `held` and runs on with its collectors, alone.
+                const std::size_t from = out.size();
+                while (out.find("held\n", from) == std::string::npos)
+                    if (exchange->read(out, 4096) == 0) throw HostError("the start command ended with its collector");
+                exchange->release();
+                log.record(host, "collector held by its start command, which runs on");
+                log_clock(log, record);
+                return "";
+            }
             exchange->close_input();
             answer = ended(*exchange, out);
         } catch (const HostError& e) {
@@ -227,9 +243,7 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
             return "";
         }
         log.record(host, exit_text(answer, begin));
-        if (record.clock_error >= 0)
-            log.record(host, "clock offset " + seconds_text(record.clock_offset) + " s, error " +
-                                 seconds_text(record.clock_error) + " s");
+        log_clock(log, record);
         return kept ? std::string() : read_start_reply(answer, record);
     } catch (const HostError& e) {
         log.record(host, std::string("failed: ") + e.what());

@@ -32,10 +32,11 @@ using KeepRecord = std::function<void(const HostRecord&)>;
 // Runs COMMAND (start_command) and fills RECORD from its answer: dir, pid,
 // sysstat, mem_total_kib, cpus, clock_offset, the side collectors running;
 // on success status `started`, passed to KEEP before the node is
-// acknowledged.  A side collector the node cannot run is a line in LOG; one
+// acknowledged.  HOLD: COMMAND was made with hold, and once it answers
+// `held` it is released to run on.  A side collector the node cannot run is a line in LOG; one
 // that failed to start, a warning in OUTCOME (sadc runs on).  Returns the
 // cause of a failure, or an empty string.  Throws HostError.
-std::string start_host(RunLog& log, Session& session, const std::string& command, HostRecord& record,
+std::string start_host(RunLog& log, Session& session, const std::string& command, bool hold, HostRecord& record,
                        const KeepRecord& keep, HostOutcome& outcome);
 
 // Stops, converts and fetches one host in one command (stop_send_command):

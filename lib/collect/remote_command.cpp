@@ -33,7 +33,7 @@ const char* const k_nap = "{ sleep 0.02 2>/dev/null && i=$((i+1)); } || { sleep 
 // file).  A zombie has an empty cmdline, so a dead collector whose parent
 // does not reap it is not taken for a live one.
 const char* const k_ours =
-    "ours() { [ -r /proc/$p/cmdline ] && tr '\\000' '\\n' </proc/$p/cmdline 2>/dev/null | grep -qxF -e \"$f\"; }; ";
+    "ours() { [ -r /proc/$p/cmdline ] && tr '\\000' '\\n' 2>/dev/null </proc/$p/cmdline | grep -qxF -e \"$f\"; }; ";
 
 // The side collectors' shell text.  `probe` runs in start's command once
 // sadc runs: it sets `w` to why the node cannot run the collector (it is
@@ -167,8 +167,8 @@ namespace {
 
 // Start's part for the side collectors SIDE, once sadc runs ($g set):
 // each probed, started, and given up to 2 s to print or fail; its pid kept
-// in y_CATEGORY for the rollback.
-std::string side_start_part(const std::vector<std::string>& side, int interval) {
+// in y_CATEGORY for the rollback.  HOLD: started as the shell's children.
+std::string side_start_part(const std::vector<std::string>& side, int interval, bool hold) {
     std::ostringstream s;
     s << k_side_ours;
     for (const auto& category : side) {
@@ -179,8 +179,10 @@ std::string side_start_part(const std::vector<std::string>& side, int interval) 
         s << "w=; e=; " << text->probe;
         s << "if [ -n \"$w\" ]; then echo \"" << category << "_skip=$w\"; elif [ -n \"$e\" ]; then echo \"" << category
           << "_error=$e\"; else o=" << o << "; ";
-        s << "if command -v setsid >/dev/null 2>&1; then TZ=UTC setsid " << command << " </dev/null >" << o
-          << " 2>" << l << " & else TZ=UTC " << command << " </dev/null >" << o << " 2>" << l << " & fi; x=$!; ";
+        const std::string start = "TZ=UTC " + command + " </dev/null >" + o + " 2>" + l + " &";
+        if (hold) s << start << " x=$!; ";
+        else s << "if command -v setsid >/dev/null 2>&1; then TZ=UTC setsid " << command << " </dev/null >" << o
+               << " 2>" << l << " & else " << start << " fi; x=$!; ";
         s << "i=0; while [ ! -s \"$o\" ] && alive && [ $i -lt 100 ]; do " << k_nap << "; done; ";
         // Running: it printed what it prints when all is well, or nothing
         // yet (a buffered stdout).  Else its complaint (stdout's first line,
@@ -210,7 +212,7 @@ std::string side_rollback_part(const std::vector<std::string>& side) {
 }  // namespace
 
 std::string start_command(const std::optional<std::string>& remote_dir, int interval,
-                          const std::vector<std::string>& side) {
+                          const std::vector<std::string>& side, bool hold) {
     std::ostringstream s;
     // A controller gone mid-command must not kill the shell at its next
     // echo (SIGPIPE): the shell lives on to roll the collector back.
@@ -243,16 +245,16 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
     s << "case $d in /*) ;; *) d=$(pwd)/$d ;; esac; cd / || exit 1; echo \"dir=$d\"; f=$d/run.sa; ";
     // setsid detaches sadc from the session so that it outlives the SSH
     // channel; all three standard streams are redirected so that the channel
-    // can close.
-    s << "if command -v setsid >/dev/null 2>&1; then setsid \"$s\" -S \"$a\" " << interval
-      << " \"$f\" </dev/null >\"$d/sadc.log\" 2>&1 & else \"$s\" -S \"$a\" " << interval
-      << " \"$f\" </dev/null >\"$d/sadc.log\" 2>&1 & fi; p=$!; ";
+    // can close.  Held, it stays this shell's child instead.
+    const std::string sadc = "\"$s\" -S \"$a\" " + std::to_string(interval) + " \"$f\" </dev/null >\"$d/sadc.log\" 2>&1 &";
+    if (hold) s << sadc << " p=$!; ";
+    else s << "if command -v setsid >/dev/null 2>&1; then setsid " << sadc << " else " << sadc << " fi; p=$!; ";
     s << "i=0; while [ ! -s \"$f\" ] && kill -0 $p 2>/dev/null && [ $i -lt 250 ]; do " << k_nap
       << "; done; ";
     s << "if [ -s \"$f\" ] && kill -0 $p 2>/dev/null; then echo \"pid=$p\"; g=1; else "
          "kill -KILL $p 2>/dev/null; echo error=sadc; sed 's/^/detail=/' \"$d/sadc.log\"; "
          "rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi; ";
-    if (!side.empty()) s << "if [ -n \"$g\" ]; then " << side_start_part(side, interval) << "fi; ";
+    if (!side.empty()) s << "if [ -n \"$g\" ]; then " << side_start_part(side, interval, hold) << "fi; ";
     s << "while read -r k v r; do if [ \"$k\" = MemTotal: ]; then echo \"mem=$v\"; break; fi; done "
          "</proc/meminfo; ";
     s << "echo \"cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || "
@@ -264,6 +266,9 @@ std::string start_command(const std::optional<std::string>& remote_dir, int inte
     // not satisfied): the collector is rolled back.
     s << "if [ -n \"$g\" ] && [ \"$q\" != ok ]; then " << side_rollback_part(side) << k_ours
       << "if ours; then kill -KILL $p; fi; rm -f \"$f\" \"$d/sadc.log\"; rmdir \"$d\"; fi";
+    // Held: the command says so, lets go of its streams and lives as long
+    // as its collectors.
+    if (hold) s << "; if [ -n \"$g\" ] && [ \"$q\" = ok ]; then echo held; exec </dev/null >/dev/null 2>&1; wait; fi";
     return s.str();
 }
 
@@ -329,7 +334,9 @@ std::string convert_part() {
 // The stream of the files LIST (shell words after a blank, names inside $d).
 std::string send_part(const std::string& list) {
     std::ostringstream s;
-    s << "z=cat; c=plain; if gzip -c </dev/null >/dev/null 2>&1; then z='gzip -1 -c'; c=gzip; fi; "
+    // -f: srun -u gives a step's stdout a terminal, which gzip otherwise
+    // refuses to write to.
+    s << "z=cat; c=plain; if gzip -c </dev/null >/dev/null 2>&1; then z='gzip -1 -c -f'; c=gzip; fi; "
       << "echo \"clusterp-stream $c\"; { for f in" << list << "; do p=$d/$f; "
       << "if [ -f \"$p\" ] && s=$(cksum <\"$p\"); then set -- $s; printf 'file %s %s %s\\n' \"$f\" \"$2\" \"$1\"; "
       << "cat \"$p\" || exit 1; else printf 'missing %s\\n' \"$f\"; fi; done; echo end; } </dev/null | $z";

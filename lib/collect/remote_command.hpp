@@ -78,8 +78,12 @@ const std::vector<SideCollector>& side_collectors();
 // replies `CAT_pid=PID` (running: printed, or still silent after 2 s),
 // `CAT_skip=WHY` (the node cannot run it) or `CAT_error=WHY` (it exited at
 // once: its first line of complaint).  A rollback kills them too.
+// HOLD (transports that end what a command leaves running, transport.hpp's
+// holds_collector): the collectors stay this shell's children (no setsid),
+// and after `ok` the command answers `held`, lets go of its standard
+// streams and waits for them, so that it ends when stop has ended them.
 std::string start_command(const std::optional<std::string>& remote_dir, int interval,
-                          const std::vector<std::string>& side = {});
+                          const std::vector<std::string>& side = {}, bool hold = false);
 
 // Stop, convert, send and remove, in one command (one login shell):
 // 1. stop: if DIR/run.sa is still written by PID (its /proc cmdline names

@@ -3,6 +3,7 @@
 #include "model/config.hpp"
 #include "base/diag.hpp"
 #include "collect/local_transport.hpp"
+#include "collect/slurm_transport.hpp"
 #include "collect/ssh/ssh_transport.hpp"
 
 namespace clusterp {
@@ -18,12 +19,18 @@ CommandResult Session::run(const std::string& command, std::chrono::seconds boun
     return result;
 }
 
+void Exchange::release() { throw HostError("this transport cannot leave a command running"); }
+
+bool holds_collector(const Config& config) { return config.transport == TransportKind::slurm; }
+
 std::unique_ptr<Connector> make_connector(const Config& config) {
     switch (config.transport) {
     case TransportKind::local:
         return make_local_connector();
     case TransportKind::ssh:
         return make_ssh_connector(config);
+    case TransportKind::slurm:
+        return make_slurm_connector();
     }
     throw Error(k_exit_software, "unknown transport");
 }

@@ -1,6 +1,7 @@
 // How the controller talks to a node: a Session per host, reused for every
-// step of a command.  Two implementations: ssh_transport (libssh2, the only
-// module that includes it) and local_transport (this machine, no SSH).
+// step of a command.  Three implementations: ssh_transport (libssh2, the
+// only module that includes it), local_transport (this machine, no SSH) and
+// slurm_transport (srun, inside an allocation, no SSH).
 #pragma once
 
 #include <chrono>
@@ -55,6 +56,11 @@ public:
     // Once read() has returned 0: waits for the command's end; returns its
     // exit status (128+N for a signal) and stderr (`out` stays empty).
     virtual CommandResult finish() = 0;
+    // Stops talking to the command and leaves it running, unwaited, also
+    // after this process has ended: for a start command that keeps its
+    // collector as a child (where holds_collector()).  The command must
+    // write nothing more.  Throws HostError where a transport cannot.
+    virtual void release();
 };
 
 class Session {
@@ -77,6 +83,12 @@ public:
     // Throws HostError.
     virtual std::unique_ptr<Session> connect(const std::string& host) = 0;
 };
+
+// Whether the transport ends what a command leaves running when the command
+// ends (Slurm ends a step's leftovers): the start command then keeps its
+// collector as a child and goes on after start, released (Exchange::release),
+// until stop ends the collector.
+bool holds_collector(const Config& config);
 
 // The connector that config.transport names; for ssh this may open the
 // shared gateway session first (a failure there is a HostError naming the

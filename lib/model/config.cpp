@@ -25,7 +25,7 @@ namespace {
 
 const std::vector<std::string> k_keys = {
     "ssh_gateway", "ssh_username", "ssh_password", "ssh_port", "ssh_key", "ssh_known_hosts",
-    "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "remote_dir",
+    "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "launcher", "remote_dir",
     "hosts", "filesystem_names", "net_interfaces", "interval", "report", "gpu",
 };
 
@@ -233,7 +233,30 @@ std::vector<std::string> target_names(const std::string& spec, const std::string
     return names;
 }
 
+// launcher slurm reaches only the nodes of the allocation it runs in.
+void check_allocation(const Config& config, const char* nodelist) {
+    const char* job = std::getenv("SLURM_JOB_ID");
+    if (!job || !*job || !nodelist || !*nodelist)
+        throw Error(k_exit_config, "launcher slurm works inside a Slurm allocation, and SLURM_JOB_ID or "
+                                   "SLURM_JOB_NODELIST is not set (run it inside sbatch or salloc, or use launcher ssh)");
+    const std::vector<std::string> nodes = target_names(nodelist, "SLURM_JOB_NODELIST");
+    const std::set<std::string> allocated(nodes.begin(), nodes.end());
+    for (const auto& host : config.hosts)
+        if (!allocated.count(host.name))
+            throw Error(k_exit_config, "launcher slurm: '" + host.name + "' is not a node of Slurm job " + job +
+                                           " (" + nodelist + ")");
+}
+
 }  // namespace
+
+const char* transport_name(TransportKind kind) {
+    switch (kind) {
+    case TransportKind::local: return "local";
+    case TransportKind::slurm: return "slurm";
+    case TransportKind::ssh: break;
+    }
+    return "ssh";
+}
 
 std::string Config::host_alias(const std::string& host) const { return alias_in(hosts, host, host); }
 std::string Config::host_alias(const std::string& host, const std::string& otherwise) const {
@@ -258,6 +281,8 @@ Config load_config(const std::string& path, const LoadOptions& options) {
     config.path = path;
     YAML::Node hosts_node;  // where `hosts` stood, for messages
     bool has_hosts_key = false;
+    std::string launcher = "ssh";
+    YAML::Node launcher_node;
     for (const auto& pair : root) {
         const std::string key = loader.scalar(pair.first, "");
         const YAML::Node& value = pair.second;
@@ -289,6 +314,11 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             if (kind == "ssh") config.transport = TransportKind::ssh;
             else if (kind == "local") config.transport = TransportKind::local;
             else loader.fail(value, key, "must be ssh or local, not '" + kind + "'");
+        } else if (key == "launcher") {
+            std::string kind = loader.scalar(value, key);
+            if (kind != "ssh" && kind != "slurm") loader.fail(value, key, "must be ssh or slurm, not '" + kind + "'");
+            launcher = kind;
+            launcher_node = value;
         } else if (key == "remote_dir") {
             config.remote_dir = loader.text(value, key);
             if ((*config.remote_dir)[0] != '/') loader.fail(value, key, "must be an absolute path");
@@ -320,6 +350,19 @@ Config load_config(const std::string& path, const LoadOptions& options) {
         }
     }
 
+    if (options.launcher) {
+        if (*options.launcher != "ssh" && *options.launcher != "slurm")
+            throw Error(k_exit_usage, "--launcher must be ssh or slurm, not '" + *options.launcher + "'");
+        launcher = *options.launcher;
+    }
+    if (launcher == "slurm") {
+        if (config.transport == TransportKind::local) {
+            if (!options.launcher) loader.fail(launcher_node, "launcher", "slurm and transport local exclude each other");
+            throw Error(k_exit_config, path + ": transport: local and --launcher slurm exclude each other");
+        }
+        config.transport = TransportKind::slurm;
+    }
+
     const char* slurm = std::getenv("SLURM_JOB_NODELIST");
     std::optional<std::string> override_list = options.hosts_override;
     std::string override_origin = "-H";
@@ -334,6 +377,7 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             if (seen.insert(name).second) chosen.push_back({name, config.host_alias(name)});
         config.hosts = chosen;
     }
+    if (options.require_hosts && config.transport == TransportKind::slurm) check_allocation(config, slurm);
     if (options.require_hosts && config.hosts.empty()) {
         if (has_hosts_key) loader.fail(hosts_node, "hosts", "lists no host");
         throw Error(k_exit_config, path + ": hosts: no host to profile (add `hosts:`, use -H, or run inside a Slurm job)");

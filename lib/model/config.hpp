@@ -25,7 +25,10 @@ struct ConfigNumber {
 };
 
 enum class HostKeyChecking { yes, accept_new, no };
-enum class TransportKind { ssh, local };
+// `transport: local` or `launcher: slurm`, else ssh.
+enum class TransportKind { ssh, local, slurm };
+// "ssh", "local" or "slurm", as the manifest records it.
+const char* transport_name(TransportKind kind);
 
 struct Config {
     std::string path;  // the file read, for messages
@@ -70,10 +73,14 @@ struct LoadOptions {
     // -x LIST: hosts to leave out (same forms as -H), whether named by the
     // config, -H or SLURM_JOB_NODELIST; recorded in excluded_hosts.
     std::optional<std::string> exclude;
+    // --launcher: ssh or slurm, over the config's `launcher`.
+    std::optional<std::string> launcher;
 };
 
 // Reads and validates PATH.  When `hosts` is absent and no override is given,
-// SLURM_JOB_NODELIST is used.  Throws Error: 66 when the file (or a -H/-x
+// SLURM_JOB_NODELIST is used.  With launcher slurm and require_hosts, the
+// process must be inside an allocation (SLURM_JOB_ID and SLURM_JOB_NODELIST
+// set) and every host one of its nodes.  Throws Error: 66 when the file (or a -H/-x
 // host file) is missing, 78 for every mistake in it (or in -H/-x).  -x
 // leaving no host is not an error here: the caller knows which hosts count.
 Config load_config(const std::string& path, const LoadOptions& options = {});

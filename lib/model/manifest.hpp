@@ -44,7 +44,7 @@ struct Manifest {
     std::string run_id;   // e.g. 20261125T034500Z-4f2a
     std::string started;  // ISO 8601 UTC
     int interval = 0;
-    std::string transport;  // "ssh" or "local"
+    std::string transport;  // "ssh", "local" or "slurm"
     std::vector<HostRecord> hosts;
 
     const HostRecord* find(const std::string& host) const;
