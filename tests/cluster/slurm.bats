@@ -3,9 +3,11 @@
 # and three slurmd on this machine, no sshd for them (their node names
 # resolve nowhere, so an SSH connection could not even begin).  Every node
 # directory goes under the test's own $TMPDIR, which srun carries to the
-# nodes with the rest of the environment.
+# nodes with the rest of the environment (PATH too: the GPU test's replayed
+# nvidia-smi, tests/lib/gpu, stands in for the GPUs this machine lacks).
 load ../lib/common
 load ../lib/slurm
+load ../lib/gpu
 
 setup_file() { slurm_up 3; }
 teardown_file() { slurm_down; }
@@ -95,6 +97,24 @@ until_steps() {
 	for node in $SLURMTEST_NODES; do [ -s "raw/sa/$node" ] && [ -s "raw/cpu/$node" ]; done
 	nothing_left
 	run find "$TMPDIR" -mindepth 1
+	assert_output ''
+}
+
+@test "with the GPU collector: held in the step beside sadc, both ended by stop, gpu data home, nothing left" {
+	gpu_replay "$BATS_TEST_TMPDIR/gpu" "$GPU_H100" 'gpus 2'
+	export PATH=$BATS_TEST_TMPDIR/gpu:$PATH
+	allocate
+	run --separate-stderr in_job clusterp start
+	assert_success
+	run pgrep -f -- "$BATS_TEST_TMPDIR/gpu/nvidia-smi"
+	assert_equal "${#lines[@]}" 3
+	run --separate-stderr in_job clusterp stop
+	assert_success
+	# No "had already ended": the step outlived neither collector.
+	[ "$stderr" = 'clusterp-stop: 3 stopped, 0 failed' ]
+	for node in $SLURMTEST_NODES; do [ -s "raw/gpu/$node" ] && [ -s "raw/sa/$node" ]; done
+	nothing_left
+	run pgrep -f -- "$BATS_TEST_TMPDIR/gpu/nvidia-smi"
 	assert_output ''
 }
 
