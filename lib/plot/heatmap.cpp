@@ -59,13 +59,17 @@ std::string heatmap_script(const HeatmapSpec& spec) {
     // neighbour: a lone row or column has none and is not drawn at all.  It
     // is then given as two halves of the same values.
     const int halves_x = spec.grid.columns == 1 ? 2 : 1;
+    // The column centres are written from the grid's start and moved back
+    // in `using`: gnuplot keeps a matrix's coordinates in single precision,
+    // which at epoch seconds (-t clock, 1.8e9) step by 128 s and drew the
+    // last columns of a short run as nothing.
     const std::size_t halves_y = n == 1 ? 2 : 1;
     std::string cells;
     cells.reserve((n * halves_y + 1) * std::size_t(spec.grid.columns * halves_x) * 6);
     cells += std::to_string(spec.grid.columns * halves_x);
     for (int c = 0; c < spec.grid.columns * halves_x; ++c) {
         cells += ' ';
-        append_number(cells, spec.grid.x0 + (c + 0.5) * spec.grid.width() / halves_x);
+        append_number(cells, (c + 0.5) * spec.grid.width() / halves_x);
     }
     cells += '\n';
     double top = 0;
@@ -113,7 +117,7 @@ std::string heatmap_script(const HeatmapSpec& spec) {
     }
     out << ")\n"
         << (plot.marks.empty() ? "set tmargin 5\n" : marks_text(plot.marks, true, height));
-    out << outputs_text(plot, width, height, "plot $cells nonuniform matrix with image notitle\n");
+    out << outputs_text(plot, width, height, "plot $cells nonuniform matrix using ($1 + " + x0 + "):2:3 with image notitle\n");
     return out.str();
 }
 

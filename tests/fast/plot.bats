@@ -571,3 +571,23 @@ rows 1
 	[ "${stderr_lines[0]}" = "clusterp-plot: warning: network: no plot: no interface shows activity (lo aside); list those to plot under net_interfaces in the config" ]
 	[ "${#stderr_lines[@]}" -eq 2 ]
 }
+
+@test "--time-axis clock: the heatmap's cells span the whole run (gnuplot keeps a matrix in single precision: at epoch seconds its columns fell on 128 s steps)" {
+	use_tree two
+	keep_categories cpu
+	run -0 clusterp-plot -q -t clock -f png
+	# Across the middle of the image, between the two black lines of the
+	# frame (the colour box is further right):
+	# every pixel a cell's colour, none white.
+	run -0 /usr/bin/python3 -c '
+import sys
+sys.path.insert(0, sys.argv[1])
+from heatmap_rows import read_png
+width, height, step, rows = read_png(sys.argv[2])
+line = rows[height // 2]
+row = [tuple(line[x * step:x * step + 3]) for x in range(width)]
+black = [x for x, p in enumerate(row) if max(p) < 40]
+inside = row[black[0] + 2:black[1] - 1] if len(black) >= 2 else []
+print(len(inside) > 100, sum(1 for p in inside if min(p) > 240))' "$ROOT/tests/lib" plot/cpu/utilization_heatmap.png
+	assert_output 'True 0'
+}
