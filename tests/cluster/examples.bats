@@ -161,7 +161,7 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 
 @test "examples/slurm-job.sbatch: profiles the nodes of SLURM_JOB_NODELIST (config without hosts), keeps the job's status" {
 	cluster_config -- | grep -v '^hosts:' >config.yml
-	! grep -q hosts config.yml
+	run -1 grep hosts config.yml
 	# As Slurm writes it: a compressed host list.
 	export SRUN=env SLURM_JOB_NODELIST="$CLUSTER_PREFIX.[1-2]" SLURM_SUBMIT_DIR=$PWD SLURM_JOB_ID=4242
 	run --separate-stderr "$EXAMPLES/slurm-job.sbatch" sh -c 'echo the job; sleep 3; exit 5'
@@ -227,8 +227,8 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 	dir=$(sed -n 's/^demo-cluster: nodes up, their state and logs in \(.*\) until the end$/\1/p' <<<"$output")
 	[ -n "$dir" ] && [ "$dir" != "$CLUSTER_DIR" ]
 	[ ! -e "$dir" ]
-	! grep -qF "$dir" /proc/self/mountinfo
-	! pgrep -f "$dir"
+	run -1 grep -F "$dir" /proc/self/mountinfo
+	run -1 pgrep -f "$dir"
 }
 
 @test "examples/demo.sh: make demo's script ends with the answer: the report's finding lines, then the page that shows them" {

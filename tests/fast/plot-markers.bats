@@ -34,7 +34,7 @@ use_marked_tree() {
 	[ "$n" -eq 36 ]
 	# Heatmaps: lines in white over the cells and no shade behind them.
 	grep -q "lc rgb 'white'" plot/cpu/utilization_heatmap.gp
-	! grep -q "behind" plot/cpu/utilization_heatmap.gp
+	run -1 grep "behind" plot/cpu/utilization_heatmap.gp
 	grep -q "rect from 10, graph 0 to 30, graph 1 behind" plot/cpu/utilization.gp
 	# The labels are in the drawings themselves.
 	for svg in plot/*/*.svg; do
@@ -58,7 +58,7 @@ use_marked_tree() {
 	for f in marked/*; do
 		! cmp -s "$f" "plot/cpu/${f#marked/}" || { echo "$f: same without markers"; false; }
 	done
-	! grep -q "set label" plot/cpu/utilization.gp
+	run -1 grep "set label" plot/cpu/utilization.gp
 }
 
 @test "markers: on the clock axis from the time column, in seconds since the epoch" {
@@ -78,7 +78,7 @@ use_marked_tree() {
 	grep -c "rect from" plot/memory/utilization.gp >count
 	[ "$(cat count)" -eq 3 ]
 	grep -q "rect from 10, graph 0 to 30, graph 1 behind" plot/memory/utilization.gp
-	! grep -q "rect from 0, graph 0 to 40, graph 1 behind" plot/memory/utilization.gp
+	run -1 grep "rect from 0, graph 0 to 40, graph 1 behind" plot/memory/utilization.gp
 	job=$(sed -n "s/^set object .* rect from 0, graph \([0-9.]*\) to 40.*/\1/p" plot/memory/utilization.gp)
 	load=$(sed -n "s/^set object .* rect from 10, graph \([0-9.]*\) to 30.* noclip.*/\1/p" plot/memory/utilization.gp)
 	[ "$job" = 1 ]

@@ -495,7 +495,7 @@ rows 1
 	# Devices of the sample at 20 s in another order: no stride any more.
 	awk -F, 'NR > 1 && $2 == 20 { held[++n] = $0; next } n && !done { for (i = n; i >= 1; i--) print held[i]; done = 1 } { print }' \
 		parsed/disk/n2 >shuffled
-	! diff -q parsed/disk/n2 shuffled >/dev/null
+	run -1 diff -q parsed/disk/n2 shuffled
 	clusterp-plot --script -m read_mibps shuffled >shuffled.gp
 	grep -q "strcol(3) eq 'n2' && strcol(5) eq 'sda'" shuffled.gp
 	sed "s/^set terminal .*/set table 'regular.txt'/" regular.gp >a.gp

@@ -170,11 +170,11 @@ fake_sysstat() {
 	printf 't\n' | sh start | head -c 1 >/dev/null
 	for _ in $(seq 50); do [ -z "$(ls -A remote)" ] && break; sleep 0.1; done
 	[ -z "$(ls -A remote)" ]
-	! pgrep -f "$PWD/remote/clusterp"
+	run -1 pgrep -f "$PWD/remote/clusterp"
 	printf 't\nnot ok\n' | sh start >reply
 	grep -q '^pid=' reply
 	[ -z "$(ls -A remote)" ]
-	! pgrep -f "$PWD/remote/clusterp"
+	run -1 pgrep -f "$PWD/remote/clusterp"
 }
 
 @test "parse_reply: key=value lines, repeated keys kept in order, noise skipped" {

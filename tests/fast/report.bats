@@ -22,7 +22,7 @@ load ../lib/report
 	report_host n1 30 97 9
 	for h in n2 n3 n4; do report_host "$h" 30 20 1; done
 	run -0 clusterp-plot -q -f svg
-	! grep -q 'id="findings"' plot/index.html
+	run -1 grep 'id="findings"' plot/index.html
 	run -0 clusterp-report -q --cpus 4
 	grep -q 'id="findings"' plot/index.html
 	grep -q '<td>n1</td><td>N1</td><td>cpu</td><td></td><td>cpu saturated</td>' plot/index.html

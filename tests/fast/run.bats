@@ -137,7 +137,7 @@ same_status() {
 	[ -s parsed/cpu/a1 ]
 	[ "$(manifest_field a1 status)" = stopped ]
 	[ "$(cut -d, -f3,4 parsed/markers.csv | tail -n1)" = end,job ]
-	! pgrep -f 'sleep 60'
+	run -1 pgrep -f 'sleep 60'
 }
 
 @test "run: a second SIGINT during the stop ends clusterp at once, the run left for clusterp stop" {
@@ -177,7 +177,7 @@ clusterp-stop: 1 stopped, 0 failed" ]
 	status=0
 	wait "$pid" || status=$?
 	[ "$status" -eq 143 ] || { cat err; return 1; }
-	! pgrep -f 'sleep 6[12]'
+	run -1 pgrep -f 'sleep 6[12]'
 }
 
 @test "run: usage mistakes (64), and a previous run's raw/ is kept unless --force (73); nothing run" {
