@@ -102,6 +102,11 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.cpp
 
 units: $(UNITS)
 
+# `make -s print-VAR` prints a variable: tests/fast/tools.bats takes the
+# tools and the man pages from here.
+print-%:
+	@echo $($*)
+
 deps:
 	@tests/lib/install-deps $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 

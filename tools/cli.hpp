@@ -14,7 +14,8 @@
 
 namespace clusterp {
 
-// Options every tool takes: -h, --version, -c FILE, -v, -q.
+// Options every tool takes: -h, --version, -c FILE (but clusterp-mark, which
+// reads no config), -v, -q.
 struct CommonOptions {
     std::string config_path = "config.yml";
 };
@@ -22,14 +23,16 @@ struct CommonOptions {
 class Cli {
 public:
     // usage: the text after the program name in the usage line, kept equal
-    // to the man page's SYNOPSIS.
-    Cli(const std::string& program, const std::string& usage, const std::string& summary)
+    // to the man page's SYNOPSIS.  takes_config: whether -c FILE is one.
+    Cli(const std::string& program, const std::string& usage, const std::string& summary, bool takes_config = true)
         : m_options(program, summary), m_usage("usage: " + program + " " + usage) {
         set_program_name(program);
         m_options.add_options()
             ("h,help", "show this help and exit")
-            ("version", "show the version and exit")
-            ("c,config", "use FILE instead of ./config.yml", cxxopts::value<std::string>(), "FILE")
+            ("version", "show the version and exit");
+        if (takes_config)
+            m_options.add_options()("c,config", "use FILE instead of ./config.yml", cxxopts::value<std::string>(), "FILE");
+        m_options.add_options()
             ("v,verbose", "say more: every remote command and file")
             ("q,quiet", "say only errors");
     }

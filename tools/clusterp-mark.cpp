@@ -8,7 +8,8 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-mark", "[-hqv] [--begin | --end] label",
-                "Record a marker in the active run: a point in time, or the begin or end of a phase.");
+                "Record a marker in the active run: a point in time, or the begin or end of a phase.",
+                false);
         cli.add()("begin", "LABEL is a phase that begins now")
             ("end", "LABEL is a phase that ends now")
             ("label", "the marker's label", cxxopts::value<std::vector<std::string>>());

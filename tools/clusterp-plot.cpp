@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
             ("j,jobs", "run at most N gnuplot processes at once (default: one per core)", cxxopts::value<int>(), "N")
             ("s,size", "plot size in pixels (100 per inch for eps and pdf)", cxxopts::value<std::string>(), "WxH")
             ("t,time-axis", "x axis: elapsed seconds or UTC clock time", cxxopts::value<std::string>()->default_value("elapsed"), "AXIS")
-            ("all-points", "give gnuplot every point even where the plot is too narrow to show them")
+            ("all-points", "directory mode: give gnuplot every point even where the plot is too narrow to show them")
             ("script", "print the gnuplot script instead of running gnuplot (directory mode: write only the .gp files)")
             ("m,metric", "stream mode: the column to plot (default per category)", cxxopts::value<std::string>(), "COLUMN")
             ("o,output", "stream mode: write the plot to FILE (default: stdout)", cxxopts::value<std::string>(), "FILE")
