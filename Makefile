@@ -122,10 +122,12 @@ test: deps
 	tests/run
 
 # The fast suites only (tests/fast/): no root, no cluster, no package
-# installed beyond those to build and run; same last line.
+# installed beyond those to build and run; same last line.  Two suites per
+# core: they mostly wait (sadc's interval, a job's sleep), about 65 CPU-s
+# in 350 s of suite time.
 check:
 	$(MAKE) -j$(JOBS) all
-	tests/run tests/fast
+	CLUSTERP_TEST_JOBS=$$((2 * $(JOBS))) tests/run tests/fast
 
 # Binaries built with AddressSanitizer and UBSan, in build-san/: those the
 # suites run so (tests/fast/parse-san: clusterp-parse, a quarter of the
