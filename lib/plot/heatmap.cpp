@@ -59,11 +59,11 @@ std::string heatmap_script(const HeatmapSpec& spec) {
     // neighbour: a lone row or column has none and is not drawn at all.  It
     // is then given as two halves of the same values.
     const int halves_x = spec.grid.columns == 1 ? 2 : 1;
+    const std::size_t halves_y = n == 1 ? 2 : 1;
     // The column centres are written from the grid's start and moved back
     // in `using`: gnuplot keeps a matrix's coordinates in single precision,
     // which at epoch seconds (-t clock, 1.8e9) step by 128 s and drew the
     // last columns of a short run as nothing.
-    const std::size_t halves_y = n == 1 ? 2 : 1;
     std::string cells;
     cells.reserve((n * halves_y + 1) * std::size_t(spec.grid.columns * halves_x) * 6);
     cells += std::to_string(spec.grid.columns * halves_x);
