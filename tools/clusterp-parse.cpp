@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
                 "[-hqv] [-c file] [-j jobs] [--category name] [--host name] [--alias name] "
                 "[--mem-total kib] [--tz zone] [--with-report] [--with-plot] [file ...]",
                 "Parse sysstat output (sadf -d or sar text) into CSV.");
-        cli.add()("category", "the category to take from input that holds several: " + category_names_text(), cxxopts::value<std::string>(), "NAME")
+        cli.add()("category", "the category to take from input that holds several, or gpu for nvidia-smi --query-gpu output: " + category_names_text(), cxxopts::value<std::string>(), "NAME")
             ("host", "host name of the rows (files only; default: the input's)", cxxopts::value<std::string>(), "NAME")
             ("alias", "alias of the rows (files only; default: from the config)", cxxopts::value<std::string>(), "NAME")
             ("mem-total", "MemTotal in KiB, for used_mib of sysstat 11.6.4 to 12.7.7",

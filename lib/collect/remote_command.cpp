@@ -143,7 +143,7 @@ const std::vector<SadfCategory>& sadf_categories() {
     static const std::vector<SadfCategory> table = [] {
         std::vector<SadfCategory> list;
         for (const CategoryInfo& info : categories())
-            if (!info.sadf_options.empty())  // processes: pidstat's, not sadf's
+            if (!info.sadf_options.empty())  // gpu, processes: not sadf's
                 list.push_back({info.name, info.sadf_options, info.sadf_fallback, info.sadf_joined});
         return list;
     }();

@@ -34,7 +34,7 @@ struct SadfCategory {
     std::vector<std::vector<std::string>> joined;
 };
 
-// The contract's categories, in its order.
+// The contract's sysstat categories (gpu is nvidia-smi's), in its order.
 const std::vector<SadfCategory>& sadf_categories();
 
 // The names of the node's files inside a run directory, for

@@ -95,6 +95,25 @@ const Column k_processes[] = {
     {"write_kibps", "KiB/s", "data written to disk per second (empty: pidstat could not read it)"},
 };
 
+// From `nvidia-smi --query-gpu` (parse/nvidia_smi), one row per GPU.
+const Column k_gpu_index = {"gpu", "", "the GPU's index on its node, as nvidia-smi numbers it"};
+const Column k_gpu_alias = {"gpu_alias", "", "the GPU's model name (nvidia-smi's name)"};
+const Column k_gpu[] = {
+    {"util_pct", "%", "time a kernel was running on the GPU (utilization.gpu; not how much of it was used)"},
+    {"mem_util_pct", "%", "time device memory was being read or written (utilization.memory)"},
+    {"mem_used_mib", "MiB", "device memory in use (memory.used)"},
+    {"mem_total_mib", "MiB", "device memory (memory.total)"},
+    {"mem_used_pct", "%", "mem_used_mib as a share of mem_total_mib"},
+    {"power_w", "W", "power drawn (power.draw)"},
+    {"power_limit_w", "W", "the power limit enforced (enforced.power.limit, else power.limit)"},
+    {"temp_c", "C", "GPU core temperature (temperature.gpu)"},
+    {"sm_clock_mhz", "MHz", "SM clock (clocks.current.sm)"},
+    {"sm_clock_max_mhz", "MHz", "the SM clock's maximum (clocks.max.sm)"},
+    {"throttle", "",
+     "clock-event reasons active that slow the GPU: power, thermal, hw_slowdown joined by +, or none "
+     "(clocks_event_reasons.active, formerly clocks_throttle_reasons.active)"},
+};
+
 template <std::size_t N>
 constexpr int count_of(const Column (&)[N]) {
     return static_cast<int>(N);
@@ -104,6 +123,7 @@ static_assert(sizeof k_cpu / sizeof *k_cpu <= k_max_values, "k_max_values is too
 static_assert(sizeof k_load / sizeof *k_load <= k_max_values, "k_max_values is too small");
 static_assert(sizeof k_memory / sizeof *k_memory <= k_max_values, "k_max_values is too small");
 static_assert(sizeof k_network / sizeof *k_network <= k_max_values, "k_max_values is too small");
+static_assert(sizeof k_gpu / sizeof *k_gpu <= k_max_values, "k_max_values is too small");
 
 }  // namespace
 
@@ -116,6 +136,7 @@ const std::vector<CategoryInfo>& categories() {
         {Category::disk, "disk", &k_device, &k_device_alias, k_disk, count_of(k_disk), count_of(k_disk), {"-d", "-p"}, {}, {}},
         {Category::network, "network", &k_iface, &k_iface_alias, k_network, count_of(k_network), 5, {"-n", "DEV"}, {},
          {{"-n", "EDEV"}}},
+        {Category::gpu, "gpu", &k_gpu_index, &k_gpu_alias, k_gpu, count_of(k_gpu), count_of(k_gpu), {}, {}, {}},
         {Category::processes, "processes", &k_pid, &k_command, k_processes, count_of(k_processes),
          count_of(k_processes), {}, {}, {}},
     };

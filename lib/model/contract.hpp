@@ -19,10 +19,11 @@
 namespace clusterp {
 
 // In the order every tool lists them (directories, plots, the run page).
-// processes comes from pidstat beside sadc (one row per process and
-// sample, keyed by pid, with the command as the key's alias), not from sadf.
-enum class Category { cpu, load, memory, swap, disk, network, processes };
-inline constexpr int k_category_count = 7;
+// gpu comes from nvidia-smi (where it runs); processes from pidstat beside
+// sadc (one row per process and sample, keyed by pid, with the command as
+// the key's alias); the others from sadf.
+enum class Category { cpu, load, memory, swap, disk, network, gpu, processes };
+inline constexpr int k_category_count = 8;
 
 // One CSV column: its name (units in the name, design.md), the unit as a
 // plot label shows it ("" for counts and names) and a one-line meaning.
@@ -52,9 +53,9 @@ struct CategoryInfo {
     // device) into one row.
     int first_joined;
     // Options after `sadf -d -U FILE --` that render this category on the
-    // node (empty: not rendered by sadf, processes); `sadf_fallback` is
-    // tried when they fail with no output (sysstat without `-r ALL`), empty
-    // when there is none.
+    // node (empty: not rendered by sadf, gpu and processes); `sadf_fallback`
+    // is tried when they fail with no output (sysstat without `-r ALL`),
+    // empty when there is none.
     std::vector<std::string> sadf_options;
     std::vector<std::string> sadf_fallback;
     // The activities of the joined columns, each rendered by its own sadf

@@ -19,6 +19,7 @@
 #include "base/atomic_file.hpp"
 #include "model/config.hpp"
 #include "model/csv.hpp"
+#include "parse/gpu_run.hpp"
 #include "parse/line_reader.hpp"
 #include "base/diag.hpp"
 #include "base/fd.hpp"
@@ -217,6 +218,11 @@ int stream_processes(const ParseRunOptions& options, const std::optional<Config>
 }
 
 int stream_mode(const ParseRunOptions& options, const std::optional<Config>& config) {
+    if (options.category == Category::gpu)
+        return gpu_stream(options.files, options.host,
+                          options.alias ? options.alias
+                          : options.host && config ? std::optional<std::string>(config->host_alias(*options.host))
+                                                    : std::nullopt);
     if (options.category == Category::processes ||
         (!options.category && std::all_of(options.files.begin(), options.files.end(), file_is_pidstat)))
         return stream_processes(options, config);
@@ -304,6 +310,7 @@ struct Job {
 };
 
 std::int64_t first_corrected_ms(Job& job) {
+    if (job.category == Category::gpu) return gpu_first_ms(job.raw_path, job.offset_ms).value_or(INT64_MAX);
     if (job.category == Category::processes)
         return first_process_ms(job.raw_path, Fd(open_input(job.raw_path)).get(), job.offset_ms);
     ParseOptions parse;
@@ -325,6 +332,8 @@ std::int64_t first_corrected_ms(Job& job) {
 
 // Returns the corrected time of the last row written (INT64_MIN: none).
 std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Config>& config) {
+    if (job.category == Category::gpu)
+        return write_gpu_file(job.raw_path, job.out_path, job.offset_ms, t0, job.host, job.alias);
     ParseOptions parse;
     parse.only = job.category;
     parse.mem_total_kib = job.mem_total_kib;

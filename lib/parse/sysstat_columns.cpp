@@ -208,7 +208,8 @@ bool SysstatParser::fill_row(const std::string_view* fields) {
         out[3] = in[s_txkb] / k_kib_per_mib;
         pass(4, s_ifutil);
         break;
-    case Category::processes:  // pidstat's (pidstat_parse), never in sysstat's blocks
+    case Category::gpu:  // nvidia-smi's and pidstat's, never in sysstat's blocks
+    case Category::processes:
         return false;
     }
     join(key);
@@ -330,6 +331,7 @@ void SysstatParser::store_joined(std::string_view key, const double* in) {
         break;
     case Category::cpu:
     case Category::disk:
+    case Category::gpu:
     case Category::processes:
         break;
     }

@@ -303,6 +303,15 @@ clusterp-start: 3 started, 0 failed"
 	run cluster_procs n1
 	refute_output --partial nvidia-smi
 	nodes_clean $CLUSTER_NODE_1 $CLUSTER_NODE_2 $CLUSTER_NODE_3
+	# Parsed on the run's timeline with the others; plot and report take it.
+	run --separate-stderr clusterp-parse
+	assert_success
+	head -n 1 "parsed/gpu/$CLUSTER_NODE_1" | grep -qx 'time,elapsed,host,alias,gpu,gpu_alias,util_pct,mem_util_pct,mem_used_mib,mem_total_mib,mem_used_pct,power_w,power_limit_w,temp_c,sm_clock_mhz,sm_clock_max_mhz,throttle'
+	[ "$(grep -c ",$CLUSTER_NODE_1,$CLUSTER_NODE_1,1,NVIDIA H100 80GB HBM3,100,11,19818,81559," "parsed/gpu/$CLUSTER_NODE_1")" -ge 2 ]
+	[ ! -e "parsed/gpu/$CLUSTER_NODE_2" ]
+	[ -s "parsed/cpu/$CLUSTER_NODE_2" ]
+	run clusterp-report
+	assert_success
 
 	rm -rf raw .clusterp
 	cluster_config gpu=off $CLUSTER_NODE_1 >config.yml

@@ -13,6 +13,16 @@ setup() { cd_workdir; }
 	contract names >names
 	[ "$(wc -l <names)" -ge 5 ]
 	while read -r c; do
+		if [ "$c" = gpu ]; then
+			# nvidia-smi's: a real capture's --query-gpu CSV.
+			awk '/^# load :: query-gpu \(csv/ {s=1; next} s && /^#/ {next} s && /^$/ {s=0} s' \
+				"$FIXTURES"/nvidia-smi/linux-x86_64__nvidia-h100-80gb-hbm3__590.48.01.txt >gpu.csv
+			clusterp-parse -q --category gpu gpu.csv >out.csv
+			contract header gpu >want
+			head -n 1 out.csv >got
+			diff -u want got
+			continue
+		fi
 		# The newest sysstat fixture that renders this category.
 		f=$(ls -d "$FIXTURES"/sysstat/*/"$c".sadf-d "$FIXTURES"/hazards/"$c"*.sadf-d 2>/dev/null | tail -n 1)
 		[ "$c" != processes ] || f=$FIXTURES/pidstat/12.6.1/pidstat-H.txt

@@ -61,3 +61,20 @@ setup() {
 		run -1 grep Sanitizer err
 	done
 }
+
+@test "sanitizers: the nvidia-smi captures and broken gpu files, in one directory-mode run: no report" {
+	mkdir -p raw/gpu
+	n=0
+	for f in "$FIXTURES"/nvidia-smi/*.txt; do
+		for state in idle load; do
+			n=$((n + 1))
+			awk -v st="$state" '$0 ~ "^# "st" :: query-gpu \\(csv" {s=1; next} s && /^#/ {next} s && /^$/ {s=0} s' "$f" >"raw/gpu/g$n"
+		done
+	done
+	head -c 700 raw/gpu/g1 >raw/gpu/cut
+	printf 'timestamp, index\n\377\000,,,\n2026/13/45 99:99:99.999, x\n' >raw/gpu/garbled
+	"$SAN/clusterp-parse" -q -j 4 2>san.err || true
+	run grep -E 'AddressSanitizer|runtime error|LeakSanitizer' san.err
+	assert_failure 1
+	[ "$(ls parsed/gpu | wc -l)" -ge 15 ]
+}

@@ -1,5 +1,6 @@
 // libFuzzer target: any bytes through the sysstat parser (or, when the first
-// byte is 6 modulo 7, the pidstat parser) and the CSV writer, as
+// byte is 6 modulo 7, the pidstat parser; when it is 5 modulo 7 with bit 0x40
+// set, the nvidia-smi parser) and the CSV writer, as
 // clusterp-parse feeds them (lines, the last one maybe without LF).  The
 // first byte picks the options.  Built and run by tests/fuzz/Makefile.
 #include <cmath>
@@ -10,6 +11,7 @@
 
 #include "model/csv.hpp"
 #include "base/diag.hpp"
+#include "parse/nvidia_smi.hpp"
 #include "parse/pidstat_parse.hpp"
 #include "parse/sysstat_parse.hpp"
 
@@ -44,10 +46,40 @@ void fuzz_pidstat(std::string_view text) {
     }
 }
 
+void fuzz_nvidia_smi(std::string_view text) {
+    std::size_t warnings = 0, written = 0;
+    NvidiaSmiParser parser("fuzz", [&](const std::string& message) { warnings += message.size(); });
+    CsvWriter out([&](const char*, std::size_t n) { written += n; }, 512);
+    try {
+        while (!text.empty()) {
+            std::size_t nl = text.find('\n');
+            bool complete = nl != std::string_view::npos;
+            std::string_view line = text.substr(0, complete ? nl : text.size());
+            text.remove_prefix(complete ? nl + 1 : text.size());
+            if (!parser.feed(line, complete)) continue;
+            const GpuRow& row = parser.row();
+            char stamp[32];
+            out.raw(std::string_view(stamp, format_iso8601(row.time_ms, stamp)));
+            out.text(row.gpu);
+            out.text(row.model);
+            for (int i = 0; i < k_max_values - 1; ++i) out.number(row.values[i]);
+            out.text(row.throttle);
+            out.end_row();
+        }
+        out.flush();
+    } catch (const Error& e) {
+        if (e.code() != k_exit_data) __builtin_trap();
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
+    if (data[0] % 7 == 5 && (data[0] & 0x40)) {
+        fuzz_nvidia_smi(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+        return 0;
+    }
     if (data[0] % 7 == 6) {
         fuzz_pidstat(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
         return 0;
