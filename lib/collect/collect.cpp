@@ -137,6 +137,7 @@ std::string interrupted_line(const FanoutResult& result, const std::string& done
 std::vector<std::string> side_categories(const Config& config) {
     std::vector<std::string> side;
     if (config.gpu) side.push_back("gpu");
+    if (config.processes) side.push_back("processes");
     return side;
 }
 

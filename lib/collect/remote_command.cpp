@@ -97,9 +97,23 @@ std::string gpu_command(int interval) {
     return "nvidia-smi --query-gpu=\"$u\" --format=csv,nounits -lms " + std::to_string(interval * 1000);
 }
 
+// pidstat -h (one line per process and interval; active processes only,
+// the cheap choice: bench/20), -H epoch stamps where this sysstat has them
+// (10.x prints epoch stamps with -h already and knows no -H), CPU, memory
+// and I/O, and each command line (-l: what `exec -a` names, where the
+// command's name would say `sh` or `python3`; parse keeps its first line,
+// the report its first 40 bytes).
+const char* const k_processes_probe =
+    "if ! command -v pidstat >/dev/null 2>&1; then w='pidstat not found'; else "
+    "case $(pidstat -V 2>&1 </dev/null) in *' version '[0-9].*|*' version '10.*) h= ;; *) h=-H ;; esac; fi; ";
+
+std::string processes_command(int interval) { return "pidstat -h $h -l -u -r -d " + std::to_string(interval); }
+
 const std::vector<SideText>& side_texts() {
     static const std::vector<SideText> table = {
         {{"gpu", "nvidia-smi"}, gpu_probe(), gpu_command, "timestamp*", "*'No devices were found'*"},
+        // Ready once it prints its banner; it has no "absent" answer.
+        {{"processes", "pidstat"}, k_processes_probe, processes_command, "Linux*", "'pidstat not found'"},
     };
     return table;
 }

@@ -26,7 +26,7 @@ namespace {
 const std::vector<std::string> k_keys = {
     "ssh_gateway", "ssh_username", "ssh_password", "ssh_port", "ssh_key", "ssh_known_hosts",
     "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "launcher", "remote_dir",
-    "hosts", "filesystem_names", "net_interfaces", "interval", "report", "gpu",
+    "hosts", "filesystem_names", "net_interfaces", "interval", "report", "gpu", "processes",
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -329,6 +329,11 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             if (mode == "auto") config.gpu = true;
             else if (mode == "off") config.gpu = false;
             else loader.fail(value, key, "must be auto or off, not '" + mode + "'");
+        } else if (key == "processes") {
+            std::string mode = loader.scalar(value, key);
+            if (mode == "on") config.processes = true;
+            else if (mode == "off") config.processes = false;
+            else loader.fail(value, key, "must be on or off, not '" + mode + "'");
         } else if (key == "hosts") {
             hosts_node = value;
             has_hosts_key = true;

@@ -46,6 +46,7 @@ struct Config {
     std::optional<std::string> remote_dir;  // unset: the node's $TMPDIR, else /tmp
     int interval = 10;                      // seconds between samples
     bool gpu = true;                        // `gpu: auto` (nvidia-smi where it runs) or `off`
+    bool processes = false;                 // `processes: on` (pidstat beside sadc) or `off`
 
     std::vector<NamedItem> hosts;  // ranges expanded, in config order, -x applied
     std::vector<std::string> excluded_hosts;  // what -x named: never worked on

@@ -30,6 +30,7 @@ std::string printable_command(std::string_view command) {
     const std::size_t limit = 40;
     for (std::size_t i = 0; i < command.size();) {
         if (out.size() >= limit) {
+            while (!out.empty() && out.back() == ' ') out.pop_back();
             out += "...";
             break;
         }

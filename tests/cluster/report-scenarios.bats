@@ -19,6 +19,12 @@
 # onto the first (time and elapsed only; every value untouched, each node's
 # its own recording by its own sadc).
 #
+# Every run collects processes too (pidstat, `processes: on`), so that the
+# CPU, memory and disk scenarios check the process the report names.  The
+# nodes share the machine's PID namespace: each node's pidstat lists every
+# process of the machine, so a check asks that the planted process be among
+# the two named, not alone.
+#
 # This machine is shared: the cluster's cgroup has a high CPU weight
 # (tests/lib/cluster.bash), so that a node's load gets the CPU it asks for,
 # and loads that must start together are started at one agreed second
@@ -46,7 +52,7 @@ setup() {
 	mkdir -p "$SCENARIO"
 	cd "$SCENARIO"
 	cluster_config -- "$CLUSTER_NODE_1:n1" "$CLUSTER_NODE_2:n2" "$CLUSTER_NODE_3:n3" "$CLUSTER_NODE_4:n4" >config.yml
-	echo 'interval: 1' >>config.yml
+	printf 'interval: 1\nprocesses: on\n' >>config.yml
 }
 
 # What a test changed in the nodes' cgroups (a CPU quota, cpusets) is undone
@@ -199,11 +205,12 @@ without_manifest() {
 	grep -q "^run $2 cpu $1: " report.out
 }
 
-@test "scenario: CPU hog (4 busy loops on a node of 2 CPUs) on n1 names n1 cpu (saturated, with or without run.json)" {
-	hog() { spin "$CLUSTER_NODE_1" 20 4; }
+@test "scenario: CPU hog (4 busy loops named cpu-hog on a node of 2 CPUs) on n1 names n1 cpu (saturated, with or without run.json) and cpu-hog" {
+	hog() { node_run "$CLUSTER_NODE_1" "for i in 1 2 3 4; do timeout 20 bash -c 'exec -a cpu-hog bash -c \"while :; do :; done\"' & done; wait; true"; }
 	run_scenario hog
 	names n1 cpu
 	grep -q '^run n1 cpu saturated: ' report.out
+	grep -q '^run n1 cpu saturated: .*; top: \(.*; \)\?cpu-hog -c while :; do :; done (pid [0-9]*) [0-9.]* % of 200 %' report.out
 	without_manifest saturated n1
 }
 
@@ -215,10 +222,11 @@ without_manifest() {
 	without_manifest 'single core bound' n2
 }
 
-@test "scenario: n3 filling its memory (940 of 1024 MiB) names n3 memory" {
+@test "scenario: n3 filling its memory (940 of 1024 MiB) names n3 memory and the python3 that holds it" {
 	fill() { load_memory "$CLUSTER_NODE_3" 940 20; }
 	run_scenario fill
 	names n3 memory
+	grep -q '^run n3 memory .*; top: \(.*; \)\?python3 -c import time; b = bytearray(94\.\.\. (pid [0-9]*) 9[0-9][0-9].[0-9] MiB resident' report.out
 }
 
 @test "scenario: the same work on every node, n4 slowed by a CPU quota, names n4 cpu (straggler)" {
@@ -281,9 +289,10 @@ without_manifest() {
 @test "scenario: n1 writing to the disk (composed) names n1 disk; its idle window composed alike reports nothing" {
 	# Four direct writers (a queue of four, the page cache bypassed) into the
 	# node's /var/tmp, which is on $CLUSTER_DISK.
-	windowed_run "$CLUSTER_NODE_1" 16 "for i in 1 2 3 4; do timeout 16 dd if=/dev/zero of=/var/tmp/w\$i bs=1M count=100000 oflag=direct 2>/dev/null & done; wait; rm -f /var/tmp/w*"
+	windowed_run "$CLUSTER_NODE_1" 16 "for i in 1 2 3 4; do timeout 16 bash -c \"exec -a disk-writer dd if=/dev/zero of=/var/tmp/w\$i bs=1M count=100000 oflag=direct\" 2>/dev/null & done; wait; rm -f /var/tmp/w*"
 	compose_windows "$PWD" loaded "$CLUSTER_NODE_1" "$FROM" "$TO" "$IDLE"
 	(cd loaded && report_here loaded && names n1 disk)
+	grep -q '^run n1 disk .*; top: \(.*; \)\?disk-writer if=/dev/zero of=/var/tmp/w[1-4]\.\.\. (pid [0-9]*) [0-9.]* MiB/s read and written' loaded/report.out
 	# The control: n1's rows from the idle window too.
 	compose_windows "$PWD" idle "$CLUSTER_NODE_1" "$IDLE" "$((IDLE + TO - FROM))" "$IDLE"
 	(cd idle && report_here idle)

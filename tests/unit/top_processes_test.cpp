@@ -45,6 +45,7 @@ TEST_CASE("command names are made printable and cut short") {
     CHECK(printable_command("writ\xe9r") == "writ\\xE9r");
     CHECK(printable_command("caf\xc3\xa9\x07") == "caf\xc3\xa9\\x07");
     CHECK(printable_command(std::string(50, 'a')) == std::string(40, 'a') + "...");
+    CHECK(printable_command("disk-writer if=/dev/zero of=/var/tmp/w1 bs=1M") == "disk-writer if=/dev/zero of=/var/tmp/w1...");
 }
 
 TEST_CASE("a processes CSV read by host, quoted commands whole") {
