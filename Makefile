@@ -10,6 +10,8 @@ DESTDIR ?=
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
+# CPPFLAGS and LDFLAGS as GNU make's conventions have them: empty here,
+# dpkg-buildflags' hardening flags in the Debian package (make deb).
 # Warnings are errors in every build made from this Makefile (the test build
 # included); pass WERROR= to relax that for an experimental compiler.
 WERROR   ?= -Werror
@@ -22,7 +24,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 BUILD ?= build
 # Parallel jobs for the builds that test and demo start themselves.
 JOBS ?= $(shell nproc)
-ALL_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -Ilib -I$(BUILD)/gen -MMD -MP $(CXXFLAGS) $(EXTRA_CXXFLAGS)
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -Ilib -I$(BUILD)/gen -MMD -MP $(CPPFLAGS) $(CXXFLAGS) $(EXTRA_CXXFLAGS)
 LDLIBS = -lssh2 -lyaml-cpp -lz -lpthread
 
 LIB_SRCS  = $(wildcard lib/*/*.cpp lib/*/*/*.cpp)
@@ -45,11 +47,14 @@ DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl
 DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 DEPS_FUZZ  = clang
 
-.PHONY: all test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units
+.PHONY: all tools test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 all: $(TOOLS) $(UNITS)
+
+# The installed binaries alone, without the test drivers and unit tests.
+tools: $(TOOLS)
 
 # Made afresh: `ar r` keeps members whose source is gone (a moved module
 # would then be defined twice).
@@ -60,7 +65,7 @@ $(BUILD)/libclusterp.a: $(LIB_OBJS)
 
 $(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/libclusterp.a
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # clusterp-parse is made of the layers base, model and parse alone: linked
 # from their objects, it shows that it needs no other, and the sanitizer
@@ -68,7 +73,7 @@ $(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/libclusterp.a
 PARSE_OBJS = $(filter $(BUILD)/lib/base/% $(BUILD)/lib/model/% $(BUILD)/lib/parse/% $(BUILD)/gen/%,$(LIB_OBJS))
 $(BUILD)/bin/clusterp-parse: $(BUILD)/tools/clusterp-parse.o $(PARSE_OBJS)
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # clusterp-report likewise from base, model, report and page (it rebuilds
 # the run page), never plot: page stands above plot and report, so that
@@ -76,15 +81,15 @@ $(BUILD)/bin/clusterp-parse: $(BUILD)/tools/clusterp-parse.o $(PARSE_OBJS)
 REPORT_OBJS = $(filter $(BUILD)/lib/base/% $(BUILD)/lib/model/% $(BUILD)/lib/report/% $(BUILD)/lib/page/% $(BUILD)/gen/%,$(LIB_OBJS))
 $(BUILD)/bin/clusterp-report: $(BUILD)/tools/clusterp-report.o $(REPORT_OBJS)
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/unit-tests: $(UNIT_OBJS) $(BUILD)/libclusterp.a
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/drivers/%.o $(BUILD)/libclusterp.a
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -152,7 +157,7 @@ demo-cluster: deps
 	$(MAKE) -j$(JOBS) all
 	examples/demo-cluster.sh
 
-install: all
+install: tools
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(DATADIR)/clusterp
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
