@@ -36,18 +36,24 @@ DRIVERS   = $(patsubst tests/drivers/%.cpp,$(BUILD)/tests/%,$(wildcard tests/dri
 UNIT_OBJS = $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/unit/*.cpp))
 UNITS     = $(DRIVERS) $(BUILD)/tests/unit-tests
 MANPAGES  = $(wildcard man/*.1 man/*.5)
+# Written once, where `clusterp --version` takes it from; debian/changelog
+# names the same one (debian/rules checks, as does tests/fast/install.bats).
+VERSION  := $(shell sed -n 's/.*k_version = "\(.*\)";/\1/p' lib/base/version.hpp)
 
 # Debian packages: to build and run, to run the tests, to run the benchmarks,
 # to fuzz.
 DEPS_BUILD = g++ make libssh2-1-dev libyaml-cpp-dev libcxxopts-dev libfast-float-dev doctest-dev zlib1g-dev
-DEPS_RUN   = gnuplot-nox sysstat man-db
+DEPS_RUN   = gnuplot-nox sysstat man-db bash-completion
 DEPS_TEST  = bats bats-support bats-assert openssh-server openssh-client openssl socat lxcfs \
              iproute2 procps util-linux groff-base python3 libxml2-utils chromium \
              slurmctld slurmd slurm-client munge
 DEPS_BENCH = pdsh clustershell python3-pandas python3-matplotlib hyperfine time
 DEPS_FUZZ  = clang
+# To build the Debian package (make deb) and check it (lintian).  No
+# fakeroot: debian/control says Rules-Requires-Root: no.
+DEPS_DEB   = build-essential debhelper dpkg-dev lintian
 
-.PHONY: all tools test san fuzz bench demo demo-cluster deps deps-bench install uninstall clean check units
+.PHONY: all tools test san fuzz bench demo demo-cluster deps deps-bench deps-deb deb install uninstall clean check units
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -113,7 +119,10 @@ print-%:
 	@echo $($*)
 
 deps:
-	@tests/lib/install-deps $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+	@tests/lib/install-deps $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_DEB)
+
+deps-deb:
+	@tests/lib/install-deps $(DEPS_BUILD) $(DEPS_DEB)
 
 deps-bench: deps
 	@tests/lib/install-deps $(DEPS_BENCH)
@@ -175,6 +184,25 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MANPAGES))))
 	rm -rf $(DESTDIR)$(DATADIR)/clusterp
 	rm -f $(addprefix $(DESTDIR)$(COMPDIR)/,$(notdir $(TOOLS)))
+
+# The Debian package, clusterp_$(VERSION)_ARCH.deb in DEB_OUT (debian/ says
+# how).  dpkg-buildpackage builds it in DEB_WORK, in a copy of the files git
+# knows (tracked, or new and not ignored, as they are in the work tree): not
+# build/, nor a .deb made before.  lintian checks the .deb and the .changes:
+# an error or a warning fails the build (an override in debian/ would say
+# why a warning stays).  MAKEFLAGS is dropped so that no variable given to this
+# make (BUILD=, CXX=...) reaches the package's build.  DEB_BUILD_OPTIONS
+# passes through (nocheck, parallel=N, ...).
+DEB_WORK ?= $(BUILD)/deb
+DEB_OUT  ?= .
+deb: deps-deb
+	rm -rf $(DEB_WORK)
+	mkdir -p $(DEB_WORK)/clusterp-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(DEB_WORK)/clusterp-$(VERSION)
+	cd $(DEB_WORK)/clusterp-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    dpkg-buildpackage -b -us -uc --jobs-try=$(JOBS) \
+	    --check-command=lintian --check-option=--fail-on=error,warning
+	cp $(DEB_WORK)/clusterp_$(VERSION)_$$(dpkg --print-architecture).deb $(DEB_OUT)/
 
 clean:
 	rm -rf build build-san

@@ -21,3 +21,8 @@ setup() { cd_workdir; }
 	run -0 find "$dest" ! -type d
 	assert_output ""
 }
+
+@test "debian/changelog's newest entry is the version clusterp --version prints" {
+	run -0 clusterp --version
+	assert_output "clusterp $(sed -n '1s/^clusterp (\([^)]*\)).*/\1/p' "$ROOT/debian/changelog")"
+}
