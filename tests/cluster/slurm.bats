@@ -28,8 +28,10 @@ teardown() {
 	return 0
 }
 
-# No step left, and no collector writing under this test's TMPDIR.
+# No step left (a held step ends once its collectors have: Slurm learns it
+# a moment later), and no collector writing under this test's TMPDIR.
 nothing_left() {
+	for _ in $(seq 1 100); do [ -z "$(slurm_steps)" ] && break; sleep 0.1; done
 	run slurm_steps
 	assert_output ''
 	run pgrep -f -- "$TMPDIR/clusterp\."
@@ -49,15 +51,6 @@ allocate() {
 
 # in_job CMD...: CMD as a shell of the allocation runs it.
 in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
-
-until_steps() {
-	for _ in $(seq 1 300); do
-		[ "$(slurm_steps | grep -c clusterp)" -ge "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "fewer than $1 clusterp steps: $(slurm_steps)"
-	return 1
-}
 
 @test "sbatch --wait of the example with launcher slurm: every node's raw, parsed, report and plots; the job's status; nothing left" {
 	run --separate-stderr sbatch --parsable --wait -N3 --mem=300 -o job.out -e job.err \
@@ -134,14 +127,29 @@ until_steps() {
 	nothing_left
 }
 
-@test "scancel while clusterp run collects: the job ends, and no collector and no step are left" {
+@test "scancel while clusterp run collects: the job ends, no collector and no step are left, each node's data is kept for a later allocation's stop" {
 	run sbatch --parsable -N3 --mem=300 -o job.out -e job.err --wrap 'exec clusterp run -- sleep 300'
 	assert_success
 	job=${output%%;*}
-	until_steps 3
+	# start has ended (all three held), the job not yet begun.
+	for _ in $(seq 1 300); do grep -q 'clusterp-run: 3 started' job.err 2>/dev/null && break; sleep 0.1; done
+	run slurm_steps
+	assert_equal "$(grep -c ' clusterp ' <<<"$output")" 3
 	scancel "$job"
 	slurm_wait_idle
 	nothing_left
+	# Its stop could start no step in a cancelled job: each node named.
+	run cat job.err
+	for node in $SLURMTEST_NODES; do
+		assert_line --regexp "^clusterp-run: $node: .*\(its data stays on the node: stop it again with -H $node\)\$"
+	done
+	allocate
+	run --separate-stderr in_job clusterp stop
+	assert_success
+	[[ $stderr == *'clusterp-stop: 3 stopped, 0 failed' ]]
+	for node in $SLURMTEST_NODES; do [ -s "raw/sa/$node" ]; done
+	run find "$TMPDIR" -mindepth 1
+	assert_output ''
 }
 
 # Last: the stopped node stays down for the rest of the suite.
