@@ -287,10 +287,14 @@ std::optional<std::vector<double>> HostView::aligned(const SeriesData& base, con
 }
 
 const std::vector<HostRule>& host_rules() {
-    static const std::vector<HostRule> rules = {
-        cpu_saturated, cpu_fully_busy,  idle_host,      single_core_bound, cpu_stolen,   waiting_on_io,
-        memory_pressure, memory_nearly_full, disk_saturated, nic_saturated,   nic_errors,
-    };
+    static const std::vector<HostRule> rules = [] {
+        std::vector<HostRule> list = {
+            cpu_saturated,   cpu_fully_busy,     idle_host,      single_core_bound, cpu_stolen, waiting_on_io,
+            memory_pressure, memory_nearly_full, disk_saturated, nic_saturated,     nic_errors,
+        };
+        list.insert(list.end(), gpu_rules().begin(), gpu_rules().end());
+        return list;
+    }();
     return rules;
 }
 

@@ -31,6 +31,7 @@ const std::map<std::string, std::vector<std::string>>& rule_columns() {
         {"swap", {"in_pps", "out_pps"}},
         {"disk", {"util_pct", "aqu_sz"}},
         {"network", {"util_pct", "rxerr_ps", "txerr_ps", "rxdrop_ps", "txdrop_ps"}},
+        {"gpu", {"util_pct", "mem_used_pct"}},
     };
     return columns;
 }
@@ -65,6 +66,11 @@ const std::vector<RuleSetting>& rule_settings() {
         {"idle_cluster_pct", &S::idle_cluster_pct, "idle host: while the cluster's median busy is at least this"},
         {"stall_ratio", &S::stall_ratio, "stall: busy after a point below this fraction of busy before it"},
         {"stall_before_pct", &S::stall_before_pct, "stall: busy before the point at least this"},
+        {"gpu_idle_pct", &S::gpu_idle_pct, "gpu idle: a kernel running at most this share of the time"},
+        {"gpu_underused_pct", &S::gpu_underused_pct, "gpu underused: a kernel running less than this share of the time"},
+        {"gpu_memory_full_pct", &S::gpu_memory_full_pct, "gpu memory nearly full: at least this share of its memory used"},
+        {"input_bound_gpu_pct", &S::input_bound_gpu_pct,
+         "input bound: a kernel running less than this share of the time while a core is single core bound busy"},
         {"top_processes", &S::top_processes,
          "findings on cpu, memory and disk name up to this many of the host's top processes (0: none)"},
     };
@@ -107,7 +113,11 @@ const KindInfo k_kinds[] = {
     {FindingKind::single_core_bound, "single core bound", "single core bound", Severity::warning},
     {FindingKind::cpu_stolen, "cpu stolen", "stolen", Severity::warning},
     {FindingKind::nic_errors, "nic errors", "errors", Severity::warning},
+    {FindingKind::gpu_idle, "gpu idle", "idle", Severity::warning},
+    {FindingKind::input_bound, "input bound", "input bound", Severity::warning},
+    {FindingKind::gpu_underused, "gpu underused", "underused", Severity::notice},
     {FindingKind::memory_nearly_full, "memory nearly full", "nearly full", Severity::notice},
+    {FindingKind::gpu_memory_nearly_full, "gpu memory nearly full", "memory nearly full", Severity::notice},
     {FindingKind::cpu_fully_busy, "cpu fully busy", "fully busy", Severity::notice},
 };
 static_assert(sizeof k_kinds / sizeof *k_kinds == std::size_t(FindingKind::cpu_fully_busy) + 1, "a kind without words");
@@ -235,10 +245,19 @@ std::vector<Finding> find_bottlenecks(const std::vector<HostData>& hosts, const 
             return g.kind == kind && g.phase == f.phase && g.host == f.host;
         });
     };
+    // A GPU found input bound is not also said to be underused.
+    auto named_device = [&](const Finding& f, FindingKind kind) {
+        return std::any_of(found.begin(), found.end(), [&](const auto& other) {
+            const Finding& g = std::get<2>(other);
+            return g.kind == kind && g.phase == f.phase && g.host == f.host && g.device == f.device;
+        });
+    };
     found.erase(std::remove_if(found.begin(), found.end(),
                                [&](const auto& e) {
                                    const Finding& f = std::get<2>(e);
-                                   return f.kind == FindingKind::cpu_fully_busy && named(f, FindingKind::cpu_saturated);
+                                   return (f.kind == FindingKind::cpu_fully_busy && named(f, FindingKind::cpu_saturated)) ||
+                                          (f.kind == FindingKind::gpu_underused &&
+                                           named_device(f, FindingKind::input_bound));
                                }),
                 found.end());
     for (Finding& f : cluster_findings(hosts, phases, cluster, s)) {

@@ -85,6 +85,10 @@ struct RuleSettings {
     double stall_ratio = 0.01;
     double stall_before_pct = 10;
     double top_processes = 2;
+    double gpu_idle_pct = 1;
+    double gpu_underused_pct = 15;
+    double gpu_memory_full_pct = 95;
+    double input_bound_gpu_pct = 15;
 };
 
 // One setting: its key, where it lives in RuleSettings, what it means.
@@ -115,7 +119,11 @@ enum class FindingKind {
     single_core_bound,
     cpu_stolen,
     nic_errors,
+    gpu_idle,
+    input_bound,
+    gpu_underused,
     memory_nearly_full,
+    gpu_memory_nearly_full,
     cpu_fully_busy,
 };
 

@@ -102,6 +102,8 @@ using HostRule = void (*)(const HostView& view, std::vector<Condition>& out);
 // Every host rule, in the order their findings are listed at equal
 // severity and share.
 const std::vector<HostRule>& host_rules();
+// The GPU's (gpu_rules.cpp), which host_rules() ends with.
+const std::vector<HostRule>& gpu_rules();
 
 // holds[i] = F(i) for i < N.
 template <class F>

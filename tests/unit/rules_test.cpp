@@ -322,3 +322,33 @@ TEST_CASE("the stdout line and the CSV row") {
 }
 
 }
+
+TEST_SUITE("rules") {
+
+// A host with CPU busy 40 % (busiest core CORE) and one GPU per value of
+// UTIL (its util_pct), memory MEM % used.
+HostData gpu_host(const std::string& name, std::size_t n, std::vector<double> util, double core = 40, double mem = 50) {
+    HostData h = host(name, 8);
+    h.categories["cpu"].push_back(series(n, {{"util_pct", level(n, 40)}, {"busiest_core_pct", level(n, core)}}));
+    for (std::size_t g = 0; g < util.size(); ++g)
+        h.categories["gpu"].push_back(series(n, {{"util_pct", level(n, util[g])}, {"mem_used_pct", level(n, mem)}},
+                                             std::to_string(g)));
+    return h;
+}
+
+TEST_CASE("gpu idle, gpu underused, input bound, gpu memory nearly full: host, GPU index, phase; busy GPUs say nothing") {
+    const std::size_t n = 20;
+    auto f = judge({gpu_host("busy", n, {97, 99}), gpu_host("idle", n, {0, 98}), gpu_host("under", n, {95, 8}),
+                    gpu_host("starved", n, {6}, 100), gpu_host("full", n, {90}, 40, 97)},
+                   n);
+    CHECK(names(f) == Names{"idle gpu 0 gpu idle", "starved gpu 0 input bound", "under gpu 1 gpu underused",
+                            "full gpu 0 gpu memory nearly full"});
+    CHECK(f[0].phase == "run");
+    CHECK(f[0].evidence.rfind("a kernel running 0.0 % of the time (idle up to 1 %)", 0) == 0);
+    CHECK(f[1].evidence.rfind("a kernel running 6.0 % of the time while the busiest CPU core is 100.0 % busy", 0) == 0);
+    CHECK(f[2].evidence.rfind("a kernel running 8.0 % of the time (below 15 %)", 0) == 0);
+    CHECK(f[3].evidence.rfind("97.0 % of the GPU's memory used (at least 95 %)", 0) == 0);
+    for (const Finding& x : f) CHECK(x.evidence.find("efficien") == std::string::npos);
+}
+
+}  // TEST_SUITE
