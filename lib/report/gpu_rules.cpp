@@ -75,16 +75,16 @@ void gpu_memory_nearly_full(const HostView& v, std::vector<Condition>& out) {
 }
 
 // The GPU waits while one core of its host is fully busy: a data loader
-// or a single-threaded step feeds it too slowly.
+// or a single-threaded step feeds it too slowly (an idle GPU is gpu idle).
 void input_bound(const HostView& v, std::vector<Condition>& out) {
     if (!v.cpu) return;
-    const double below = v.s.input_bound_gpu_pct, core = v.s.single_core_pct;
+    const double below = v.s.input_bound_gpu_pct, core = v.s.single_core_pct, idle = v.s.gpu_idle_pct;
     each_gpu(v, [&](const SeriesData& gpu) {
         const Values util = own(gpu, "util_pct");
         const Values busiest = HostView::aligned(gpu, v.cpu, "busiest_core_pct");
         if (!util || !busiest) return;
         add(out, {FindingKind::input_bound, "gpu", &gpu, each_sample(util->size(), [&](std::size_t i) {
-                      return both(judged((*util)[i], [&](double x) { return x < below; }),
+                      return both(judged((*util)[i], [&](double x) { return x > idle && x < below; }),
                                   judged((*busiest)[i], [&](double x) { return x >= core; }));
                   }),
                   *util, below, *busiest, [](double u, double c) {

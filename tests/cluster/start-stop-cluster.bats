@@ -312,6 +312,8 @@ clusterp-start: 3 started, 0 failed"
 	[ -s "parsed/cpu/$CLUSTER_NODE_2" ]
 	run clusterp-report
 	assert_success
+	cluster_no_gpu n1
+	cluster_no_gpu n2
 
 	rm -rf raw .clusterp
 	cluster_config gpu=off $CLUSTER_NODE_1 >config.yml
@@ -324,4 +326,37 @@ clusterp-start: 3 started, 0 failed"
 	refute_line --partial raw/gpu/
 	cluster_no_gpu n1
 	cluster_no_gpu n2
+}
+
+@test "cluster: planted GPU scenarios through start, stop, parse and report: the idle GPU, the underused one, the input-bound host; nothing on the busy one" {
+	cluster_gpu n1 "$GPU_H100" 'gpus 2'
+	cluster_gpu n2 "$GPU_H100" 'gpus 2' 'set.1 utilization.gpu 0 %'
+	cluster_gpu n3 "$GPU_H100" 'set utilization.gpu 9 %'
+	cluster_gpu n4 "$GPU_H100" 'set utilization.gpu 5 %'
+	cluster_config $CLUSTER_NODES >config.yml
+	run clusterp-start
+	assert_success
+	# n4's data loader: one core fully busy (the nodes share this machine's
+	# cores, so n4's GPU alone is low enough to make it input bound).
+	cluster_exec n4 timeout 9 sh -c 'while :; do :; done' &
+	# Six samples at least on every node (the rules want three in a row).
+	for _ in $(seq 300); do
+		[ "$(cluster_exec n2 sh -c 'cat /tmp/clusterp.*/gpu.txt' | wc -l)" -ge 13 ] &&
+			[ "$(cluster_exec n4 sh -c 'cat /tmp/clusterp.*/gpu.txt' | wc -l)" -ge 7 ] && break
+		sleep 0.1
+	done
+	run clusterp-stop
+	assert_success
+	run clusterp-parse
+	assert_success
+	run clusterp-report
+	assert_success
+	assert_line --regexp "^run $CLUSTER_NODE_2 gpu 1 idle: a kernel running 0.0 % of the time"
+	assert_line --regexp "^run $CLUSTER_NODE_3 gpu 0 (underused|input bound): a kernel running 9.0 % of the time"
+	assert_line --regexp "^run $CLUSTER_NODE_4 gpu 0 input bound: a kernel running 5.0 % of the time while the busiest CPU core is"
+	refute_line --partial "$CLUSTER_NODE_1 gpu"
+	refute_line --partial "$CLUSTER_NODE_2 gpu 0"
+	grep -q "gpu idle" report/findings.csv
+	wait
+	for n in n1 n2 n3 n4; do cluster_no_gpu "$n"; done
 }

@@ -338,7 +338,7 @@ HostData gpu_host(const std::string& name, std::size_t n, std::vector<double> ut
 
 TEST_CASE("gpu idle, gpu underused, input bound, gpu memory nearly full: host, GPU index, phase; busy GPUs say nothing") {
     const std::size_t n = 20;
-    auto f = judge({gpu_host("busy", n, {97, 99}), gpu_host("idle", n, {0, 98}), gpu_host("under", n, {95, 8}),
+    auto f = judge({gpu_host("busy", n, {97, 99}), gpu_host("idle", n, {0, 98}, 100), gpu_host("under", n, {95, 8}),
                     gpu_host("starved", n, {6}, 100), gpu_host("full", n, {90}, 40, 97)},
                    n);
     CHECK(names(f) == Names{"idle gpu 0 gpu idle", "starved gpu 0 input bound", "under gpu 1 gpu underused",
