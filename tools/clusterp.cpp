@@ -18,7 +18,7 @@ using namespace clusterp;
 namespace {
 
 const char* const k_usage =
-    "usage: clusterp [-h] {init,start,stop,parse,plot,report,run,mark} ...\n"
+    "usage: clusterp [-h] {init,start,stop,parse,plot,report,compare,run,mark} ...\n"
     "\n"
     "Cluster profiling made easy: sysstat on every node over SSH, CSV and gnuplot plots.\n"
     "\n"
@@ -29,6 +29,7 @@ const char* const k_usage =
     "  parse   turn raw sysstat output into CSV in parsed/\n"
     "  plot    draw parsed/ with gnuplot into plot/\n"
     "  report  name the host, resource and phase that held the job back\n"
+    "  compare say what changed from one run to another, per phase, host and resource\n"
     "  run     start, run a command, stop, parse, report and plot; exit with its status\n"
     "  mark    record a marker or a phase in the active run\n"
     "\n"

@@ -36,7 +36,6 @@ namespace {
 struct Inputs {
     std::vector<HostData> hosts;
     std::map<std::string, std::size_t> index;
-    std::map<std::string, std::vector<ProcessSample>> processes;  // by host
 
     HostData& host(const std::string& name, const std::string& alias) {
         auto [it, added] = index.emplace(name, hosts.size());
@@ -87,7 +86,8 @@ struct CsvRead {
     std::vector<ReadSeries> series;
 };
 
-CsvRead read_csv(const std::string& text, const std::string& name, std::optional<Category> expected) {
+CsvRead read_csv(const std::string& text, const std::string& name, std::optional<Category> expected,
+                 const RunColumns& columns) {
     CsvRead out;
     const std::vector<std::string> header = csv_header(text);
     const std::optional<Category> category = category_of_header(header);
@@ -110,8 +110,8 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::optional
         pick.label = column_number(header, info.key_alias->name);
     }
     std::vector<std::string> names;
-    const auto wanted = rule_columns().find(info.name);
-    if (wanted != rule_columns().end())
+    const auto wanted = columns.find(info.name);
+    if (wanted != columns.end())
         for (const std::string& column : wanted->second)
             if (int n = column_number(header, column)) names.push_back(column), pick.y.push_back(n);
     std::size_t rows = 0;
@@ -131,10 +131,10 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::optional
     return out;
 }
 
-// Adds the processes CSV TEXT (NAME in messages) to INPUTS; false (the
+// Adds the processes CSV TEXT (NAME in messages) to RUN; false (the
 // problem reported) when it is not one.
-bool add_processes(const std::string& text, const std::string& name, Inputs& inputs) {
-    const std::string problem = read_processes_csv(text, name, inputs.processes);
+bool add_processes(const std::string& text, const std::string& name, ParsedRun& run) {
+    const std::string problem = read_processes_csv(text, name, run.processes);
     if (!problem.empty()) print_error(problem);
     return problem.empty();
 }
@@ -165,7 +165,7 @@ std::vector<Phase> phases_of(const std::string& text, const std::string& name, d
 // (the cpu CSV's `cpus`: the percentages are of those CPUs), else run.json's
 // RECORDED; a data count that run.json contradicts is said on stderr and in
 // report.md.
-int cpus_of(const HostData& host, int recorded, int given, ReportSummary& summary) {
+int cpus_of(const HostData& host, int recorded, int given, std::vector<std::string>& notes) {
     if (given > 0) return given;
     const SeriesData* cpu = host.series("cpu");
     const std::vector<double>* column = cpu ? cpu->column("cpus") : nullptr;
@@ -176,31 +176,19 @@ int cpus_of(const HostData& host, int recorded, int given, ReportSummary& summar
         const std::string note = host.host + ": .clusterp/run.json says " + std::to_string(recorded) + " CPUs, sysstat saw " +
                                  std::to_string(data) + "; the report uses sysstat's " + std::to_string(data);
         warn(note);
-        summary.notes.push_back(note);
+        notes.push_back(note);
     }
     return data;
 }
 
-RuleSettings settings_for(const ReportOptions& options) {
-    RuleSettings settings;
-    std::error_code ec;
-    if (!options.config_required && !fs::exists(options.config_path, ec)) return settings;
-    LoadOptions load;
-    load.require_hosts = false;
-    const Config config = load_config(options.config_path, load);
-    for (const ConfigNumber& n : config.report)
-        if (std::string problem = set_rule_setting(settings, n.key, n.value); !problem.empty())
-            throw Error(k_exit_config, n.where + ": report: " + n.key + ": " + problem);
-    return settings;
-}
-
-// Judges INPUTS and writes what the mode asks for; returns the findings.
-std::vector<Finding> judge(Inputs& inputs, const std::string& markers_text, const std::string& markers_name,
-                           const ReportOptions& options, const RuleSettings& settings, ReportSummary& summary) {
+// The run INPUTS hold: hosts in the manifest's order, then the others as
+// read, each with its CPU count (cpus_of); the phases of MARKERS_TEXT, or
+// "run".  RUN may hold processes already.
+void order_run(Inputs& inputs, const std::string& markers_text, const std::string& markers_name,
+               const std::string& manifest_path, int cpus, ParsedRun& run) {
     if (inputs.hosts.empty()) throw Error(k_exit_data, "no rows to judge");
-    const std::optional<Manifest> manifest = read_manifest(k_manifest_path);
-    // Hosts in the manifest's order, then the others as read.
-    std::vector<HostData> hosts;
+    const std::optional<Manifest> manifest = read_manifest(manifest_path);
+    std::vector<HostData>& hosts = run.hosts;
     std::vector<int> recorded;  // each host's CPU count in run.json, 0 when none
     if (manifest)
         for (const HostRecord& record : manifest->hosts)
@@ -211,27 +199,38 @@ std::vector<Finding> judge(Inputs& inputs, const std::string& markers_text, cons
             }
     for (HostData& host : inputs.hosts)
         if (!host.host.empty()) hosts.push_back(std::move(host)), recorded.push_back(0);
-    for (std::size_t h = 0; h < hosts.size(); ++h) hosts[h].cpus = cpus_of(hosts[h], recorded[h], options.cpus, summary);
+    for (std::size_t h = 0; h < hosts.size(); ++h) hosts[h].cpus = cpus_of(hosts[h], recorded[h], cpus, run.notes);
     double first = INFINITY, last = -INFINITY;
     for (const HostData& host : hosts)
         for (const auto& entry : host.categories)
             for (const SeriesData& series : entry.second)
                 if (!series.time.empty()) first = std::min(first, series.time.front()), last = std::max(last, series.time.back());
     if (!(first <= last)) throw Error(k_exit_data, "no rows to judge");
-    summary.hosts = hosts.size();
-    if (manifest) summary.run_id = manifest->run_id;
-    if (!markers_text.empty()) summary.phases = phases_of(markers_text, markers_name, first, last);
-    if (summary.phases.empty()) summary.phases.push_back({"run", first, last});
-    std::vector<Finding> findings = find_bottlenecks(hosts, summary.phases, settings);
-    // Which process: the host's top processes by the finding's resource.
-    const std::size_t top = options.processes ? std::size_t(settings.top_processes) : 0;
+    if (manifest) run.run_id = manifest->run_id;
+    if (!markers_text.empty()) run.phases = phases_of(markers_text, markers_name, first, last);
+    if (run.phases.empty()) run.phases.push_back({"run", first, last});
+}
+
+// The findings of RUN, each naming the host's top processes by its
+// resource (up to TOP).
+std::vector<Finding> judge(const ParsedRun& run, const RuleSettings& settings, std::size_t top) {
+    std::vector<Finding> findings = find_bottlenecks(run.hosts, run.phases, settings);
     for (Finding& f : findings) {
-        auto rows = inputs.processes.find(f.host);
-        if (rows == inputs.processes.end()) continue;
-        const auto host = std::find_if(hosts.begin(), hosts.end(), [&](const HostData& h) { return h.host == f.host; });
-        f.processes = top_processes_text(rows->second, f.resource, f.start, f.end, host == hosts.end() ? 0 : host->cpus, top);
+        auto rows = run.processes.find(f.host);
+        if (rows == run.processes.end()) continue;
+        const auto host = std::find_if(run.hosts.begin(), run.hosts.end(), [&](const HostData& h) { return h.host == f.host; });
+        f.processes = top_processes_text(rows->second, f.resource, f.start, f.end, host == run.hosts.end() ? 0 : host->cpus, top);
     }
     return findings;
+}
+
+ReportSummary summary_of(const ParsedRun& run) {
+    ReportSummary summary;
+    summary.run_id = run.run_id;
+    summary.hosts = run.hosts.size();
+    summary.phases = run.phases;
+    summary.notes = run.notes;
+    return summary;
 }
 
 void print_lines(const std::vector<Finding>& findings, const ReportSummary& summary) {
@@ -243,54 +242,70 @@ void print_lines(const std::vector<Finding>& findings, const ReportSummary& summ
 
 }  // namespace
 
-int report_directory(const ReportOptions& options) {
+RuleSettings rule_settings_from(const std::string& config_path, bool required) {
+    RuleSettings settings;
     std::error_code ec;
-    if (!fs::is_directory("parsed", ec)) throw Error(k_exit_no_input, "no 'parsed' directory here; run clusterp-parse first");
-    const RuleSettings settings = settings_for(options);  // a bad setting before any reading
+    if (!required && !fs::exists(config_path, ec)) return settings;
+    LoadOptions load;
+    load.require_hosts = false;
+    const Config config = load_config(config_path, load);
+    for (const ConfigNumber& n : config.report)
+        if (std::string problem = set_rule_setting(settings, n.key, n.value); !problem.empty())
+            throw Error(k_exit_config, n.where + ": report: " + n.key + ": " + problem);
+    return settings;
+}
+
+ParsedRun read_parsed_run(const std::string& dir, const RunColumns& columns, int cpus) {
+    auto path = [&](const std::string& name) { return dir == "." ? name : dir + "/" + name; };
+    std::error_code ec;
+    if (!fs::is_directory(path("parsed"), ec)) {
+        if (dir == ".") throw Error(k_exit_no_input, "no 'parsed' directory here; run clusterp-parse first");
+        throw Error(k_exit_no_input, "no " + quoted(path("parsed")) + " directory; run clusterp-parse there first");
+    }
     std::vector<std::pair<Category, std::string>> files;  // category, path
     for (const CategoryInfo& info : categories()) {
         // processes: no rule judges them, findings name them.
-        if (!rule_columns().count(info.name) && info.category != Category::processes) continue;
-        const std::string dir = std::string("parsed/") + info.name;
-        if (!fs::is_directory(dir, ec)) continue;
+        if (!columns.count(info.name) && info.category != Category::processes) continue;
+        const std::string sub = path(std::string("parsed/") + info.name);
+        if (!fs::is_directory(sub, ec)) continue;
         std::vector<std::string> names;
-        for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
+        for (const fs::directory_entry& entry : fs::directory_iterator(sub, ec))
             if (entry.is_regular_file() && file_name_problem(entry.path().filename().string()).empty())
                 names.push_back(entry.path().filename().string());
         std::sort(names.begin(), names.end());
-        for (const std::string& name : names) files.emplace_back(info.category, dir + "/" + name);
+        for (const std::string& name : names) files.emplace_back(info.category, sub + "/" + name);
     }
     std::vector<CsvRead> reads(files.size());
     std::vector<std::string> process_texts(files.size());
     parallel_for(files.size(), default_width(), [&](std::size_t i) {
         if (files[i].first == Category::processes) process_texts[i] = read_whole_file(files[i].second);
-        else reads[i] = read_csv(read_whole_file(files[i].second), clusterp::quoted(files[i].second), files[i].first);
+        else reads[i] = read_csv(read_whole_file(files[i].second), clusterp::quoted(files[i].second), files[i].first, columns);
     });
+    ParsedRun run;
     Inputs inputs;
     bool bad = false;
     for (std::size_t i = 0; i < files.size(); ++i)
         if (files[i].first == Category::processes) {
-            bad = !add_processes(process_texts[i], clusterp::quoted(files[i].second), inputs) || bad;
+            bad = !add_processes(process_texts[i], clusterp::quoted(files[i].second), run) || bad;
             reads[i].series.clear();
         }
     reads.erase(std::remove_if(reads.begin(), reads.end(), [](const CsvRead& r) { return r.problem.empty() && r.series.empty(); }),
                 reads.end());
     for (CsvRead& read : reads) bad = !add_read(std::move(read), inputs) || bad;
+    const std::string markers_path = path("parsed/markers.csv");
     std::string markers;
-    if (fs::exists("parsed/markers.csv", ec)) markers = read_whole_file("parsed/markers.csv");
-    ReportSummary summary;
-    const std::vector<Finding> findings = judge(inputs, markers, "'parsed/markers.csv'", options, settings, summary);
-    write_file_atomically("report/findings.csv", findings_csv(findings));
-    write_file_atomically("report/report.md", report_markdown(summary, findings));
-    print_lines(findings, summary);
-    return bad ? k_exit_data : k_exit_ok;
+    if (fs::exists(markers_path, ec)) markers = read_whole_file(markers_path);
+    order_run(inputs, markers, quoted(markers_path), path(k_manifest_path), cpus, run);
+    run.bad = bad;
+    return run;
 }
 
-int report_stream(const ReportOptions& options) {
-    const RuleSettings settings = settings_for(options);
+ParsedRun read_parsed_files(const std::vector<std::string>& paths, const std::string& markers_path,
+                            const RunColumns& columns, int cpus) {
+    ParsedRun run;
     Inputs inputs;
     bool stdin_used = false, bad = false;
-    for (const std::string& path : options.inputs) {
+    for (const std::string& path : paths) {
         std::string text;
         if (path == "-") {
             if (stdin_used) throw Error(k_exit_usage, "'-' (stdin) given twice");
@@ -302,16 +317,35 @@ int report_stream(const ReportOptions& options) {
             text = read_whole_file(path);
         }
         const std::string name = path == "-" ? "stdin" : quoted(path);
-        if (category_of_header(csv_header(text)) == Category::processes) bad = !add_processes(text, name, inputs) || bad;
-        else bad = !add_read(read_csv(text, name, std::nullopt), inputs) || bad;
+        if (category_of_header(csv_header(text)) == Category::processes) bad = !add_processes(text, name, run) || bad;
+        else bad = !add_read(read_csv(text, name, std::nullopt, columns), inputs) || bad;
     }
-    const std::string markers = options.markers.empty() ? "" : read_whole_file(options.markers);
-    ReportSummary summary;
-    const std::vector<Finding> findings = judge(inputs, markers, quoted(options.markers), options, settings, summary);
+    const std::string markers = markers_path.empty() ? "" : read_whole_file(markers_path);
+    order_run(inputs, markers, quoted(markers_path), k_manifest_path, cpus, run);
+    run.bad = bad;
+    return run;
+}
+
+int report_directory(const ReportOptions& options) {
+    const RuleSettings settings = rule_settings_from(options.config_path, options.config_required);  // before any reading
+    const ParsedRun run = read_parsed_run(".", rule_columns(), options.cpus);
+    const std::vector<Finding> findings = judge(run, settings, options.processes ? std::size_t(settings.top_processes) : 0);
+    const ReportSummary summary = summary_of(run);
+    write_file_atomically("report/findings.csv", findings_csv(findings));
+    write_file_atomically("report/report.md", report_markdown(summary, findings));
+    print_lines(findings, summary);
+    return run.bad ? k_exit_data : k_exit_ok;
+}
+
+int report_stream(const ReportOptions& options) {
+    const RuleSettings settings = rule_settings_from(options.config_path, options.config_required);
+    const ParsedRun run = read_parsed_files(options.inputs, options.markers, rule_columns(), options.cpus);
+    const std::vector<Finding> findings = judge(run, settings, options.processes ? std::size_t(settings.top_processes) : 0);
+    const ReportSummary summary = summary_of(run);
     if (options.format == ReportFormat::csv) std::cout << findings_csv(findings) << std::flush;
     else if (options.format == ReportFormat::markdown) std::cout << report_markdown(summary, findings) << std::flush;
     else print_lines(findings, summary);
-    return bad ? k_exit_data : k_exit_ok;
+    return run.bad ? k_exit_data : k_exit_ok;
 }
 
 }  // namespace clusterp

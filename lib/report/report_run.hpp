@@ -10,8 +10,12 @@
 // with `format`).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "report/rules.hpp"
+#include "report/top_processes.hpp"
 
 namespace clusterp {
 
@@ -32,5 +36,35 @@ struct ReportOptions {
 // file, 65 no data at all, 78 a bad `report:` setting, 73/74 writing.
 int report_directory(const ReportOptions& options);
 int report_stream(const ReportOptions& options);
+
+// Category -> the columns to read of it (rule_columns(), or more).
+using RunColumns = std::map<std::string, std::vector<std::string>>;
+
+// A run's parsed data as the rules judge it: hosts in the manifest's order
+// (with their CPU counts: CPUS when above 0, else what sysstat recorded,
+// else run.json's), then the others as read;
+// the phases of its markers, or one phase "run" over every sample.
+struct ParsedRun {
+    std::vector<HostData> hosts;
+    std::vector<Phase> phases;
+    std::string run_id;  // the manifest's; may be empty
+    bool bad = false;    // some input file was bad (each reported, the rest read)
+    std::vector<std::string> notes;  // CPU counts run.json and the data disagree on (said on stderr)
+    std::map<std::string, std::vector<ProcessSample>> processes;  // by host (parsed/processes)
+};
+
+// Reads DIR's parsed/<category>/<host> files, parsed/markers.csv and
+// .clusterp/run.json where present.  Throws Error: 66 no DIR/parsed, 65 no
+// rows at all.
+ParsedRun read_parsed_run(const std::string& dir, const RunColumns& columns, int cpus);
+// Stream mode: the CSV files PATHS ("-" is stdin), the markers of
+// MARKERS_PATH ("" for none), ./.clusterp/run.json where present.
+ParsedRun read_parsed_files(const std::vector<std::string>& paths, const std::string& markers_path,
+                            const RunColumns& columns, int cpus);
+
+// The rules' defaults overridden by the `report:` key of CONFIG_PATH (a
+// missing file is an error only when REQUIRED).  Throws Error 78 on a bad
+// setting.
+RuleSettings rule_settings_from(const std::string& config_path, bool required);
 
 }  // namespace clusterp

@@ -20,7 +20,7 @@ fake_tool() {
 
 @test "no verb: usage on stderr, exit 64" {
 	run -64 clusterp
-	assert_line --index 0 "usage: clusterp [-h] {init,start,stop,parse,plot,report,run,mark} ..."
+	assert_line --index 0 "usage: clusterp [-h] {init,start,stop,parse,plot,report,compare,run,mark} ..."
 }
 
 @test "an unknown verb exits 64 with one line" {

@@ -5,12 +5,12 @@ load ../lib/common
 
 setup() { cd_workdir; }
 
-@test "install lays out 9 binaries, 10 man pages and the template; uninstall removes them" {
+@test "install lays out 10 binaries, 11 man pages and the template; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/usr >/dev/null
 	(cd "$dest" && find . ! -type d | sort) >installed
 	golden install/files.txt installed
-	for tool in clusterp clusterp-init clusterp-start clusterp-stop clusterp-parse clusterp-plot clusterp-report clusterp-run clusterp-mark; do
+	for tool in clusterp clusterp-init clusterp-start clusterp-stop clusterp-parse clusterp-plot clusterp-report clusterp-compare clusterp-run clusterp-mark; do
 		[ -x "$dest/usr/bin/$tool" ]
 	done
 	# The installed dispatcher finds its verbs beside itself.

@@ -70,9 +70,9 @@ synopsis() {
 	assert_output "clusterp mark: option 'c' does not exist (see 'clusterp mark -h')"
 }
 
-@test "an unknown option is a usage error, exit 64, naming the option" {
+@test "an unknown option is a usage error, exit 64 (compare: 2, as diff), naming the option" {
 	for tool in $TOOLS; do
-		run -64 "$tool" --bogus
+		if [ "$tool" = clusterp-compare ]; then run -2 "$tool" --bogus; else run -64 "$tool" --bogus; fi
 		name=$(shown_name "$tool")
 		assert_output "$name: option 'bogus' does not exist (see '$name -h')"
 	done
