@@ -102,7 +102,7 @@ void phase_changes(const CompareRun& a, const CompareRun& b, const Comparison& c
             c.weight = std::fabs(diff) / std::max(*c.a, step);
         } else {
             c.verdict = c.a ? Verdict::only_a : Verdict::only_b;
-            c.weight = c.a ? *c.a : *c.b;
+            c.weight = -1;  // after the durations that changed, in phase order
         }
         out.push_back(std::move(c));
     }
@@ -330,9 +330,13 @@ std::string change_line(const Change& c) {
         return "host " + who + " only in " + std::string(run) + "\n";
     }
     case Verdict::appeared:
-    case Verdict::disappeared:
-        return std::string(c.verdict == Verdict::appeared ? "+ " : "- ") + c.phase + " " + who + " " + c.measure +
-               (c.device.empty() ? "" : " (" + c.device + ")") + ": " + c.evidence + "\n";
+    case Verdict::disappeared: {
+        // As the report's line says it, + or - before it.
+        const std::optional<FindingKind> kind = finding_kind_from_name(c.measure);
+        return std::string(c.verdict == Verdict::appeared ? "+ " : "- ") + c.phase + " " + who + " " + c.resource +
+               (c.device.empty() ? "" : " " + c.device) + " " + (kind ? finding_short_name(*kind) : c.measure) + ": " +
+               c.evidence + "\n";
+    }
     case Verdict::higher:
     case Verdict::lower:
         break;

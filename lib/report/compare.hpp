@@ -110,7 +110,8 @@ Comparison compare_runs(const CompareRun& a, const CompareRun& b, const CompareS
 std::string rank_match_line(const Comparison& comparison, const CompareRun& a, const CompareRun& b);
 
 // One stdout line for CHANGE, LF included, e.g.
-// `compute took 120 s -> 142 s (+18%)`, `+ run N1 disk saturated (sda): ...`,
+// `compute took 120 s -> 142 s (+18%)`, `+ run N1 disk sda saturated: ...`
+// (the report's line of a finding that appeared, - for one that disappeared),
 // `run N1 disk sda util_pct 2.0 -> 97.1 (+4755%)`.
 std::string change_line(const Change& change);
 

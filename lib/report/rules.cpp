@@ -128,6 +128,11 @@ const KindInfo& info(FindingKind kind) { return k_kinds[int(kind)]; }
 
 const char* finding_name(FindingKind kind) { return info(kind).name; }
 const char* finding_short_name(FindingKind kind) { return info(kind).short_name; }
+std::optional<FindingKind> finding_kind_from_name(std::string_view name) {
+    for (const KindInfo& k : k_kinds)
+        if (name == k.name) return k.kind;
+    return std::nullopt;
+}
 Severity finding_severity(FindingKind kind) { return info(kind).severity; }
 const char* severity_name(Severity severity) {
     return severity == Severity::critical ? "critical" : severity == Severity::warning ? "warning" : "notice";

@@ -16,7 +16,9 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace clusterp {
@@ -134,6 +136,8 @@ const char* finding_name(FindingKind kind);
 // The finding as the stdout line says it after the resource and device:
 // the name without the resource's own word ("saturated" for disk saturated).
 const char* finding_short_name(FindingKind kind);
+// The kind finding_name calls NAME (findings.csv read back), or nullopt.
+std::optional<FindingKind> finding_kind_from_name(std::string_view name);
 Severity finding_severity(FindingKind kind);
 // "critical", "warning", "notice".
 const char* severity_name(Severity severity);

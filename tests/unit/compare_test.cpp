@@ -122,8 +122,8 @@ TEST_CASE("phases match by label, a repeated label by its order; a phase in one 
     rb.phases = {phase("load", k_t0, k_t0 + 150), phase("check", k_t0 + 150, k_t0 + 200)};
     const Comparison c = compare_runs(ra, rb, {});
     REQUIRE(c.changes.size() == 3);
-    CHECK(lines(c) == std::vector<std::string>{"save only in A (100 s)\n", "check only in B (50 s)\n",
-                                                "load took 100 s -> 150 s (+50%)\n"});
+    CHECK(lines(c) == std::vector<std::string>{"load took 100 s -> 150 s (+50%)\n", "save only in A (100 s)\n",
+                                                "check only in B (50 s)\n"});
 }
 
 TEST_CASE("a duration changes when it differs by 10 % and a sample interval") {
@@ -180,9 +180,9 @@ TEST_CASE("findings that appeared come before those that disappeared, then the m
     b.findings.push_back({"run", "m1", "N1", "memory", "", "memory nearly full", "notice", 0.5, "used 95.0%"});
     const Comparison c = compare_runs(a, b, {});
     CHECK(lines(c) == std::vector<std::string>{
-                          "+ run N2 disk saturated (sda): %util 96.0\n",
+                          "+ run N2 disk sda saturated: %util 96.0\n",
                           "+ run N1 memory nearly full: used 95.0%\n",
-                          "- run N1 nic errors (eth0): errors 3.0/s\n",
+                          "- run N1 network eth0 errors: errors 3.0/s\n",
                           "run N2 disk sda util_pct 2.0 -> 96.0 (+4700%)\n",
                       });
     CHECK(c.changes[0].host == "n2");
