@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "report/rules_common.hpp"
@@ -121,13 +122,15 @@ void host_changes(const CompareRun& a, const CompareRun& b, const Comparison& co
 }
 
 void finding_changes(const CompareRun& a, const CompareRun& b, const Comparison& comparison, std::vector<Change>& out) {
-    // B's host names as A calls them.
+    // B's host names as A calls them; the hosts of one run only, whose
+    // findings compare with nothing (the host's own line says so).
     std::map<std::string, std::pair<std::string, std::string>> b_as_a;
-    for (const auto& [i, j] : comparison.hosts.pairs)
-        if (j >= 0) {
-            const HostData& host = i >= 0 ? a.hosts[std::size_t(i)] : b.hosts[std::size_t(j)];
-            b_as_a[b.hosts[std::size_t(j)].host] = {host.host, host.alias};
-        }
+    std::set<std::string> only_a, only_b;
+    for (const auto& [i, j] : comparison.hosts.pairs) {
+        if (i >= 0 && j >= 0) b_as_a[b.hosts[std::size_t(j)].host] = {a.hosts[std::size_t(i)].host, a.hosts[std::size_t(i)].alias};
+        else if (i >= 0) only_a.insert(a.hosts[std::size_t(i)].host);
+        else only_b.insert(b.hosts[std::size_t(j)].host);
+    }
     using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
     auto key = [](const FindingRow& f, const std::string& host) { return Key{f.phase, host, f.resource, f.device, f.finding}; };
     std::map<Key, const FindingRow*> in_a, in_b;
@@ -152,13 +155,14 @@ void finding_changes(const CompareRun& a, const CompareRun& b, const Comparison&
         out.push_back(std::move(c));
     };
     for (const FindingRow& f : b.findings) {
+        if (only_b.count(f.host)) continue;
         auto it = b_as_a.find(f.host);
         const std::string host = it == b_as_a.end() ? f.host : it->second.first;
         const std::string alias = it == b_as_a.end() ? f.alias : it->second.second;
         if (!in_a.count(key(f, host))) add(f, host, alias, Verdict::appeared);
     }
     for (const FindingRow& f : a.findings)
-        if (!in_b.count(key(f, f.host))) add(f, f.host, f.alias, Verdict::disappeared);
+        if (!only_a.count(f.host) && !in_b.count(key(f, f.host))) add(f, f.host, f.alias, Verdict::disappeared);
 }
 
 // The series of one category of two matched hosts, paired by device.

@@ -156,8 +156,9 @@ TEST_CASE("hosts match by name, then by alias, then by order, which one line say
     CHECK(rank_match_line(c, ra, rb) == "2 hosts matched by order, as names and aliases differ: n3 = m3, n4 = m4");
 }
 
-TEST_CASE("hosts in one run only are said after the durations") {
-    const CompareRun a = run({host("n1", "N1", 40), host("n2", "N2", 40)});
+TEST_CASE("hosts in one run only are said after the durations, their findings not") {
+    CompareRun a = run({host("n1", "N1", 40), host("n2", "N2", 40)});
+    a.findings.push_back({"run", "n2", "N2", "cpu", "", "cpu saturated", "warning", 1, "busy"});
     const CompareRun b = run({host("n1", "N1", 40)});
     const Comparison c = compare_runs(a, b, {});
     CHECK(lines(c) == std::vector<std::string>{"host N2 only in A\n"});
