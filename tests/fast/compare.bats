@@ -133,12 +133,3 @@ for kind, s in zip(("begin", "end"), span.split("-")):
 	run -2 clusterp-compare --ratio 1 a a
 	assert_output 'clusterp-compare: --ratio wants a number above 1'
 }
-
-@test "compare: the usage line equals the man page's SYNOPSIS" {
-	usage=$(clusterp-compare -h | head -n 1)
-	synopsis=$(groff -mandoc -Tascii -rLL=250n "$ROOT/man/clusterp-compare.1" 2>/dev/null | col -b |
-		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' ' ' | sed 's/^ //;s/ $//')
-	[ "$usage" = "usage: $synopsis" ]
-	run -0 clusterp-compare --version
-	assert_output --regexp '^clusterp-compare [0-9]+\.[0-9]+\.[0-9]+$'
-}
