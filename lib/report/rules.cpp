@@ -77,7 +77,22 @@ const std::vector<RuleSetting>& rule_settings() {
     return settings;
 }
 
-std::string set_rule_setting(RuleSettings& settings, const std::string& key, double value) {
+namespace {
+
+// The level outlier was called a straggler until issue 21 gave that word to
+// the host still busy after the others finished; config.yml files written
+// before still say straggler_z and straggler_gap_pct, and the rule they set
+// is the same, so those names set the new keys rather than fail.
+std::string current_key(const std::string& key) {
+    if (key == "straggler_z") return "imbalance_z";
+    if (key == "straggler_gap_pct") return "imbalance_gap_pct";
+    return key;
+}
+
+}  // namespace
+
+std::string set_rule_setting(RuleSettings& settings, const std::string& old_or_new_key, double value) {
+    const std::string key = current_key(old_or_new_key);
     for (const RuleSetting& setting : rule_settings()) {
         if (key != setting.key) continue;
         if (!std::isfinite(value) || value < 0) return "must be a number of at least 0";

@@ -101,9 +101,10 @@ struct RuleSetting {
 };
 const std::vector<RuleSetting>& rule_settings();
 
-// Sets KEY to VALUE; returns what is wrong ("" when nothing): an unknown
-// key, or a value out of its range (shares from 0 to 1, counts at least 1,
-// the rest not negative).
+// Sets KEY to VALUE (straggler_z and straggler_gap_pct, the names before
+// issue 21, set imbalance_z and imbalance_gap_pct); returns what is wrong
+// ("" when nothing): an unknown key, or a value out of its range (shares
+// from 0 to 1, counts at least 1, the rest not negative).
 std::string set_rule_setting(RuleSettings& settings, const std::string& key, double value);
 
 // The fixed vocabulary of findings, most severe kinds first within a

@@ -113,6 +113,25 @@ load ../lib/report
 	[ "$(head -1 report/findings.csv)" = "$(cat "$EXPECTED/report/header.csv")" ]
 }
 
+@test "report: a config.yml from before issue 21 still sets the imbalance rule with straggler_z and straggler_gap_pct" {
+	cd_workdir
+	report_host n1 30 60 1
+	report_host n2 30 18 1
+	report_host n3 30 20 1
+	report_host n4 30 22 1
+	run -0 clusterp-report --cpus 4
+	assert_output --partial 'N1 cpu imbalance'
+	printf 'report:\n    straggler_gap_pct: 50\n' >config.yml
+	run -0 clusterp-report --cpus 4
+	refute_output --partial 'imbalance'
+	printf 'report:\n    straggler_z: 1000\n' >config.yml
+	run -0 clusterp-report --cpus 4
+	refute_output --partial 'imbalance'
+	printf 'report:\n    straggler_q: 1\n' >config.yml
+	run -78 clusterp-report --cpus 4
+	assert_output --partial 'straggler_q: unknown key'
+}
+
 @test "report: phases from markers.csv are judged apart, most severe first" {
 	cd_workdir
 	report_host n1 40 10:97@20 9
