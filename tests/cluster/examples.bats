@@ -142,6 +142,19 @@ run_id() { sed -n 's/.*"run_id": "\([^"]*\)".*/\1/p' .clusterp/run.json; }
 	[ ! -e raw ] && [ ! -e parsed ] && [ ! -e plot ] && [ ! -e .clusterp ]
 }
 
+@test "examples/experiment/Makefile: make compare runs the job with two settings and says what changed" {
+	make_it() { make --no-print-directory -f "$EXAMPLES/experiment/Makefile" "$@"; }
+	cluster_config -- "$CLUSTER_NODE_1:a1" "$CLUSTER_NODE_2:a2" >config.yml
+	run make_it compare WORKLOAD_A='sleep 2' WORKLOAD_B='sleep 8'
+	assert_success
+	assert_line --regexp '^compute took [0-9.]+ s -> [0-9.]+ s \(\+[0-9]+%\)$'
+	grep -q '^compute,,,,,duration_s,.*,longer$' compare/changes.csv
+	[ -s run-a/report/findings.csv ] && [ -s run-b/report/findings.csv ]
+	run make_it clean
+	assert_success
+	[ ! -e run-a ] && [ ! -e run-b ] && [ ! -e compare ]
+}
+
 @test "examples/experiment/Makefile: a failing workload fails make, the profile is stopped, make clean stops an interrupted one" {
 	make_it() { make --no-print-directory -f "$EXAMPLES/experiment/Makefile" "$@"; }
 	cluster_config -- $CLUSTER_NODES >config.yml
