@@ -196,6 +196,15 @@ bool write_run_page(const std::string& dir) {
             finding.fields.emplace_back(findings.header[i], findings.rows[row][i]);
         page.findings.push_back(std::move(finding));
     }
+    const CsvTable processes = table_of(dir + "/report/processes.csv");
+    for (std::size_t row = 0; row < processes.rows.size(); ++row) {
+        auto field = [&](const char* name) { return processes.get(row, name); };
+        if (field("host").empty() || field("resource").empty()) continue;
+        if (page.processes.empty() || page.processes.back().host != field("host"))
+            page.processes.push_back({field("host"), field("alias").empty() ? field("host") : field("alias"), {}});
+        page.processes.back().rows.push_back(
+            {field("resource"), field("rank"), field("pid"), field("command"), field("value"), field("unit")});
+    }
     write_file_atomically(dir + "/plot/index.html", render_run_page(page));
     return true;
 }

@@ -10,6 +10,7 @@
 //   plot/hosts.csv           the hosts, in plot's order, and the host table
 //   plot/<category>/*.svg    the plots (png when no svg was drawn)
 //   report/findings.csv      the findings, each linked to the heatmap that shows it
+//   report/processes.csv     each host's top processes, linked from the host table
 // any of which may be missing.
 #pragma once
 

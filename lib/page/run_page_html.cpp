@@ -32,6 +32,28 @@ std::string figure(const IndexPlot& plot) {
            html_escaped(plot.title) + "\"></a><figcaption>" + html_escaped(plot.title) + "</figcaption></figure>\n";
 }
 
+// The id of HOST's block of top processes, escaped for an attribute.
+std::string processes_anchor(const std::string& host) { return html_escaped("processes-" + host); }
+
+// Each host's top processes over the run, by CPU, memory and disk.
+std::string processes_section(const IndexPage& page) {
+    std::string html = "<section id=\"processes\">\n<h2>Top processes</h2>\n<p class=\"note\">Over the whole run "
+                       "(pidstat): cpu, the mean (100 % is one CPU); memory, the peak resident; disk, the mean read "
+                       "and written.</p>\n";
+    for (const IndexHostProcesses& host : page.processes) {
+        html += "<div class=\"processes\" id=\"" + processes_anchor(host.host) + "\">\n<h3>" + html_escaped(host.alias);
+        if (host.alias != host.host) html += " (" + html_escaped(host.host) + ")";
+        html += "</h3>\n<table>\n<thead><tr><th>resource</th><th>rank</th><th>command</th><th>pid</th>"
+                "<th>value</th></tr></thead>\n<tbody>\n";
+        for (const IndexProcess& p : host.rows)
+            html += "<tr><td>" + html_escaped(p.resource) + "</td><td>" + html_escaped(p.rank) + "</td><td>" +
+                    html_escaped(p.command) + "</td><td>" + html_escaped(p.pid) + "</td><td>" + html_escaped(p.value) +
+                    " " + html_escaped(p.unit) + "</td></tr>\n";
+        html += "</tbody>\n</table>\n</div>\n";
+    }
+    return html + "</section>\n";
+}
+
 std::string host_table(const IndexPage& page) {
     std::string html = "<section id=\"hosts\">\n<h2>Hosts</h2>\n<p class=\"note\">Mean, 95th percentile and max "
                        "over the run; disk and network: the host's busiest device.  The worst value of each "
@@ -65,9 +87,15 @@ std::string host_table(const IndexPage& page) {
             }
             if (holders > std::max<std::size_t>(1, known / 4)) w = NAN;
         }
+    std::set<std::string> with_processes;
+    for (const IndexHostProcesses& p : page.processes) with_processes.insert(p.host);
     for (std::size_t h = 0; h < page.hosts.size(); ++h) {
         const IndexHost& host = page.hosts[h];
-        html += "<tr><th scope=\"row\" data-v=\"" + html_escaped(host.alias) + "\">" + html_escaped(host.alias) + "</th>";
+        const std::string name = with_processes.count(host.host)
+                                     ? "<a href=\"#" + processes_anchor(host.host) + "\" title=\"top processes\">" +
+                                           html_escaped(host.alias) + "</a>"
+                                     : html_escaped(host.alias);
+        html += "<tr><th scope=\"row\" data-v=\"" + html_escaped(host.alias) + "\">" + name + "</th>";
         for (std::size_t m = 0; m < page.metrics.size(); ++m)
             for (int k = 0; k < 3; ++k) {
                 const double v = h < page.metrics[m].hosts.size() ? stat_of(page.metrics[m].hosts[h], k) : NAN;
@@ -134,7 +162,8 @@ std::string render_run_page(const IndexPage& page) {
     if (!order.empty()) {
         html += "<nav>";
         for (const auto& category : order) html += " <a href=\"#" + html_escaped(category) + "\">" + html_escaped(category) + "</a>";
-        html += page.metrics.empty() ? "</nav>\n" : " <a href=\"#hosts\">hosts</a></nav>\n";
+        if (!page.metrics.empty()) html += " <a href=\"#hosts\">hosts</a>";
+        html += page.processes.empty() ? "</nav>\n" : " <a href=\"#processes\">processes</a></nav>\n";
     }
     for (const auto& category : order) {
         html += "<section id=\"" + html_escaped(category) + "\">\n<h2>" + html_escaped(category) + "</h2>\n<div class=\"grid\">\n";
@@ -158,6 +187,7 @@ std::string render_run_page(const IndexPage& page) {
     }
     if (page.plots.empty()) html += "<p>No plot was drawn.</p>\n";
     if (!page.metrics.empty()) html += host_table(page) + k_sortable_tables_script;
+    if (!page.processes.empty()) html += processes_section(page);
     return html + page_end();
 }
 

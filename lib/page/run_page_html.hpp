@@ -5,7 +5,8 @@
 // then the line plots (folded away beyond 16 hosts); last a table of every
 // host's mean, 95th percentile and max of each metric, the worst value of
 // each column marked, that sorts by any column (a few lines of plain
-// JavaScript: page/html).  Pure: builds the text, writes nothing.
+// JavaScript: page/html), each host's name linking to its top processes
+// when report/processes.csv has them, in a section after it.  Pure: builds the text, writes nothing.
 #pragma once
 
 #include <string>
@@ -55,6 +56,20 @@ struct IndexFinding {
     std::string image;
 };
 
+// A row of report/processes.csv: one of a host's top processes over the run.
+struct IndexProcess {
+    std::string resource;  // cpu, memory, disk
+    std::string rank, pid, command, value, unit;
+};
+
+// A host's top processes, shown in its own block (anchor "processes-HOST")
+// that its row of the host table links to.
+struct IndexHostProcesses {
+    std::string host;
+    std::string alias;
+    std::vector<IndexProcess> rows;
+};
+
 struct IndexPage {
     std::string run_id;      // may be empty
     std::string first_time;  // ISO 8601 UTC of the first sample, may be empty
@@ -64,6 +79,7 @@ struct IndexPage {
     std::vector<IndexMetric> metrics;
     std::vector<IndexMark> marks;
     std::vector<IndexFinding> findings;
+    std::vector<IndexHostProcesses> processes;  // in the file's order of hosts
 };
 
 // The HTML text of the page: categories in the contract's order (others

@@ -32,6 +32,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// report/processes.csv: each host's top processes over the run, for the run
+// page (design.md); a few per resource are enough to answer "which program".
+constexpr const char* k_processes_csv = "report/processes.csv";
+constexpr std::size_t k_page_top_processes = 5;
+
 // What has been read so far: hosts in order of first appearance.
 struct Inputs {
     std::vector<HostData> hosts;
@@ -333,6 +338,17 @@ int report_directory(const ReportOptions& options) {
     const ReportSummary summary = summary_of(run);
     write_file_atomically("report/findings.csv", findings_csv(findings));
     write_file_atomically("report/report.md", report_markdown(summary, findings));
+    // The run page's table of each host's top processes (page reads files,
+    // not this code); none, and no stale one, when processes are off.
+    const std::size_t top = options.processes && settings.top_processes > 0 ? k_page_top_processes : 0;
+    if (top > 0 && !run.processes.empty()) {
+        std::vector<std::pair<std::string, std::string>> aliases;
+        for (const HostData& host : run.hosts) aliases.emplace_back(host.host, host.alias);
+        write_file_atomically(k_processes_csv, processes_csv(run.processes, aliases, top));
+    } else {
+        std::error_code ec;
+        fs::remove(k_processes_csv, ec);
+    }
     print_lines(findings, summary);
     return run.bad ? k_exit_data : k_exit_ok;
 }

@@ -77,9 +77,9 @@ std::string read_processes_csv(std::string_view text, const std::string& name,
     return "";
 }
 
-std::string top_processes_text(const std::vector<ProcessSample>& rows, const std::string& resource, double start,
-                               double end, int cpus, std::size_t top) {
-    if (top == 0 || (resource != "cpu" && resource != "memory" && resource != "disk")) return "";
+std::vector<RankedProcess> top_processes(const std::vector<ProcessSample>& rows, const std::string& resource,
+                                         double start, double end, std::size_t top) {
+    if (top == 0 || (resource != "cpu" && resource != "memory" && resource != "disk")) return {};
     std::set<double> samples;
     std::map<std::pair<long long, std::string>, double> measure;  // (pid, command) -> sum or peak
     for (const ProcessSample& s : rows) {
@@ -90,23 +90,59 @@ std::string top_processes_text(const std::vector<ProcessSample>& rows, const std
         double& m = measure[{s.pid, s.command}];
         m = resource == "memory" ? std::max(m, v) : m + v;
     }
-    if (samples.empty()) return "";
-    std::vector<std::pair<double, std::pair<long long, std::string>>> ranked;
+    std::vector<RankedProcess> ranked;
     for (auto& [key, value] : measure) {
         const double v = resource == "memory" ? value : value / double(samples.size());
-        if (v > 0) ranked.emplace_back(v, key);
+        if (v > 0) ranked.push_back({key.first, key.second, v});
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.value > b.value; });
+    if (ranked.size() > top) ranked.resize(top);
+    return ranked;
+}
+
+std::string processes_csv(const std::map<std::string, std::vector<ProcessSample>>& rows,
+                          const std::vector<std::pair<std::string, std::string>>& aliases, std::size_t top) {
+    std::vector<std::pair<std::string, std::string>> hosts;
+    for (const auto& host : aliases)
+        if (rows.count(host.first)) hosts.push_back(host);
+    for (const auto& entry : rows)
+        if (std::none_of(aliases.begin(), aliases.end(), [&](const auto& a) { return a.first == entry.first; }))
+            hosts.emplace_back(entry.first, entry.first);
+    std::string out;
+    CsvWriter csv([&](const char* data, std::size_t size) { out.append(data, size); });
+    csv.raw(k_processes_header);
+    csv.end_row();
+    for (const auto& [host, alias] : hosts)
+        for (const char* resource : {"cpu", "memory", "disk"}) {
+            const std::vector<RankedProcess> ranked = top_processes(rows.at(host), resource, -INFINITY, INFINITY, top);
+            for (std::size_t i = 0; i < ranked.size(); ++i) {
+                const bool disk = resource == std::string("disk");
+                csv.text(host);
+                csv.text(alias);
+                csv.raw(resource);
+                csv.raw(std::to_string(i + 1));
+                csv.raw(std::to_string(ranked[i].pid));
+                csv.text(printable_command(ranked[i].command));
+                csv.number(disk ? ranked[i].value / 1024 : ranked[i].value);
+                csv.raw(resource == std::string("cpu") ? "%" : disk ? "MiB/s" : "MiB");
+                csv.end_row();
+            }
+        }
+    csv.flush();
+    return out;
+}
+
+std::string top_processes_text(const std::vector<ProcessSample>& rows, const std::string& resource, double start,
+                               double end, int cpus, std::size_t top) {
     std::string text;
-    for (std::size_t i = 0; i < ranked.size() && i < top; ++i) {
-        const auto& [v, key] = ranked[i];
-        text += (text.empty() ? "" : "; ") + printable_command(key.second) + " (pid " + std::to_string(key.first) + ") ";
+    for (const RankedProcess& p : top_processes(rows, resource, start, end, top)) {
+        text += (text.empty() ? "" : "; ") + printable_command(p.command) + " (pid " + std::to_string(p.pid) + ") ";
         if (resource == "cpu")
-            text += cpus > 0 ? amount(v, "%") + " of " + std::to_string(100 * cpus) + " %" : amount(v, "% CPU");
+            text += cpus > 0 ? amount(p.value, "%") + " of " + std::to_string(100 * cpus) + " %" : amount(p.value, "% CPU");
         else if (resource == "memory")
-            text += amount(v, "MiB") + " resident";
+            text += amount(p.value, "MiB") + " resident";
         else
-            text += amount(v / 1024, "MiB/s") + " read and written";
+            text += amount(p.value / 1024, "MiB/s") + " read and written";
     }
     return text;
 }

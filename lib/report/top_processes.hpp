@@ -26,6 +26,31 @@ struct ProcessSample {
 std::string read_processes_csv(std::string_view text, const std::string& name,
                                std::map<std::string, std::vector<ProcessSample>>& out);
 
+// One of a host's top processes by a resource: its measure as
+// top_processes_text describes it (cpu: mean %CPU; memory: peak MiB
+// resident; disk: mean KiB/s read and written).
+struct RankedProcess {
+    long long pid = 0;
+    std::string command;  // as pidstat gave it
+    double value = 0;
+};
+
+// The TOP processes of ROWS in [START, END] by RESOURCE (cpu, memory, disk),
+// most first; none that used none of it.
+std::vector<RankedProcess> top_processes(const std::vector<ProcessSample>& rows, const std::string& resource,
+                                         double start, double end, std::size_t top);
+
+// The header of report/processes.csv.
+inline constexpr const char* k_processes_header = "host,alias,resource,rank,pid,command,value,unit";
+
+// The whole of report/processes.csv: each host's TOP processes over the
+// whole run by cpu (mean, unit "%": 100 is one CPU), memory (peak resident,
+// "MiB") and disk (mean read and written, "MiB/s"), rank from 1; hosts in
+// ALIASES' order (host -> alias), then the others by name; the command
+// printable (printable_command).
+std::string processes_csv(const std::map<std::string, std::vector<ProcessSample>>& rows,
+                          const std::vector<std::pair<std::string, std::string>>& aliases, std::size_t top);
+
 // The TOP processes of ROWS (one host's) in [START, END] by RESOURCE, most
 // first, as one text ("" when none, or the resource has no measure):
 //   cpu:    mean %CPU over the span's samples (absent: 0), of 100 x CPUS

@@ -102,10 +102,32 @@ load ../lib/report
 	grep -qF '&lt;b&gt;x|y&lt;/b&gt; (pid 77)' plot/index.html
 	run grep -c '<b>x' plot/index.html
 	assert_output 0
+	# Each host's top processes over the run: report/processes.csv, then a
+	# block of the run page that the host table's row links to.
+	run -0 grep -F 'n1,N1,' report/processes.csv
+	assert_output - <<-'CSV'
+	n1,N1,cpu,1,4242,"spin, the loop",390,%
+	n1,N1,cpu,2,77,<b>x|y</b>,5,%
+	n1,N1,cpu,3,9,writ\xE9r,1,%
+	n1,N1,memory,1,9,writ\xE9r,2,MiB
+	n1,N1,memory,2,4242,"spin, the loop",1.4,MiB
+	n1,N1,memory,3,77,<b>x|y</b>,1,MiB
+	n1,N1,disk,1,9,writ\xE9r,40,MiB/s
+	CSV
+	run -0 grep -c 'id="processes-n1"' plot/index.html
+	assert_output 1
+	run -0 grep -oF '<th scope="row" data-v="N1"><a href="#processes-n1"' plot/index.html
+	run -0 grep -F '<tr><td>cpu</td><td>2</td><td>&lt;b&gt;x|y&lt;/b&gt;</td><td>77</td><td>5 %</td></tr>' plot/index.html
+	run -0 grep -F '<td>writ\xE9r</td><td>9</td><td>40 MiB/s</td>' plot/index.html
+	run grep -c 'href="#processes-n2"' plot/index.html
+	assert_output 0
 	# Turned off: by the option, or by the report: key.
 	run clusterp-report --cpus 4 --no-processes
 	assert_success
 	refute_output --partial '; top:'
+	[ ! -e report/processes.csv ]
+	run grep -c 'processes-n1' plot/index.html
+	assert_output 0
 	printf 'report:\n    top_processes: 0\n' >config.yml
 	run clusterp-report --cpus 4
 	assert_success
