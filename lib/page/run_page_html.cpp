@@ -139,7 +139,8 @@ std::string render_run_page(const IndexPage& page) {
     std::string html = page_start("clusterp run" + (page.run_id.empty() ? "" : " " + page.run_id),
                                   ".span, .hosts { margin: 0.3em 0; }\n"
                                   "td.worst { background: #fdd; font-weight: bold; }\n"
-                                  "#findings table { font-size: 0.9em; } #findings td { text-align: left; }\n");
+                                  "#findings table { font-size: 0.9em; } #findings td { text-align: left; }\n"
+                                  ".processes td:nth-child(3) { text-align: left; }\n");
     if (!page.findings.empty()) html += findings_section(page);
     if (!page.first_time.empty())
         html += "<p class=\"span\">From <time>" + html_escaped(page.first_time) + "</time> to <time>" +

@@ -50,6 +50,29 @@ setup() {
 	assert_output sorted
 }
 
+@test "a host's name in the host table, sorted or not, links to its top processes; their names are text, not markup" {
+	mkdir copied/parsed/processes
+	{
+		echo time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps
+		for i in 0 1 2; do
+			printf '2026-11-25T02:41:%02dZ,%d,node02,N02,4242,"spin, the loop",190,1.4,0,0\n' $((6 + 10 * i)) $((10 + 10 * i))
+			printf '2026-11-25T02:41:%02dZ,%d,node02,N02,77,<b>x|y</b>,5,1,0,0\n' $((6 + 10 * i)) $((10 + 10 * i))
+		done
+	} >copied/parsed/processes/node02
+	(cd copied && clusterp-report --cpus 2 >/dev/null)
+	# Sorted by name descending, N02 is the 7th row; only it has a link.
+	run -0 browse "$PAGE" --eval "document.querySelector('th[data-col=\"0\"]').click();
+		const a = document.querySelectorAll('table.hosts tbody th a'); a.length + ' ' + a[0].textContent" \
+		--eval "document.querySelector('table.hosts tbody tr:nth-child(7) th a').click(); location.hash" \
+		--eval "const b = document.querySelector(location.hash); b.querySelector('h3').textContent + ' | ' +
+			Array.from(b.querySelectorAll('tbody tr')).map(r => r.cells[0].textContent + ' ' + r.cells[2].textContent +
+			' ' + r.cells[4].textContent).join(' | ') + ' | ' + b.querySelectorAll('b').length + ' | ' +
+			(b.getBoundingClientRect().top < window.innerHeight && window.scrollY > 0 ? 'in view' : 'not in view')"
+	assert_line --index 0 '1 N02'
+	assert_line --index 1 '#processes-node02'
+	assert_line --index 2 'N02 (node02) | cpu spin, the loop 190 % | cpu <b>x|y</b> 5 % | memory spin, the loop 1.4 MiB | memory <b>x|y</b> 1 MiB | 0 | in view'
+}
+
 @test "the heatmap puts the odd hosts on top and marks the worst cell" {
 	# The heatmap's first row label is the host farthest from the median.
 	grep -q "^set ytics scale 0 font ',8' ('N05' 0, " copied/plot/cpu/utilization_heatmap.gp
