@@ -1,5 +1,6 @@
 #include "report/compare_run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -109,6 +110,76 @@ std::string changes_csv(const std::vector<Change>& changes) {
     return out;
 }
 
+// The band of one key measure over the hosts of one run in PHASE: each
+// series (a host's, or a host's device) averaged per bucket of WIDTH
+// seconds from the phase's start, then the min, median and max of those
+// means per bucket (of an even count, the upper median).  Averaging first
+// keeps the work to one pass over the samples and the rows to at most
+// k_band_points per band.
+void band_rows(CsvWriter& csv, const std::string& label, const KeyMeasure& m, const char* run_name,
+               const CompareRun& run, const Phase& phase, double width) {
+    const std::size_t buckets = std::size_t((phase.end - phase.start) / width) + 1;
+    std::vector<std::vector<double>> values(buckets);
+    for (const HostData& host : run.hosts) {
+        auto category = host.categories.find(m.category);
+        if (category == host.categories.end()) continue;
+        for (const SeriesData& series : category->second) {
+            const std::vector<double>* column = series.column(m.column);
+            if (!column) continue;
+            std::vector<double> sum(buckets, 0);
+            std::vector<int> count(buckets, 0);
+            const auto first = std::lower_bound(series.time.begin(), series.time.end(), phase.start);
+            for (std::size_t k = std::size_t(first - series.time.begin());
+                 k < series.time.size() && series.time[k] <= phase.end; ++k) {
+                const double v = (*column)[k];
+                if (std::isnan(v)) continue;
+                const std::size_t b = std::min(buckets - 1, std::size_t((series.time[k] - phase.start) / width));
+                sum[b] += v;
+                ++count[b];
+            }
+            for (std::size_t b = 0; b < buckets; ++b)
+                if (count[b]) values[b].push_back(sum[b] / count[b]);
+        }
+    }
+    for (std::size_t b = 0; b < buckets; ++b) {
+        std::vector<double>& v = values[b];
+        if (v.empty()) continue;
+        std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+        const double median = v[v.size() / 2];
+        const auto [low, high] = std::minmax_element(v.begin(), v.end());
+        csv.text(label);
+        csv.text(m.category);
+        csv.text(m.column);
+        csv.raw(run_name);
+        csv.number(double(b) * width);
+        csv.number(*low);
+        csv.number(median);
+        csv.number(*high);
+        csv.end_row();
+    }
+}
+
+// bands.csv: per phase (compare's order) and key measure, A's band and B's.
+std::string bands_csv(const CompareRun& a, const CompareRun& b, const Pairs& phases) {
+    std::string out;
+    CsvWriter csv([&](const char* data, std::size_t size) { out.append(data, size); });
+    csv.raw(k_bands_header);
+    csv.end_row();
+    for (const auto& [i, j] : phases) {
+        const Phase* pa = i >= 0 ? &a.phases[std::size_t(i)] : nullptr;
+        const Phase* pb = j >= 0 ? &b.phases[std::size_t(j)] : nullptr;
+        const double longest = std::max(pa ? pa->end - pa->start : 0, pb ? pb->end - pb->start : 0);
+        // The same buckets for A and B, so that their bands align.
+        const double width = std::max(1.0, std::ceil(longest / k_band_points));
+        for (const KeyMeasure& m : key_measures()) {
+            if (pa) band_rows(csv, pa->label, m, "A", a, *pa, width);
+            if (pb) band_rows(csv, pb->label, m, "B", b, *pb, width);
+        }
+    }
+    csv.flush();
+    return out;
+}
+
 // Markdown table cells: a '|' would end the cell.
 std::string cell(const std::string& text) {
     std::string out;
@@ -177,6 +248,7 @@ int compare_two(const CompareOptions& options) {
     if (dir_a) {
         write_file_atomically(options.output + "/changes.csv", changes_csv(comparison.changes));
         write_file_atomically(options.output + "/compare.md", compare_markdown(options, a, b, comparison, rank_line));
+        write_file_atomically(options.output + "/bands.csv", bands_csv(a.run, b.run, comparison.phases));
     }
     std::string out;
     for (const Change& c : comparison.changes) out += change_line(c);

@@ -6,9 +6,9 @@
 // findings from report/findings.csv, or from the report's rules (its
 // config.yml's `report:` settings) where there is none.  Writes, in the
 // output directory, changes.csv (k_changes_header, the changes in
-// compare_runs' order), compare.md and bands.csv (what the compare page
-// draws: each key measure's band over the hosts, A and B, per phase on
-// the time from its start), and prints one line per change.
+// compare_runs' order), compare.md and bands.csv (k_bands_header: what
+// the compare page, page/compare_page, draws), and prints one line per
+// change.
 //
 // Stream mode: A and B are CSV files of one category (a host's or several),
 // each one phase "run"; the findings are the rules'; prints the lines only.
@@ -21,6 +21,12 @@
 namespace clusterp {
 
 inline constexpr const char* k_changes_header = "phase,host,alias,resource,device,measure,a,b,change_pct,verdict";
+// bands.csv: per phase, key measure (resource = category, measure = column)
+// and run (A or B), the band over its hosts and devices: at each elapsed
+// second from the phase's start, the min, median and max of the series'
+// means over a bucket of the phase's length / k_band_points (at least 1 s).
+inline constexpr const char* k_bands_header = "phase,resource,measure,run,elapsed,min,median,max";
+inline constexpr double k_band_points = 300;
 
 struct CompareOptions {
     std::string a;  // a run directory, or a CSV file (both the same kind)

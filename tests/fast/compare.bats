@@ -133,3 +133,38 @@ for kind, s in zip(("begin", "end"), span.split("-")):
 	run -2 clusterp-compare --ratio 1 a a
 	assert_output 'clusterp-compare: --ratio wants a number above 1'
 }
+
+@test "compare: index.html shows the change first, then one band figure per drawn measure, A and B overlaid" {
+	compose_run a n1:idle n2:idle n3:idle
+	compose_run b n1:idle n2:write n3:idle
+	run -1 clusterp compare a b
+	head -n 1 compare/bands.csv >header
+	echo 'phase,resource,measure,run,elapsed,min,median,max' >expected
+	diff -u expected header
+	# Both runs' bands of the changed measure, 13 samples of 1 s each.
+	[ "$(grep -c '^run,disk,util_pct,A,' compare/bands.csv)" -eq 13 ]
+	[ "$(grep -c '^run,disk,util_pct,B,' compare/bands.csv)" -eq 13 ]
+	# The changes table first (escaped), the saturated disk its first row.
+	local page=compare/index.html
+	grep -q '^<h2>Changes</h2>' "$page"
+	run -0 grep -m 1 -o '<tbody>.*' <(tr -d '\n' <"$page")
+	[[ $output == '<tbody><tr><td>run</td><td>n2</td><td>N2</td><td>disk</td><td>vda</td><td>disk saturated</td>'* ]]
+	[ "$(grep -n '<h2>Changes' "$page" | cut -d: -f1)" -lt "$(grep -n '<svg' "$page" | head -n 1 | cut -d: -f1)" ]
+	# One figure per drawn measure (the changes' first), each with both
+	# bands and the legend naming the runs; no more than the bound.
+	figures=$(grep -c '^<svg class="band"' "$page")
+	[ "$figures" -ge 2 ] && [ "$figures" -le 12 ]
+	grep -q '^<figcaption>run: disk util_pct ' "$page"
+	[ "$(grep -c '^<polyline .*stroke="#1f77b4"' "$page")" -eq "$figures" ]
+	[ "$(grep -c '^<polyline .*stroke="#d62728"' "$page")" -eq "$figures" ]
+	[ "$(grep -c '>A: a</text>' "$page")" -eq "$figures" ]
+	[ "$(grep -c '>B: b</text>' "$page")" -eq "$figures" ]
+}
+
+@test "compare: the page escapes what the files hold" {
+	compose_run 'a<b>' n1:idle
+	compose_run b n1:write
+	run -1 clusterp compare 'a<b>' b
+	grep -q '>A: a&lt;b&gt;</text>' compare/index.html
+	run -1 grep -F '<b>' compare/index.html
+}
