@@ -1,8 +1,8 @@
-// What every page of clusterp shares (the run page, and the compare page to
-// come): escaping, links to files, numbers for tables, the frame and style
-// of a page, and the table that sorts by a clicked column.  Plain HTML and
-// a few lines of JavaScript: no framework, no network, works from file://
-// and when the tree is copied.  Pure: builds text.
+// What every page of clusterp shares (the run page and the compare page,
+// page/compare_page): escaping, links to files, numbers for tables, the
+// frame and style of a page, and the table that sorts by a clicked
+// column.  Plain HTML and a few lines of JavaScript: no framework, no
+// network, works from file:// and when the tree is copied.  Pure: builds text.
 #pragma once
 
 #include <string>
