@@ -8,14 +8,18 @@ GPU_H100=linux-x86_64__nvidia-h100-80gb-hbm3__590.48.01.txt
 # gpu_replay DIR CAPTURE [LINE...]: DIR holds an nvidia-smi that replays
 # CAPTURE (a file name in tests/fixtures/nvidia-smi), with the replay.conf
 # LINEs after it (`state idle`, `gpus 2`, `set utilization.gpu 5 %`,
-# `fail exit`); called again, it replaces them.
+# `fail exit`); called again, it replaces them.  The replay and its capture
+# are copied into DIR, not linked: a test node has a /tmp of its own, and a
+# checkout under /tmp (CI's may be) is not there for it.
 gpu_replay() {
 	local dir=$1 capture=$2
 	shift 2
 	mkdir -p "$dir"
-	ln -sf "$ROOT/tests/lib/gpu/nvidia-smi" "$dir/nvidia-smi"
+	dir=$(cd "$dir" && pwd)
+	cp "$ROOT/tests/lib/gpu/nvidia-smi" "$dir/nvidia-smi"
+	cp "$GPU_CAPTURES/$capture" "$dir/capture.txt"
 	{
-		echo "capture $GPU_CAPTURES/$capture"
+		echo "capture $dir/capture.txt"
 		printf '%s\n' "$@"
 	} >"$dir/replay.conf"
 }
