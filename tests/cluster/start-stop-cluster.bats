@@ -334,11 +334,20 @@ clusterp-start: 3 started, 0 failed"
 	cluster_gpu n3 "$GPU_H100" 'set utilization.gpu 9 %'
 	cluster_gpu n4 "$GPU_H100" 'set utilization.gpu 5 %'
 	cluster_config $CLUSTER_NODES >config.yml
+	# n4's data loader: one core fully busy through the whole run, so running
+	# before start (the nodes share this machine's cores, so n4's GPU alone is
+	# low enough to make it input bound).  On a machine loaded by other work
+	# every core is busy anyway; on an idle one a loader started after start
+	# missed the first samples and n4 came out underused.
+	cluster_exec n4 timeout 30 sh -c 'while :; do :; done' &
+	for _ in $(seq 300); do
+		cluster_procs n4 | grep -q 'while :; do :; done' && break
+		sleep 0.1
+	done
+	run cluster_procs n4
+	assert_output --partial 'while :; do :; done'
 	run clusterp-start
 	assert_success
-	# n4's data loader: one core fully busy (the nodes share this machine's
-	# cores, so n4's GPU alone is low enough to make it input bound).
-	cluster_exec n4 timeout 9 sh -c 'while :; do :; done' &
 	# Six samples at least on every node (the rules want three in a row).
 	for _ in $(seq 300); do
 		[ "$(cluster_exec n2 sh -c 'cat /tmp/clusterp.*/gpu.txt' | wc -l)" -ge 13 ] &&
