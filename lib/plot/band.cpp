@@ -61,7 +61,7 @@ std::string band_script(const BandSpec& spec) {
     append_number(x1, spec.grid.x1);
     out << "set title " << gnuplot_quote(plot.title) << "\n"
         << "set ylabel " << gnuplot_quote(plot.ylabel) << "\n"
-        << "set yrange [0:" << (plot.percent ? "100<*" : "*") << "]\n"
+        << yrange_text(plot)
         << time_axis_text(axis)
         << "set xrange [" << x0 << ":" << x1 << "]\n"
         << "set grid front\n"

@@ -108,6 +108,10 @@ std::string script_preamble(const PlotSpec& spec, const std::string& what) {
     return out.str();
 }
 
+std::string yrange_text(const PlotSpec& spec) {
+    return spec.percent ? "set yrange [0:105<*] noextend\n" : "set yrange [0:*]\n";
+}
+
 std::string time_axis_text(const PlotSpec& spec) {
     if (spec.time_axis == TimeAxis::clock)
         return std::string("set xlabel 'Time (UTC)'\nset xdata time\n") +
@@ -150,8 +154,7 @@ std::string gnuplot_script(const PlotSpec& spec) {
         << "set datafile missing NaN\n"
         << "set title " << gnuplot_quote(title) << "\n"
         << "set ylabel " << gnuplot_quote(spec.ylabel) << "\n"
-        << "set yrange [0:" << (spec.percent ? "100<*" : "*") << "]\n"
-        << time_axis_text(spec);
+        << yrange_text(spec) << time_axis_text(spec);
     // The legend outside on the right, one column per screenful of names:
     // with many hosts gnuplot adds columns rather than overprinting the
     // lines.  Beyond k_max_legend series the names would take most of the

@@ -110,6 +110,11 @@ std::string gnuplot_script(const PlotSpec& spec);
 std::string script_preamble(const PlotSpec& spec, const std::string& what);
 // the x axis for SPEC's time axis;
 std::string time_axis_text(const PlotSpec& spec);
+
+// The y range: from 0, and for a percentage at least to 105, so that a
+// line at 100 % (a full CPU, a saturated disk) is drawn below the top
+// border, not hidden under it.
+std::string yrange_text(const PlotSpec& spec);
 // per output its terminal and file, PLOT_COMMAND (text ending with a
 // newline) for the first and `replot` for the others, then `unset output`;
 std::string outputs_text(const PlotSpec& spec, int width, int height, const std::string& plot_command);
