@@ -6,8 +6,11 @@
 // own pool of children.
 //
 // Children are started with posix_spawn (no copy of a large parent), with
-// the environment of this process.  Descriptors opened O_CLOEXEC stay out of
-// children; close_other_fds keeps out the rest too.
+// the environment of this process.  A child gets its three standard
+// descriptors and no other (close_other_fds): a file this process has open
+// through a library that does not set O_CLOEXEC (std::ifstream, a
+// socket) must not stay open in gnuplot, ssh or srun.  The job of
+// `clusterp run` is the exception: it keeps what its caller gave clusterp.
 #pragma once
 
 #include <sys/types.h>
@@ -52,7 +55,7 @@ struct SpawnOptions {
     // everything it starts.
     bool new_process_group = false;
     // Descriptors 3 and up are closed in the child even without O_CLOEXEC.
-    bool close_other_fds = false;
+    bool close_other_fds = true;
 };
 
 // A started child, or why none started.

@@ -182,6 +182,9 @@ int Job::run(const std::vector<std::string>& argv) {
 
     SpawnOptions options;
     options.new_process_group = true;
+    // The job keeps the descriptors its caller gave clusterp (a make
+    // jobserver's pipe, a file a wrapper opened for it), as a shell's does.
+    options.close_other_fds = false;
     m_relay = std::make_unique<Relay>();
     std::vector<Fd> write_ends;
     for (int fd : {1, 2}) {

@@ -2,6 +2,7 @@
 // children (/bin/sh, cat, tee, head): their promises are about processes.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +51,17 @@ TEST_CASE("capture: stdin is /dev/null, not ours") {
     const Captured run = capture("/bin/sh", sh("cat; echo end"));
     CHECK(run.ok());
     CHECK(run.out == "end\n");
+}
+
+TEST_CASE("capture: a descriptor of ours opened without O_CLOEXEC stays out of the child; a job may keep it") {
+    const int fd = ::open("/dev/null", O_RDONLY);  // as std::ifstream opens
+    REQUIRE(fd > 2);
+    const std::string probe = "[ -e /proc/self/fd/" + std::to_string(fd) + " ] && echo open || echo closed";
+    CHECK(capture("/bin/sh", sh(probe)).out == "closed\n");
+    SpawnOptions keep;
+    keep.close_other_fds = false;
+    CHECK(pipe_command("/bin/sh", sh(probe), {}, keep).out == "open\n");
+    ::close(fd);
 }
 
 TEST_CASE("pipe_command: megabytes in, megabytes out on both streams, no deadlock") {
