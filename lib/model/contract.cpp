@@ -1,6 +1,7 @@
 #include "model/contract.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace clusterp {
 
@@ -289,6 +290,23 @@ bool per_device(Category category) { return category_info(category).key != nullp
 
 bool is_pseudo_device(std::string_view name) {
     return name == "lo" || name.rfind("loop", 0) == 0 || name.rfind("ram", 0) == 0;
+}
+
+double throttle_bits(std::string_view text) {
+    if (text == "none") return 0;
+    int bits = 0;
+    for (bool more = true; more;) {
+        const std::size_t plus = text.find('+');
+        const std::string_view word = text.substr(0, plus);
+        const int bit = word == "power" ? k_throttle_power : word == "thermal" ? k_throttle_thermal
+                        : word == "hw_slowdown"                               ? k_throttle_hw_slowdown
+                                                                               : 0;
+        if (!bit) return std::numeric_limits<double>::quiet_NaN();
+        bits |= bit;
+        more = plus != std::string_view::npos;
+        if (more) text.remove_prefix(plus + 1);
+    }
+    return double(bits);
 }
 
 }  // namespace clusterp

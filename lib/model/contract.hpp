@@ -85,6 +85,12 @@ bool per_device(Category category);
 // configured: loop*, ram*, lo.
 bool is_pseudo_device(std::string_view name);
 
+// The gpu `throttle` column's words (power, thermal, hw_slowdown joined by
+// `+`, or none) as bits, so that it can be read with the numbers: these
+// three, 0 for none, NaN for an empty field or any other text.
+enum ThrottleBit { k_throttle_power = 1, k_throttle_thermal = 2, k_throttle_hw_slowdown = 4 };
+double throttle_bits(std::string_view text);
+
 // The whole header of a category's CSV, in order.
 std::vector<std::string> header_of(Category category);
 

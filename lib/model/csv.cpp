@@ -342,7 +342,10 @@ std::vector<ColumnsOf<Value>> read_columns(std::string_view text, const ColumnPi
         }
         ColumnsOf<Value>& data = out[last];
         data.x.push_back(x);
-        for (std::size_t j = 0; j < pick.y.size(); ++j) data.y[j].push_back(Value(csv_number(lines.field(pick.y[j]))));
+        for (std::size_t j = 0; j < pick.y.size(); ++j) {
+            double (*number)(std::string_view) = j < pick.y_number.size() && pick.y_number[j] ? pick.y_number[j] : csv_number;
+            data.y[j].push_back(Value(number(lines.field(pick.y[j]))));
+        }
     }
     // Plot keeps every value of a category at once: no room left over from
     // the vectors' doubling (a third of its peak memory at 1024 hosts).

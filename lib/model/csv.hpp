@@ -159,6 +159,9 @@ struct ColumnPick {
     int key = 0;             // with label: the device of disk and network
     int label = 0;
     std::vector<int> y;
+    // Per y column, how its field becomes a number (a text column such as
+    // gpu's throttle); nullptr, or no entry: csv_number.
+    std::vector<double (*)(std::string_view)> y_number;
 };
 
 // Reads TEXT (a whole CSV file, header included) as PICK says.  Rows whose

@@ -118,7 +118,12 @@ CsvRead read_csv(const std::string& text, const std::string& name, std::optional
     const auto wanted = columns.find(info.name);
     if (wanted != columns.end())
         for (const std::string& column : wanted->second)
-            if (int n = column_number(header, column)) names.push_back(column), pick.y.push_back(n);
+            if (int n = column_number(header, column)) {
+                names.push_back(column);
+                pick.y.push_back(n);
+                // gpu's throttle is words: read as bits (model/contract).
+                pick.y_number.push_back(*category == Category::gpu && column == "throttle" ? throttle_bits : nullptr);
+            }
     std::size_t rows = 0;
     for (ColumnData& d : read_columns(text, pick)) {
         ReadSeries r;

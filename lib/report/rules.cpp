@@ -31,7 +31,7 @@ const std::map<std::string, std::vector<std::string>>& rule_columns() {
         {"swap", {"in_pps", "out_pps"}},
         {"disk", {"util_pct", "aqu_sz"}},
         {"network", {"util_pct", "rxerr_ps", "txerr_ps", "rxdrop_ps", "txdrop_ps"}},
-        {"gpu", {"util_pct", "mem_used_pct"}},
+        {"gpu", {"util_pct", "mem_used_pct", "sm_clock_mhz", "sm_clock_max_mhz", "throttle"}},
     };
     return columns;
 }
@@ -69,6 +69,9 @@ const std::vector<RuleSetting>& rule_settings() {
         {"gpu_idle_pct", &S::gpu_idle_pct, "gpu idle: a kernel running at most this share of the time"},
         {"gpu_underused_pct", &S::gpu_underused_pct, "gpu underused: a kernel running less than this share of the time"},
         {"gpu_memory_full_pct", &S::gpu_memory_full_pct, "gpu memory nearly full: at least this share of its memory used"},
+        {"gpu_busy_pct", &S::gpu_busy_pct, "gpu throttled: a kernel running at least this share of the time counts as busy"},
+        {"gpu_clock_pct", &S::gpu_clock_pct,
+         "gpu throttled: or, while busy, its SM clock below this share of its maximum"},
         {"input_bound_gpu_pct", &S::input_bound_gpu_pct,
          "input bound: a kernel running less than this share of the time while a core is single core bound busy"},
         {"top_processes", &S::top_processes,
@@ -130,6 +133,7 @@ const KindInfo k_kinds[] = {
     {FindingKind::nic_errors, "nic errors", "errors", Severity::warning},
     {FindingKind::gpu_idle, "gpu idle", "idle", Severity::warning},
     {FindingKind::input_bound, "input bound", "input bound", Severity::warning},
+    {FindingKind::gpu_throttled, "gpu throttled", "throttled", Severity::warning},
     {FindingKind::gpu_underused, "gpu underused", "underused", Severity::notice},
     {FindingKind::memory_nearly_full, "memory nearly full", "nearly full", Severity::notice},
     {FindingKind::gpu_memory_nearly_full, "gpu memory nearly full", "memory nearly full", Severity::notice},
@@ -196,6 +200,18 @@ double median_of(std::vector<double> values) {
     return m;
 }
 
+double mode_of(std::vector<double> values) {
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    std::sort(values.begin(), values.end());
+    double best = std::numeric_limits<double>::quiet_NaN();
+    std::size_t best_count = 0;
+    for (std::size_t i = 0, j; i < values.size(); i = j) {
+        for (j = i; j < values.size() && values[j] == values[i]; ++j) {}
+        if (j - i > best_count) best = values[i], best_count = j - i;
+    }
+    return best;
+}
+
 std::pair<std::size_t, std::size_t> phase_range(const std::vector<double>& time, const Phase& phase) {
     const auto first = std::lower_bound(time.begin(), time.end(), phase.start);
     const auto last = std::upper_bound(first, time.end(), phase.end);
@@ -252,8 +268,11 @@ std::vector<Finding> find_bottlenecks(const std::vector<HostData>& hosts, const 
                 f.value = median_of(when_held);
                 f.threshold = c.threshold;
                 f.share = share;
-                f.evidence = c.says(f.value, extra_held.empty() ? std::nan("") : median_of(extra_held)) + ", in " +
-                             number_text(100 * share, "%.0f") + " % of the samples (longest stretch " +
+                const double extra = extra_held.empty() ? std::nan("")
+                                     : c.extra_is_code    ? mode_of(std::move(extra_held))
+                                                          : median_of(std::move(extra_held));
+                f.evidence = c.says(f.value, extra) + ", in " + number_text(100 * share, "%.0f") + " % of the " +
+                             c.samples + " (longest stretch " +
                              clock_text(c.series->time[best_end + 1 - best]) + "-" + clock_text(c.series->time[best_end]) + ")";
                 found.emplace_back(p, h, std::move(f));
             }

@@ -91,6 +91,8 @@ struct RuleSettings {
     double gpu_underused_pct = 15;
     double gpu_memory_full_pct = 95;
     double input_bound_gpu_pct = 15;
+    double gpu_busy_pct = 50;
+    double gpu_clock_pct = 70;
 };
 
 // One setting: its key, where it lives in RuleSettings, what it means.
@@ -124,6 +126,7 @@ enum class FindingKind {
     nic_errors,
     gpu_idle,
     input_bound,
+    gpu_throttled,
     gpu_underused,
     memory_nearly_full,
     gpu_memory_nearly_full,

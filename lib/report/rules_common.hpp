@@ -17,6 +17,9 @@ namespace clusterp {
 
 // The median of the values that are not NaN; NaN when there is none.
 double median_of(std::vector<double> values);
+// The most frequent of the values that are not NaN (the smallest of a
+// tie); NaN when there is none.
+double mode_of(std::vector<double> values);
 
 // The usual step between samples (the median step); 1 when fewer than two.
 double sample_interval(const std::vector<double>& time);
@@ -65,7 +68,9 @@ Truth either(Truth a, Truth b);
 // finding of it says: find_bottlenecks adds the share and the span (" in 100
 // % of the samples (02:40:00-02:44:50)") to `says(value, extra)`, where
 // value and extra are the medians of `value` and `extra` over the samples
-// where the condition held.
+// where the condition held (extra's most frequent value instead when it is
+// a code, e.g. gpu's throttle bits).  A rule that judges only some samples
+// (gpu throttled: the busy ones) names them in `samples`.
 struct Condition {
     FindingKind kind;
     std::string resource;
@@ -75,6 +80,8 @@ struct Condition {
     double threshold = 0;
     std::vector<double> extra;  // a second measure, may be empty
     std::function<std::string(double value, double extra)> says;
+    bool extra_is_code = false;
+    const char* samples = "samples";
 };
 
 // What a host rule sees: one host, its series of each host category (null

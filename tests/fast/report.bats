@@ -288,3 +288,39 @@ load ../lib/report
 	assert_failure 1
 	grep -q '02:40:00.500Z' plot/index.html
 }
+
+# report_gpu HOST GPU [COLUMN=SPEC]...: a busy H100-like GPU (a kernel
+# running all the time, SM clock at its 1980 MHz maximum; throttle 0, which
+# is no reason's name: unknown) unless the SPECs say otherwise (report_csv's
+# `none` leaves a column out, so the throttle word none is not planted here;
+# tests/unit/contract_test reads it).
+report_gpu() {
+	report_csv gpu "$1" 30 "$2" util_pct=100 mem_used_pct=24 sm_clock_mhz=1980 sm_clock_max_mhz=1980 "${@:3}"
+}
+
+@test "report: gpu throttled names the host, the GPU and the reason from parsed/gpu; busy GPUs at full clock say nothing" {
+	cd_workdir
+	for h in n1 n2 n3; do report_host "$h" 30 40 1; done
+	report_gpu n1 0
+	report_gpu n1 1 sm_clock_mhz=1200 throttle=power
+	report_gpu n2 0 throttle=thermal+hw_slowdown
+	report_gpu n3 0 sm_clock_mhz=1300
+	run -0 clusterp-report --cpus 4
+	assert_output - <<-'OUT'
+		run N1 gpu 1 throttled: its SM clock at 60.6 % of its maximum, slowed by its power limit (nvidia-smi's clock-event reasons), while busy (a kernel running at least 50 % of the time), in 100 % of the busy samples (longest stretch 02:40:00-02:44:50)
+		run N2 gpu 0 throttled: its SM clock at 100.0 % of its maximum, slowed by heat and a hardware slowdown (nvidia-smi's clock-event reasons), while busy (a kernel running at least 50 % of the time), in 100 % of the busy samples (longest stretch 02:40:00-02:44:50)
+		run N3 gpu 0 throttled: its SM clock at 65.7 % of its maximum (slow below 70 %), no clock-event reason given, while busy (a kernel running at least 50 % of the time), in 100 % of the busy samples (longest stretch 02:40:00-02:44:50)
+	OUT
+	grep -q '^run,.*,n1,N1,gpu,1,gpu throttled,warning,60.606061,70,1.00,' report/findings.csv
+}
+
+@test "report: gpu control: busy GPUs at full clock, and idle ones whose clock is down, give no gpu finding" {
+	cd_workdir
+	for h in n1 n2 n3; do report_host "$h" 30 40 1; done
+	report_gpu n1 0
+	report_gpu n1 1
+	report_gpu n2 0 throttle=power util_pct=40 sm_clock_mhz=345
+	report_gpu n3 0 mem_used_pct=60
+	run -0 clusterp-report --cpus 4
+	assert_output 'no finding: no rule fired on 3 hosts in 1 phase'
+}

@@ -8,6 +8,7 @@ declare -gA REPORT_COLUMNS=(
 	[swap]='used_mib used_pct in_pps out_pps'
 	[disk]='tps read_mibps write_mibps util_pct await_ms aqu_sz areq_kib'
 	[network]='rx_pps tx_pps rx_mibps tx_mibps util_pct rxerr_ps txerr_ps rxdrop_ps txdrop_ps'
+	[gpu]='util_pct mem_util_pct mem_used_mib mem_total_mib mem_used_pct power_w power_limit_w temp_c sm_clock_mhz sm_clock_max_mhz throttle'
 )
 
 # report_csv CATEGORY HOST SAMPLES [DEVICE] [COLUMN=SPEC]...: appends to
@@ -15,11 +16,11 @@ declare -gA REPORT_COLUMNS=(
 # 2026-11-25T02:40:00Z, alias the upper-case host, every column of the
 # category (cpu's `cpus` 0: no count).  SPEC is a value for every sample, V1:V2@K (V1 before sample K,
 # V2 from K on), or `none` (the column is left out); columns not named are 0.
-# With DEVICE (disk and network), the rows are that device's.
+# With DEVICE (disk and network; gpu: its index), the rows are that device's.
 report_csv() {
 	local category=$1 host=$2 n=$3 device='' key=''
 	shift 3
-	case $category in disk) key=device ;; network) key=iface ;; esac
+	case $category in disk) key=device ;; network) key=iface ;; gpu) key=gpu ;; esac
 	if [ -n "$key" ]; then device=$1; shift; fi
 	local file=parsed/$category/$host
 	mkdir -p "parsed/$category"

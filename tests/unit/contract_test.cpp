@@ -1,6 +1,7 @@
 // lib/model/contract: the calendar arithmetic behind the `time` column.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "model/contract.hpp"
@@ -30,6 +31,15 @@ TEST_CASE("ISO 8601 both ways: milliseconds only when not zero") {
     CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23,250Z").has_value());
     CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23.25xZ").has_value());
     CHECK_FALSE(parse_iso8601_ms("2026-11-25T03:08:23.1234567890Z").has_value());
+}
+
+TEST_CASE("throttle_bits: the gpu throttle column's words as bits; anything else unknown") {
+    CHECK(throttle_bits("none") == 0);
+    CHECK(throttle_bits("power") == k_throttle_power);
+    CHECK(throttle_bits("thermal+hw_slowdown") == (k_throttle_thermal | k_throttle_hw_slowdown));
+    CHECK(throttle_bits("power+thermal+hw_slowdown") == 7);
+    for (const char* other : {"", "0", "0x0000000000000004", "power+", "+power", "power+idle", "None"})
+        CHECK_MESSAGE(std::isnan(throttle_bits(other)), other);
 }
 
 }

@@ -161,6 +161,11 @@ TEST_CASE("read_columns: series per host and key, times with milliseconds, bad x
     const std::vector<PlotColumns> by_key = read_columns<float>(text, pick);
     REQUIRE(by_key.size() == 2);
     CHECK(by_key[0].x == std::vector<double>{0, 0, 10});
+    pick.y_number = {[](std::string_view field) { return field == "root" ? 1.0 : 0.0; }};
+    pick.y = {6};
+    const std::vector<ColumnData> labels = read_columns(text, pick);
+    CHECK(labels[0].y[0] == std::vector<double>{1, 1, 1});
+    CHECK(labels[1].y[0] == std::vector<double>{0});
 }
 
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/contract.hpp"
 #include "report/report_write.hpp"
 #include "report/rules.hpp"
 
@@ -351,4 +352,52 @@ TEST_CASE("gpu idle, gpu underused, input bound, gpu memory nearly full: host, G
     for (const Finding& x : f) CHECK(x.evidence.find("efficien") == std::string::npos);
 }
 
+// A host with one busy GPU (a kernel running UTIL % of the time) whose SM
+// clock is CLOCK MHz of 1980 and whose clock-event reasons are BITS
+// (model/contract's throttle bits; NaN: not collected).
+HostData clocked_host(const std::string& name, std::size_t n, double clock, double bits, double util = 100) {
+    HostData h = gpu_host(name, n, {util});
+    SeriesData& gpu = h.categories["gpu"].front();
+    gpu.columns["sm_clock_mhz"] = level(n, clock);
+    gpu.columns["sm_clock_max_mhz"] = level(n, 1980);
+    if (bits == bits) gpu.columns["throttle"] = level(n, bits);
+    return h;
+}
+
+TEST_CASE("gpu throttled: a power or thermal reason, or the SM clock far below its maximum, while busy; names the reason") {
+    const std::size_t n = 20;
+    auto f = judge({clocked_host("fast", n, 1980, 0), clocked_host("capped", n, 1750, k_throttle_power),
+                    clocked_host("hot", n, 1200, k_throttle_thermal), clocked_host("slow", n, 990, k_nan),
+                    clocked_host("waiting", n, 210, 0, 30)},
+                   n);
+    CHECK(names(f) == Names{"capped gpu 0 gpu throttled", "hot gpu 0 gpu throttled", "slow gpu 0 gpu throttled"});
+    REQUIRE(f.size() == 3);
+    CHECK(f[0].evidence.rfind("its SM clock at 88.4 % of its maximum, slowed by its power limit (nvidia-smi's clock-event "
+                              "reasons), while busy (a kernel running at least 50 % of the time), in 100 % of the busy samples",
+                              0) == 0);
+    CHECK(f[1].evidence.find("60.6 % of its maximum, slowed by heat") != std::string::npos);
+    CHECK(f[2].evidence.rfind("its SM clock at 50.0 % of its maximum (slow below 70 %), no clock-event reason given", 0) == 0);
+    CHECK(f[2].value == doctest::Approx(50));
+    CHECK(f[2].threshold == 70);
+    for (const Finding& x : f) CHECK(x.evidence.find("efficien") == std::string::npos);
+}
+
+TEST_CASE("gpu throttled: only busy samples count; the share is of them; both reasons are named") {
+    const std::size_t n = 20;
+    // Busy for the first 8 samples only, power and heat throughout.
+    HostData h = clocked_host("burst", n, 1100, k_throttle_power | k_throttle_thermal, 0);
+    h.categories["gpu"].front().columns["util_pct"] = level(n, 0, 0, 8, 97);
+    auto f = judge({h}, n);
+    REQUIRE(names(f) == Names{"burst gpu 0 gpu throttled", "burst gpu 0 gpu idle"});
+    CHECK(f[0].share == 1);
+    CHECK(f[0].evidence.find("slowed by its power limit and heat") != std::string::npos);
+    RuleSettings stricter;
+    CHECK(set_rule_setting(stricter, "gpu_busy_pct", 98) == "");
+    CHECK(names(judge({h}, n, stricter)) == Names{"burst gpu 0 gpu idle"});
+    RuleSettings lower;
+    CHECK(set_rule_setting(lower, "gpu_clock_pct", 50) == "");
+    CHECK(names(judge({clocked_host("slow", n, 990, k_nan)}, n, lower)).empty());
+}
+
 }  // TEST_SUITE
+
