@@ -25,6 +25,12 @@ const std::vector<MetricPlot>& metric_plots() {
         {Category::network, "out", "out", "Transmitted (MiB/s)", "tx_mibps", false},
         {Category::network, "errors", "errors", "Receive errors (errors/s)", "rxerr_ps", false},
         {Category::network, "drops", "drops", "Received packets dropped (packets/s)", "rxdrop_ps", false},
+        {Category::gpu, "utilization", "GPU utilization", "Time a kernel was running (%)", "util_pct", true},
+        {Category::gpu, "memory", "GPU memory used", "Memory used (% of total)", "mem_used_pct", true},
+        {Category::gpu, "power", "GPU power", "Power drawn (W)", "power_w", false, "power_limit_w", "power limit"},
+        {Category::gpu, "temperature", "GPU temperature", "Temperature (C)", "temp_c", false},
+        {Category::gpu, "sm_clock", "GPU SM clock", "SM clock (MHz)", "sm_clock_mhz", false, "sm_clock_max_mhz",
+         "max SM clock"},
     };
     return plots;
 }
@@ -38,6 +44,18 @@ std::vector<const MetricPlot*> plots_of(Category category) {
 
 std::string device_title(const MetricPlot& plot, const std::string& alias) {
     return std::string(plot.category == Category::disk ? "Disk " : "Network ") + alias + ": " + plot.title;
+}
+
+bool series_per_device(Category category) { return category == Category::gpu; }
+
+std::string device_series_title(const std::string& host, const std::string& device) { return host + ":" + device; }
+
+const std::vector<NamedItem>& configured_devices(const std::optional<Config>& config, Category category) {
+    static const std::vector<NamedItem> none;
+    if (!config) return none;
+    return category == Category::disk ? config->filesystem_names
+           : category == Category::network ? config->net_interfaces
+                                           : none;
 }
 
 const std::vector<std::string>& activity_columns(Category category) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/config.hpp"
 #include "model/contract.hpp"
 
 namespace clusterp {
@@ -23,6 +24,11 @@ struct MetricPlot {
     const char* ylabel;
     const char* column;
     bool percent;  // y axis from 0 to at least 100
+    // A column of the same rows that bounds COLUMN (gpu: the power limit,
+    // the SM clock's maximum), drawn as a line named LIMIT_TITLE and
+    // included in the scale; nullptr when none.
+    const char* limit_column = nullptr;
+    const char* limit_title = nullptr;
 };
 
 // Where plot keeps the host table: `host,alias,category,metric,mean,p95,max`,
@@ -37,6 +43,20 @@ std::vector<const MetricPlot*> plots_of(Category category);
 
 // "Disk sda: read", "Network eth0: in".
 std::string device_title(const MetricPlot& plot, const std::string& alias);
+
+// Whether each device of CATEGORY is a series of the category's plots,
+// labelled host:device (gpu: a plot per metric, a line and a heatmap row
+// per host's GPU, every GPU drawn, since an idle one is a finding), rather
+// than a plot of its own with a line per host (disk, network).
+bool series_per_device(Category category);
+
+// The series title of DEVICE of a host titled HOST: "n1:0".
+std::string device_series_title(const std::string& host, const std::string& device);
+
+// The devices CONFIG lists to plot for CATEGORY (filesystem_names for disk,
+// net_interfaces for network); empty when it lists none, and for the other
+// categories.
+const std::vector<NamedItem>& configured_devices(const std::optional<Config>& config, Category category);
 
 // disk and network: the columns of which one above zero in some row shows
 // that a device did something (idle devices are not plotted unless

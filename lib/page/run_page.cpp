@@ -59,7 +59,8 @@ bool earlier(const std::string& a, const std::string& b) {
 }
 
 // The plots of DIR/plot/<category>/ in EXT, in the plan's order: per device
-// (disk, network), the catalogue's plots, each as heatmap, band, line.
+// (disk, network; not gpu, whose devices are series), the catalogue's
+// plots, each as heatmap, band, line.
 std::vector<IndexPlot> plots_in(const std::string& dir, const std::string& ext) {
     std::vector<std::pair<std::tuple<std::size_t, std::string, std::size_t, int>, IndexPlot>> found;
     std::error_code ec;
@@ -83,10 +84,11 @@ std::vector<IndexPlot> plots_in(const std::string& dir, const std::string& ext) 
             }
             std::size_t index = plots.size();
             std::string device;
+            const bool device_plots = per_device(info.category) && !series_per_device(info.category);
             for (std::size_t i = 0; i < plots.size() && index == plots.size(); ++i) {
                 const std::string suffix = plots[i]->suffix;
-                if (!per_device(info.category) && name == suffix) index = i;
-                if (per_device(info.category) && name.size() > suffix.size() + 1 &&
+                if (!device_plots && name == suffix) index = i;
+                if (device_plots && name.size() > suffix.size() + 1 &&
                     name.compare(name.size() - suffix.size() - 1, std::string::npos, "_" + suffix) == 0) {
                     index = i;
                     device = name.substr(0, name.size() - suffix.size() - 1);

@@ -56,7 +56,7 @@ std::string processes_section(const IndexPage& page) {
 
 std::string host_table(const IndexPage& page) {
     std::string html = "<section id=\"hosts\">\n<h2>Hosts</h2>\n<p class=\"note\">Mean, 95th percentile and max "
-                       "over the run; disk and network: the host's busiest device.  The worst value of each "
+                       "over the run; disk and network: the host's busiest device; gpu: all the host's GPUs together.  The worst value of each "
                        "column is marked where few hosts share it.  Click a column's name to sort by it.</p>\n"
                        "<div class=\"scroll\"><table class=\"hosts\">\n<thead>\n<tr><th rowspan=\"2\" data-col=\"0\" "
                        "title=\"sort\">host</th>";

@@ -2,6 +2,7 @@
 // format from one script.  Pure: no I/O; the caller writes and runs it.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
@@ -76,6 +77,11 @@ struct PlotSpec {
     bool epoch_time = false;
     // Drawn over the plot (marks_text).
     std::vector<TimeMark> marks;
+    // A bound of the values (a GPU's power limit), NaN when none: a dashed
+    // line labelled LIMIT_LABEL that the y axis (a heatmap's colour bar)
+    // reaches (limit_text).
+    double limit = NAN;
+    std::string limit_label;
 
     // Directory mode: the script's own file name ("utilization.gp"), its
     // directory from the working directory ("plot/cpu/") and the way back
@@ -113,7 +119,8 @@ std::string time_axis_text(const PlotSpec& spec);
 
 // The y range: from 0, and for a percentage at least to 105, so that a
 // line at 100 % (a full CPU, a saturated disk) is drawn below the top
-// border, not hidden under it.
+// border, not hidden under it; with SPEC.limit, above the limit, whose
+// dashed line and label it draws too.
 std::string yrange_text(const PlotSpec& spec);
 // per output its terminal and file, PLOT_COMMAND (text ending with a
 // newline) for the first and `replot` for the others, then `unset output`;

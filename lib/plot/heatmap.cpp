@@ -93,12 +93,14 @@ std::string heatmap_script(const HeatmapSpec& spec) {
                                            " columns, each the max of its samples");
     out << "set title " << gnuplot_quote(plot.title) << "\n"
         << "set ylabel ''\n"
-        << "set cblabel " << gnuplot_quote(plot.ylabel) << "\n"
+        << "set cblabel "
+        << gnuplot_quote(plot.ylabel + (std::isnan(plot.limit) ? "" : ", 0 to the " + plot.limit_label)) << "\n"
         << viridis_palette();
-    // Percentages on a fixed scale, so that heatmaps compare; others from 0
-    // to the largest cell (a flat zero still gets a scale).
+    // Percentages on a fixed scale, so that heatmaps compare; a bounded
+    // value up to its limit (colour then says how near the limit it ran);
+    // others from 0 to the largest cell (a flat zero still gets a scale).
     std::string cbmax;
-    append_number(cbmax, plot.percent ? 100 : top > 0 ? top : 1);
+    append_number(cbmax, plot.percent ? 100 : !std::isnan(plot.limit) ? std::max(plot.limit, top) : top > 0 ? top : 1);
     out << "set cbrange [0:" << cbmax << "]\n";
     PlotSpec axis = plot;
     axis.epoch_time = true;

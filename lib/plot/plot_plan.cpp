@@ -13,11 +13,8 @@ namespace {
 // Devices to plot: those configured, else those that show activity.
 std::vector<NamedItem> chosen_devices(Category category, const std::vector<HostFile>& files,
                                       const std::optional<Config>& config) {
-    if (config) {
-        const std::vector<NamedItem>& configured =
-            category == Category::disk ? config->filesystem_names : config->net_interfaces;
-        if (!configured.empty()) return configured;
-    }
+    if (const std::vector<NamedItem>& configured = configured_devices(config, category); !configured.empty())
+        return configured;
     std::map<std::string, std::string> active;  // name -> alias
     for (const HostFile& file : files)
         for (const CsvSeries& series : file.summary.series)
@@ -38,6 +35,14 @@ std::string some_of(const std::vector<std::string>& hosts) {
         text += (i == 0 ? "" : i + 1 == hosts.size() ? " and " : ", ") + hosts[i];
     if (shown < hosts.size()) text += " and " + std::to_string(hosts.size() - shown) + " more hosts";
     return text;
+}
+
+// Device names in index order: "2" before "10", names by text.
+bool by_index(const std::string& a, const std::string& b) {
+    const bool a_number = !a.empty() && a.find_first_not_of("0123456789") == std::string::npos;
+    const bool b_number = !b.empty() && b.find_first_not_of("0123456789") == std::string::npos;
+    if (a_number && b_number && a.size() != b.size()) return a.size() < b.size();
+    return a < b;
 }
 
 }  // namespace
@@ -144,6 +149,31 @@ CategoryPlan plan_category(Category category, const std::vector<HostFile>& files
         if (plan.plots.empty()) plan.warnings.push_back(name + ": no plot: " + what + "; " + remedy);
         else plan.warnings.push_back(name + "/" + headline.suffix + ": " + what + (every ? ", not drawn; " : ", left out; ") +
                                      remedy);
+        return plan;
+    }
+
+    if (series_per_device(category)) {
+        // A plot per metric, a series per host's device in index order.
+        for (const MetricPlot* plot : plots_of(category)) {
+            PlotSpec spec = spec_for(*plot, plot->title);
+            std::vector<SeriesRef> refs;
+            for (const HostFile* file : ordered) {
+                std::vector<const CsvSeries*> devices;
+                for (const CsvSeries& series : file->summary.series)
+                    if (file->summary.has_value(series, plot->column)) devices.push_back(&series);
+                std::sort(devices.begin(), devices.end(), [](const CsvSeries* a, const CsvSeries* b) {
+                    return by_index(a->device, b->device);
+                });
+                for (const CsvSeries* series : devices) {
+                    const std::string title =
+                        device_series_title(host_title(file->host, series->alias, config), series->device);
+                    spec.series.push_back(
+                        make_series(file->path, title, file->summary, *series, plot->column, options.time_axis));
+                    refs.push_back({file, series->device});
+                }
+            }
+            if (!spec.series.empty()) add_plot(plot->suffix, std::move(spec), std::move(refs));
+        }
         return plan;
     }
 

@@ -1,8 +1,9 @@
 // The plan of a plot run, pure: from what csv_summary found in each host's
 // CSV of a category and the config, which plots to draw (the catalogue's,
-// per device for disk and network), with which series in which order and
-// titles, and the reasons some file, device or plot is left out.  No I/O:
-// plot_run reads the files before and writes and runs the scripts after.
+// per device for disk and network; for gpu one series per host's GPU), with
+// which series in which order and titles, and the reasons some file,
+// device or plot is left out.  No I/O: plot_run reads the files before and
+// writes and runs the scripts after.
 #pragma once
 
 #include <optional>

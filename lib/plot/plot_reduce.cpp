@@ -9,9 +9,26 @@ namespace clusterp {
 std::vector<std::string> reduced_columns(Category category) {
     std::vector<std::string> columns;
     for (const MetricPlot* plot : plots_of(category)) columns.push_back(plot->column);
+    for (const MetricPlot* plot : plots_of(category))
+        if (plot->limit_column) columns.push_back(plot->limit_column);
     for (const std::string& column : activity_columns(category))
         if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
     return columns;
+}
+
+std::size_t drawn_column_count(Category category) {
+    const std::vector<const MetricPlot*> plots = plots_of(category);
+    return plots.size() + std::size_t(std::count_if(plots.begin(), plots.end(),
+                                                    [](const MetricPlot* plot) { return plot->limit_column; }));
+}
+
+const PlotColumns* columns_of(const std::map<std::string, std::vector<PlotColumns>>& data, const SeriesRef& ref) {
+    const PlotColumns* found = nullptr;
+    auto host = data.find(ref.file->host);
+    if (host != data.end())
+        for (const PlotColumns& column : host->second)
+            if (column.key == ref.device) found = &column;
+    return found;
 }
 
 void append_reduced(const std::vector<double>& x, const std::vector<float>& y, double x0, double x1, int buckets,
@@ -59,11 +76,7 @@ void reduce_plots(std::vector<PlannedPlot>& plots, Category category,
         bool any = false;
         std::size_t most = 0;
         for (const SeriesRef& ref : plot.refs) {
-            const PlotColumns* found = nullptr;
-            auto host = data.find(ref.file->host);
-            if (host != data.end())
-                for (const PlotColumns& column : host->second)
-                    if (column.key == ref.device) found = &column;
+            const PlotColumns* found = columns_of(data, ref);
             series.push_back(found);
             if (!found || found->x.empty()) continue;
             x0 = any ? std::min(x0, found->x.front()) : found->x.front();

@@ -15,9 +15,15 @@
 namespace clusterp {
 
 // The columns the reduction reads from a category's files (read_columns):
-// those its plots draw, then those that tell whether a device shows
-// activity.
+// those its plots draw, then their limits (MetricPlot::limit_column), then
+// those that tell whether a device shows activity.
 std::vector<std::string> reduced_columns(Category category);
+// How many of reduced_columns come before those read only for activity.
+std::size_t drawn_column_count(Category category);
+
+// The columns of REF's series in DATA (per host, what read_columns found
+// for reduced_columns, by device); nullptr when it has none.
+const PlotColumns* columns_of(const std::map<std::string, std::vector<PlotColumns>>& data, const SeriesRef& ref);
 
 // Appends `x,y` rows (one per line) for the series X, Y reduced for a plot
 // `buckets` pixels wide over [x0, x1]: in each bucket, its first, lowest,

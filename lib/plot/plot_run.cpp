@@ -88,7 +88,7 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
         if (plausible_data_file(entry)) names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     const std::vector<std::string> reduced = reduced_columns(category);
-    const std::size_t plots = plots_of(category).size();  // reduced: these first
+    const std::size_t plots = drawn_column_count(category);  // reduced: these first
     // Several files at a time.
     std::vector<CsvSummary> summaries(names.size());
     std::vector<std::vector<PlotColumns>> columns(names.size());
@@ -129,12 +129,14 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             series.device = data.key;
             series.device_alias = data.label;
             series.active = false;
-            // Every column read for disk and network tells activity.
+            // Every column read for disk and network tells activity.  Every
+            // GPU is plotted (an idle one is what the plots should show).
             for (std::size_t j = 0; j < data.y.size() && !series.active; ++j)
                 series.active = std::any_of(data.y[j].begin(), data.y[j].end(), [](double v) { return v > 0; });
             mark_filled(series, data);
             summary.rows += data.x.size();
-            const bool plotted = configured.empty() ? series.active && !is_pseudo_device(data.key)
+            const bool plotted = series_per_device(category) ? true
+                                 : configured.empty()       ? series.active && !is_pseudo_device(data.key)
                                                     : std::any_of(configured.begin(), configured.end(),
                                                                   [&](const NamedItem& item) { return item.name == data.key; });
             summary.series.push_back(std::move(series));
@@ -234,10 +236,7 @@ int plot_directory(const PlotOptions& options) {
             continue;
         }
         std::map<std::string, std::vector<PlotColumns>> data;
-        const std::vector<NamedItem> none;
-        const std::vector<NamedItem>& configured = !config || !per_device(info.category) ? none
-                                                   : info.category == Category::disk ? config->filesystem_names
-                                                                                     : config->net_interfaces;
+        const std::vector<NamedItem>& configured = configured_devices(config, info.category);
         const std::vector<HostFile> files = load_category(info.category, dir, options, configured, bad_input, data);
         CategoryPlan plan = plan_category(info.category, files, config, plan_options);
         for (const std::string& host : plan.hosts) {
@@ -256,6 +255,7 @@ int plot_directory(const PlotOptions& options) {
         parallel_for(plan.plots.size(), options.jobs > 0 ? options.jobs : default_width(), [&](std::size_t i) {
             PlannedPlot& plot = plan.plots[i];
             plot.spec.marks = marks;
+            set_limit(plot, info.category, data);
             const Views view = plot_views(plot, info.category, data, intervals, figures[i]);
             const std::string& dir = plot.spec.self_dir;
             made[2 * i] = {dir + view.heatmap.plot.self_name, view.heatmap.plot};
@@ -387,7 +387,8 @@ int plot_stream(const PlotOptions& options) {
     spec.percent = known && known->percent;
     spec.ylabel = known ? known->ylabel : label_for(category, metric);
     if (!known) spec.title = category_name(category) + std::string(": ") + metric;
-    else if (per_device(category)) spec.title = std::string(category == Category::disk ? "Disk " : "Network ") + known->title;
+    else if (per_device(category) && !series_per_device(category))
+        spec.title = std::string(category == Category::disk ? "Disk " : "Network ") + known->title;
     else spec.title = known->title;
     spec.time_axis = options.time_axis;
     spec.width = options.width;
@@ -401,11 +402,9 @@ int plot_stream(const PlotOptions& options) {
                                 [](const std::string& message) { warn(message); });
     }
 
-    const std::vector<NamedItem> none;
-    const std::vector<NamedItem>& configured =
-        !config ? none : category == Category::disk ? config->filesystem_names : config->net_interfaces;
+    const std::vector<NamedItem>& configured = configured_devices(config, category);
     auto wanted = [&](const CsvSeries& series) {
-        if (!per_device(category)) return true;
+        if (!per_device(category) || series_per_device(category)) return true;
         if (!configured.empty())
             return std::any_of(configured.begin(), configured.end(),
                                [&](const NamedItem& item) { return item.name == series.device; });
@@ -422,7 +421,9 @@ int plot_stream(const PlotOptions& options) {
                 any_wanted = true;
                 if (!input.summary.has_value(series, metric)) continue;
                 std::string title = host_title(host, series.alias, config);
-                if (per_device(category)) {
+                if (series_per_device(category)) {
+                    title = device_series_title(title, series.device);
+                } else if (per_device(category)) {
                     std::string alias = config ? config->device_alias(series.device) : series.device;
                     if (alias == series.device && !series.device_alias.empty()) alias = series.device_alias;
                     title += " " + alias;

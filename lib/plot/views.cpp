@@ -75,17 +75,48 @@ Views plot_views(const PlannedPlot& plot, Category category, const std::map<std:
     for (std::size_t i = 0; i < plot.refs.size(); ++i) {
         const SeriesRef& ref = plot.refs[i];
         ViewSeries view{spec.series[i].title, nullptr, nullptr, std::nullopt};
-        auto host = data.find(ref.file->host);
-        if (host != data.end())
-            for (const PlotColumns& column : host->second)
-                if (column.key == ref.device && y < column.y.size()) {
-                    view = {view.label, &column.x, &column.y[y], std::nullopt};
-                    if (auto known = intervals.find(&column.x); known != intervals.end()) view.interval = known->second;
-                }
+        if (const PlotColumns* column = columns_of(data, ref); column && y < column->y.size()) {
+            view = {view.label, &column->x, &column->y[y], std::nullopt};
+            if (auto known = intervals.find(&column->x); known != intervals.end()) view.interval = known->second;
+        }
         series.push_back(view);
-        if (view.y) figures.push_back({ref.file->host, stats_of(*view.y)});
+        if (view.y && !series_per_device(category)) figures.push_back({ref.file->host, stats_of(*view.y)});
     }
-    return make_views(spec, series);
+    // A host's GPUs together: its idle GPU among busy ones lowers its mean.
+    if (series_per_device(category))
+        for (std::size_t i = 0; i < plot.refs.size();) {
+            std::vector<float> pooled;
+            const std::string& host = plot.refs[i].file->host;
+            for (; i < plot.refs.size() && plot.refs[i].file->host == host; ++i)
+                if (series[i].y) pooled.insert(pooled.end(), series[i].y->begin(), series[i].y->end());
+            if (!pooled.empty()) figures.push_back({host, stats_of(pooled)});
+        }
+    Views views = make_views(spec, series);
+    if (series_per_device(category)) views.heatmap.plot.title = spec.title + " (per host:GPU)";
+    return views;
+}
+
+void set_limit(PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data) {
+    const MetricPlot* metric = nullptr;
+    for (const MetricPlot* candidate : plots_of(category))
+        if (plot.spec.column == candidate->column) metric = candidate;
+    if (!metric || !metric->limit_column) return;
+    const std::vector<std::string> columns = reduced_columns(category);
+    const std::size_t y = std::size_t(std::find(columns.begin(), columns.end(), metric->limit_column) - columns.begin());
+    float lowest = NAN, highest = NAN;
+    for (const SeriesRef& ref : plot.refs)
+        if (const PlotColumns* column = columns_of(data, ref); column && y < column->y.size())
+            for (float value : column->y[y]) {
+                if (!(value >= lowest)) lowest = value;
+                if (!(value <= highest)) highest = value;
+            }
+    if (std::isnan(highest)) return;
+    plot.spec.limit = highest;
+    std::string figure;
+    append_number(figure, highest, 4);
+    const Column* limit = find_column(category, metric->limit_column);
+    plot.spec.limit_label = std::string(lowest < highest ? "highest " : "") + metric->limit_title + " " + figure +
+                            (limit && *limit->unit ? std::string(" ") + limit->unit : "");
 }
 
 void add_figures(std::vector<TableMetric>& table, Category category, const std::string& column,

@@ -30,7 +30,7 @@ Views make_views(const PlotSpec& line, const std::vector<ViewSeries>& series);
 
 // The run page's host table being filled: per metric (category and column)
 // each host's figures; for disk and network those of the host's busiest
-// device (highest mean).
+// device (highest mean), for gpu those of all its GPUs' samples together.
 struct TableMetric {
     std::string category, column, title;
     std::map<std::string, SeriesStats> hosts;
@@ -62,9 +62,15 @@ SeriesIntervals series_intervals(const std::map<std::string, std::vector<PlotCol
 // read_columns found for reduced_columns(CATEGORY), by device), and in
 // FIGURES those of each of its series that has values.  Reads only PLOT,
 // DATA and INTERVALS: the plots of a category may be viewed at once, on
-// several threads.
+// several threads.  A plot's series of one host are next to each other.
 Views plot_views(const PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data,
                  const SeriesIntervals& intervals, std::vector<HostFigures>& figures);
+
+// Sets PLOT's limit (PlotSpec::limit, limit_label) when its metric has a
+// limit column (MetricPlot::limit_column): the highest value of that column
+// over its series in DATA, "highest" in the label when they differ.  Call
+// before plot_views: the views draw it too.
+void set_limit(PlannedPlot& plot, Category category, const std::map<std::string, std::vector<PlotColumns>>& data);
 
 // Adds FIGURES (of a plot of CATEGORY and COLUMN) to TABLE.
 void add_figures(std::vector<TableMetric>& table, Category category, const std::string& column,

@@ -73,3 +73,9 @@ complete_line() {
 	run complete_line clusterp-start --exclude ^no
 	assert_output '^nodes.txt'
 }
+
+@test "--category completes every category of the contract, gpu included" {
+	run -0 complete_line clusterp parse --category ""
+	assert_output "$("$UNIT_BIN/contract" names | sort)"
+	assert_line gpu
+}

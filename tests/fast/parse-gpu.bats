@@ -9,17 +9,12 @@ load ../lib/gpu
 
 setup() { cd_workdir; }
 
-# query_csv CAPTURE STATE: the capture's --query-gpu CSV of STATE.
-query_csv() {
-	awk -v st="$2" '$0 ~ "^# "st" :: query-gpu \\(csv" {s=1; next} s && /^#/ {next} s && /^$/ {s=0} s' "$GPU_CAPTURES/$1"
-}
-
 @test "parse gpu: every capture's query-gpu CSV, idle and load, gives the values it holds" {
 	local n=0
 	for capture in "$GPU_CAPTURES"/*.txt; do
 		capture=${capture##*/}
 		for state in idle load; do
-			query_csv "$capture" "$state" >"q-$state.csv"
+			gpu_query_csv "$capture" "$state" >"q-$state.csv"
 			clusterp-parse --category gpu --host n1 "q-$state.csv" >"out-$state.csv" 2>err || { cat err; return 1; }
 			python3 - "q-$state.csv" "out-$state.csv" "$capture $state" <<-'PY'
 				import csv, sys
@@ -64,7 +59,7 @@ query_csv() {
 }
 
 @test "parse gpu: MIG GPUs have no utilization, said once; memory and power kept" {
-	query_csv linux-x86_64__nvidia-h100-mig__590.48.01.txt load >mig.csv
+	gpu_query_csv linux-x86_64__nvidia-h100-mig__590.48.01.txt load >mig.csv
 	tail -n 1 mig.csv >>mig.csv
 	run --separate-stderr clusterp-parse --category gpu mig.csv
 	assert_success
@@ -93,7 +88,7 @@ query_csv() {
 }
 
 @test "parse gpu: a truncated or garbled file: one line naming it and the cause, every good row kept; not nvidia-smi: 65" {
-	query_csv "$GPU_H100" load >good.csv
+	gpu_query_csv "$GPU_H100" load >good.csv
 	{ cat good.csv; tail -n 1 good.csv | cut -d, -f1-40; tail -n 1 good.csv; tail -n 1 good.csv | head -c 60; } >bad.csv
 	run --separate-stderr clusterp-parse --category gpu bad.csv
 	assert_success

@@ -2,6 +2,7 @@
 # plot/index.html: the page that shows a run's plots in a browser.
 
 load ../lib/common
+load ../lib/gpu
 
 setup() {
 	cd_workdir
@@ -116,4 +117,28 @@ setup() {
 	node03 W W -
 	EOF2
 	diff -u expected cells
+}
+
+@test "gpu: its heatmaps, bands and line plots in a section after network, its columns in the host table, a GPU finding linked to its heatmap" {
+	gpu_parsed "node01 node02 node03 node04 node05" 2 10
+	run -0 clusterp-plot -q -f svg
+	xmllint --html --noout plot/index.html
+	grep -q '<nav> cpu memory swap disk network gpu hosts</nav>' <(sed 's/<a href="#[^"]*">//g; s|</a>||g' plot/index.html)
+	# The section holds every gpu svg, views first, in the catalogue's order.
+	sed -n '/<section id="gpu">/,/<\/section>/p' plot/index.html | grep -o 'img src="gpu/[^"]*"' | sed 's/img src="//;s/"$//' >shown
+	for name in utilization memory power temperature sm_clock; do printf 'gpu/%s_heatmap.svg\ngpu/%s_band.svg\n' $name $name; done >expected
+	for name in utilization memory power temperature sm_clock; do echo "gpu/$name.svg"; done >>expected
+	diff -u expected shown
+	# Host table: gpu's five metrics, three figures each, for every host.
+	for title in 'gpu: util (%)' 'gpu: mem_used (%)' 'gpu: power (W)' 'gpu: temp (C)' 'gpu: sm_clock (MHz)'; do
+		grep -q "<th colspan=\"3\">$title</th>" plot/index.html
+	done
+	grep -q '^node02,node02,gpu,util_pct,' plot/hosts.csv
+	mkdir report
+	cat >report/findings.csv <<-'CSV'
+	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence
+	,2026-11-25T02:40:56Z,2026-11-25T02:41:05Z,node02,node02,gpu,1,gpu idle,warning,0,1,1,a kernel running 0 % of the time
+	CSV
+	run -0 "$UNIT_BIN/run-page" .
+	grep -q '<td>gpu idle</td>.*<a href="#gpu/utilization_heatmap.svg">plot</a>' plot/index.html
 }

@@ -2,6 +2,7 @@
 # clusterp-plot: directory mode over parsed/ trees, stream mode, formats,
 # errors.  Uses the real gnuplot.
 load ../lib/common
+load ../lib/gpu
 
 # A copy of fixture tree NAME (tests/fixtures/parsed/NAME) as the workdir,
 # in place of what it held.
@@ -590,4 +591,85 @@ black = [x for x, p in enumerate(row) if max(p) < 40]
 inside = row[black[0] + 2:black[1] - 1] if len(black) >= 2 else []
 print(len(inside) > 100, sum(1 for p in inside if min(p) > 240))' "$ROOT/tests/lib" plot/cpu/utilization_heatmap.png
 	assert_output 'True 0'
+}
+
+# heatmap_labels SCRIPT: the row labels of a heatmap's script, top to bottom
+# (every row's while they fit).
+heatmap_labels() {
+	sed -n "s/^set ytics scale 0 font ',8' (\(.*\))$/\1/p" "$1" | grep -o "'[^']*' [0-9]*" | sed "s/^'\(.*\)' [0-9]*$/\1/"
+}
+
+@test "gpu: a plot per metric with its heatmap and band, a series per host:GPU in host then index order, limits drawn, each file valid" {
+	use_tree few
+	keep_categories gpu
+	gpu_parsed "node01 node02 node03 node04 node05" 3 12
+	run -0 clusterp-plot -f eps,svg
+	assert_output "clusterp-plot: made 15 of 15 plots under 'plot'"
+	for name in utilization memory power temperature sm_clock; do
+		for kind in "" _heatmap _band; do
+			for ext in eps svg; do valid_plot "plot/gpu/$name$kind.$ext"; done
+		done
+		# One series per host:GPU, hosts as the config orders and names them.
+		series_titles "plot/gpu/$name.gp" >titles
+		for host in compute-4 node02 compute-5 login node03; do printf '%s:0\n%s:1\n%s:2\n' $host $host $host; done >expected
+		diff -u expected titles
+		# A heatmap row per host:GPU, each labelled; node02's idle GPU 1 first.
+		grep -q "^# .*: 15 rows by 12 columns" "plot/gpu/${name}_heatmap.gp"
+		heatmap_labels "plot/gpu/${name}_heatmap.gp" | sort >rows
+		sort expected | diff -u - rows
+	done
+	[ "$(heatmap_labels plot/gpu/utilization_heatmap.gp | head -n 1)" = node02:1 ]
+	grep -q "^set title 'GPU utilization (per host:GPU)'$" plot/gpu/utilization_heatmap.gp
+	grep -q "^set ylabel 'Time a kernel was running (%)'$" plot/gpu/utilization.gp
+	grep -q "^set yrange \[0:105<\*\] noextend$" plot/gpu/memory.gp
+	# The H100's 700 W limit and 1980 MHz clock: a line on the plot and the
+	# band, the top of the heatmap's scale.
+	for gp in plot/gpu/power.gp plot/gpu/power_band.gp; do
+		grep -q "^set label 'power limit 700 W' at graph 0.01, first 700 " "$gp"
+		grep -q "^set yrange \[0:756<\*\]$" "$gp"
+	done
+	grep -q "^set cbrange \[0:700\]$" plot/gpu/power_heatmap.gp
+	grep -q "^set label 'max SM clock 1980 MHz' " plot/gpu/sm_clock.gp
+	run -1 grep -q limit plot/gpu/temperature.gp
+	# The host table: all of a host's GPUs together (node02's idle GPU 1 brings its mean from 75 to 50 %).
+	grep -q '^node02,node02,gpu,util_pct,50,100,100$' plot/hosts.csv
+	grep -q '^node04,compute-4,gpu,mem_used_pct,' plot/hosts.csv
+}
+
+@test "gpu: 128 hosts of 8 GPUs give heatmaps of 1024 rows and line plots of 1024 series" {
+	cd_workdir
+	gpu_parsed "$(printf 'n%03d ' $(seq 128))" 8 6
+	run -0 clusterp-plot -q -f png
+	for f in plot/gpu/*.png; do valid_plot "$f"; done
+	[ "$(ls plot/gpu/*.png | wc -l)" -eq 15 ]
+	grep -q "^# .*: 1024 rows by 6 columns" plot/gpu/utilization_heatmap.gp
+	[ "$(awk '/^\$cells << EOD$/ { on = 1; next } /^EOD$/ { on = 0 } on' plot/gpu/utilization_heatmap.gp | wc -l)" -eq 1025 ]
+	[ "$(series_titles plot/gpu/power.gp | sort -u | wc -l)" -eq 1024 ]
+	series_titles plot/gpu/power.gp | sed -n '1p;8p;9p;1024p' >ends
+	printf 'n001:0\nn001:7\nn002:0\nn128:7\n' >expected
+	diff -u expected ends
+}
+
+@test "gpu: GPUs in index order (2 before 10); stream mode labels host:GPU and draws the limit" {
+	cd_workdir
+	gpu_parsed n1 11 3
+	run -0 clusterp-plot -q --script
+	assert_equal "$(echo $(series_titles plot/gpu/utilization.gp))" "n1:0 n1:1 n1:2 n1:3 n1:4 n1:5 n1:6 n1:7 n1:8 n1:9 n1:10"
+	run -0 clusterp-plot -m power_w -o power.svg parsed/gpu/n1
+	valid_plot power.svg
+	grep -q '>n1:10<' power.svg
+	grep -q '>GPU power<' power.svg
+	run -0 clusterp-plot --script parsed/gpu/n1
+	assert_line "set ylabel 'Time a kernel was running (%)'"
+}
+
+@test "gpu: no parsed/gpu, or an empty one, draws no gpu plot and says nothing" {
+	use_tree two
+	keep_categories cpu
+	run -0 clusterp-plot -q --script
+	[ ! -e plot/gpu ]
+	mkdir parsed/gpu
+	run -0 clusterp-plot -q --script
+	assert_output ''
+	[ ! -e plot/gpu ]
 }
