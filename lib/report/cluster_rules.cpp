@@ -1,7 +1,8 @@
 // The rules that judge a host against the others: stall, straggler (still
 // busy after the others finished) and imbalance (more or less busy than the
-// others over the same span).  Idle host, a per-sample rule, lives with the
-// host rules and uses ClusterBusy.
+// others over the same span); stall and imbalance also judge each GPU
+// against the run's other GPUs (a kernel running stands for busy).  Idle
+// host, a per-sample rule, lives with the host rules and uses ClusterBusy.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -32,8 +33,11 @@ double mean_in(const std::vector<double>& values, std::size_t first, std::size_t
     return n ? sum / double(n) : k_nan;
 }
 
+// Each host's level (its busiest device's, for disk and network), or each
+// GPU's: a GPU is compared with the run's other GPUs, not its host's.
 std::vector<Level> levels(const std::vector<HostData>& hosts, const std::string& category, const Phase& phase,
                           std::size_t min_samples) {
+    const bool each_device = category == "gpu";
     std::vector<Level> out;
     for (std::size_t h = 0; h < hosts.size(); ++h) {
         auto it = hosts[h].categories.find(category);
@@ -46,9 +50,25 @@ std::vector<Level> levels(const std::vector<HostData>& hosts, const std::string&
             const auto [first, last] = phase_range(series.time, phase);
             if (last - first < min_samples) continue;
             const double mean = mean_in(*util, first, last);
-            if (!std::isnan(mean) && (std::isnan(best.mean) || mean > best.mean)) best = {h, series.device, &series, mean};
+            if (std::isnan(mean)) continue;
+            if (each_device) out.push_back({h, series.device, &series, mean});
+            else if (std::isnan(best.mean) || mean > best.mean) best = {h, series.device, &series, mean};
         }
         if (best.series) out.push_back(best);
+    }
+    return out;
+}
+
+// What the busy series of a stall are: each host's cpu, or every GPU.
+std::vector<BusySeries> busy_series(const std::vector<HostData>& hosts, const std::string& category) {
+    std::vector<BusySeries> out;
+    for (std::size_t h = 0; h < hosts.size(); ++h) {
+        auto it = hosts[h].categories.find(category);
+        if (it == hosts[h].categories.end()) continue;
+        for (const SeriesData& series : it->second) {
+            if (series.column("util_pct") && !series.time.empty()) out.push_back({h, &series});
+            if (category == "cpu") break;
+        }
     }
     return out;
 }
@@ -69,21 +89,23 @@ Finding finding_for(const HostData& host, const Phase& phase, const std::string&
 
 // TACC Stats' "catastrophe": the split of the phase where busy after it
 // falls furthest below busy before it, while the cluster keeps working.
-void find_stalls(const std::vector<HostData>& hosts, const Phase& phase, const ClusterBusy& cluster,
-                 const RuleSettings& s, std::vector<Finding>& out) {
+// CATEGORY's series (cpu: each host's; gpu: every GPU) against CLUSTER,
+// their median.
+void find_stalls(const std::vector<HostData>& hosts, const std::string& category, const Phase& phase,
+                 const ClusterBusy& cluster, const RuleSettings& s, std::vector<Finding>& out) {
     const std::size_t run = std::size_t(s.min_consecutive);
-    for (const HostData& host : hosts) {
-        const SeriesData* cpu = host.series("cpu");
-        const std::vector<double>* busy = cpu ? cpu->column("util_pct") : nullptr;
-        if (!busy) continue;
-        const auto [first, last] = phase_range(cpu->time, phase);
+    const bool gpu = category == "gpu";
+    for (const BusySeries& unit : busy_series(hosts, category)) {
+        const SeriesData* series = unit.series;
+        const std::vector<double>* busy = series->column("util_pct");
+        const auto [first, last] = phase_range(series->time, phase);
         std::vector<double> x, m, t;
         for (std::size_t i = first; i < last; ++i) {
-            const double median = cluster.at(cpu->time[i]);
+            const double median = cluster.at(series->time[i]);
             if (std::isnan((*busy)[i]) || std::isnan(median)) continue;
             x.push_back((*busy)[i]);
             m.push_back(median);
-            t.push_back(cpu->time[i]);
+            t.push_back(series->time[i]);
         }
         const std::size_t n = x.size();
         if (n < 2 * run) continue;
@@ -106,14 +128,20 @@ void find_stalls(const std::vector<HostData>& hosts, const Phase& phase, const C
         }
         if (!best) continue;
         const double before = sx[best] / double(best), after = (sx[n] - sx[best]) / double(n - best);
-        Finding f = finding_for(host, phase, "cpu", "", FindingKind::stall);
+        const double others_before = sm[best] / double(best),
+                     others_after = (sm[work_end] - sm[best]) / double(work_end - best);
+        Finding f = finding_for(hosts[unit.host], phase, category, gpu ? series->device : "", FindingKind::stall);
         f.value = best_ratio;
         f.threshold = s.stall_ratio;
         f.share = double(n - best) / double(n);
-        f.evidence = "busy fell from " + amount(before, "%") + " to " + amount(after, "%") + " at " + clock_text(t[best]) +
-                     " while the median host went on working, " + amount(sm[best] / double(best), "%") + " busy before and " +
-                     amount((sm[work_end] - sm[best]) / double(work_end - best), "%") + " after, until " +
-                     clock_text(t[work_end - 1]);
+        f.evidence = gpu ? "a kernel running " + amount(before, "%") + " of the time, then " + amount(after, "%") + " from " +
+                               clock_text(t[best]) + ", while the median GPU went on, a kernel running " +
+                               amount(others_before, "%") + " of the time before and " + amount(others_after, "%") +
+                               " after, until " + clock_text(t[work_end - 1])
+                         : "busy fell from " + amount(before, "%") + " to " + amount(after, "%") + " at " +
+                               clock_text(t[best]) + " while the median host went on working, " +
+                               amount(others_before, "%") + " busy before and " + amount(others_after, "%") +
+                               " after, until " + clock_text(t[work_end - 1]);
         out.push_back(std::move(f));
     }
 }
@@ -186,7 +214,7 @@ void find_late_hosts(const std::vector<HostData>& hosts, const Phase& phase, con
 void find_imbalance(const std::vector<HostData>& hosts, const Phase& phase, const RuleSettings& s,
                    std::vector<Finding>& out) {
     const std::size_t run = std::size_t(s.min_consecutive);
-    for (const char* category : {"cpu", "disk", "network"}) {
+    for (const char* category : {"cpu", "disk", "network", "gpu"}) {
         const std::vector<Level> found = levels(hosts, category, phase, run);
         if (found.size() < 3) continue;
         std::vector<double> means, deviations;
@@ -214,6 +242,8 @@ void find_imbalance(const std::vector<HostData>& hosts, const Phase& phase, cons
             f.evidence = cat == "cpu"    ? amount(l.mean, "%") + " busy while the median host was " + amount(median, "%")
                          : cat == "disk" ? amount(l.mean, "%") + " utilized while the median host's busiest disk was " +
                                                amount(median, "%")
+                         : cat == "gpu"  ? "a kernel running " + amount(l.mean, "%") +
+                                              " of the time while the median GPU's ran " + amount(median, "%") + " of it"
                                          : "at " + amount(l.mean, "%") +
                                                " of its line rate while the median host's busiest interface was at " +
                                                amount(median, "%");
@@ -231,30 +261,29 @@ double ClusterBusy::at(double time) const {
     return median[std::size_t(k)];
 }
 
-ClusterBusy cluster_busy(const std::vector<HostData>& hosts) {
+ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& category) {
+    const std::vector<BusySeries> all = busy_series(hosts, category);
     ClusterBusy c;
     std::vector<double> steps;
     bool any = false;
     double t1 = 0;
-    for (const HostData& host : hosts) {
-        const SeriesData* cpu = host.series("cpu");
-        if (!cpu || !cpu->column("util_pct") || cpu->time.empty()) continue;
+    for (const BusySeries& unit : all) {
+        const SeriesData* series = unit.series;
         ++c.hosts;
-        steps.push_back(sample_interval(cpu->time));
-        c.t0 = any ? std::min(c.t0, cpu->time.front()) : cpu->time.front();
-        t1 = any ? std::max(t1, cpu->time.back()) : cpu->time.back();
+        steps.push_back(sample_interval(series->time));
+        c.t0 = any ? std::min(c.t0, series->time.front()) : series->time.front();
+        t1 = any ? std::max(t1, series->time.back()) : series->time.back();
         any = true;
     }
     if (!any) return c;
     c.step = median_of(steps);
     const std::size_t size = std::size_t(std::round((t1 - c.t0) / c.step)) + 1;
     std::vector<std::vector<double>> values(size);
-    for (const HostData& host : hosts) {
-        const SeriesData* cpu = host.series("cpu");
-        const std::vector<double>* busy = cpu ? cpu->column("util_pct") : nullptr;
-        if (!busy) continue;
-        for (std::size_t i = 0; i < cpu->time.size(); ++i)
-            if (!std::isnan((*busy)[i])) values[std::size_t(std::round((cpu->time[i] - c.t0) / c.step))].push_back((*busy)[i]);
+    for (const BusySeries& unit : all) {
+        const SeriesData* series = unit.series;
+        const std::vector<double>* busy = series->column("util_pct");
+        for (std::size_t i = 0; i < series->time.size(); ++i)
+            if (!std::isnan((*busy)[i])) values[std::size_t(std::round((series->time[i] - c.t0) / c.step))].push_back((*busy)[i]);
     }
     c.median.assign(size, k_nan);
     for (std::size_t k = 0; k < size; ++k)
@@ -265,7 +294,9 @@ ClusterBusy cluster_busy(const std::vector<HostData>& hosts) {
 std::vector<Finding> cluster_findings(const std::vector<HostData>& hosts, const std::vector<Phase>& phases,
                                       const ClusterBusy& cluster, const RuleSettings& s) {
     std::vector<Finding> out;
-    for (const Phase& phase : phases) find_stalls(hosts, phase, cluster, s, out);
+    const ClusterBusy gpus = cluster_busy(hosts, "gpu");
+    for (const Phase& phase : phases) find_stalls(hosts, "cpu", phase, cluster, s, out);
+    for (const Phase& phase : phases) find_stalls(hosts, "gpu", phase, gpus, s, out);
     for (const Phase& phase : phases) {
         find_late_hosts(hosts, phase, s, out);
         find_imbalance(hosts, phase, s, out);

@@ -304,11 +304,12 @@ std::vector<Finding> find_bottlenecks(const std::vector<HostData>& hosts, const 
         while (p < phases.size() && phases[p].label != f.phase) ++p;
         while (h < hosts.size() && hosts[h].host != f.host) ++h;
         // No straggler or imbalance where another rule already names the
-        // host's resource: it says more.
+        // host's resource (a GPU: that GPU): it says more.
         if ((f.kind == FindingKind::straggler || f.kind == FindingKind::imbalance) &&
             std::any_of(found.begin(), found.end(), [&](const auto& other) {
                 const Finding& g = std::get<2>(other);
-                return g.phase == f.phase && g.host == f.host && g.resource == f.resource;
+                return g.phase == f.phase && g.host == f.host && g.resource == f.resource &&
+                       (f.resource != "gpu" || g.device == f.device);
             }))
             continue;
         found.emplace_back(p, h, std::move(f));

@@ -34,21 +34,29 @@ std::string number_text(double value, const char* format);
 // "97.0 %", "7.2 requests": VALUE with one decimal and its UNIT.
 std::string amount(double value, const char* unit);
 
-// The cluster's median busy (cpu util_pct) over time, on a grid of the
-// run's usual sampling step from its first sample: each host's sample goes
-// to the nearest step.
+// One series that a cluster rule compares with the others of its kind: a
+// host's cpu, or one GPU (HOSTS[host]'s).
+struct BusySeries {
+    std::size_t host;
+    const SeriesData* series;
+};
+
+// The cluster's median busy (util_pct of each host's cpu, or of every GPU
+// with CATEGORY gpu) over time, on a grid of the run's usual sampling step
+// from its first sample: each series' sample goes to the nearest step.
 struct ClusterBusy {
     double t0 = 0;
     double step = 1;
-    std::vector<double> median;  // per step; NaN where fewer than 2 hosts have a sample
-    std::size_t hosts = 0;       // hosts with a cpu series
+    std::vector<double> median;  // per step; NaN where fewer than 2 series have a sample
+    std::size_t hosts = 0;       // series with util_pct: hosts with a cpu series, or GPUs
 
     double at(double time) const;  // NaN off the grid
 };
-ClusterBusy cluster_busy(const std::vector<HostData>& hosts);
+ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& category = "cpu");
 
-// The findings of the rules that compare hosts (straggler, stall), phase by
-// phase: stalls first, then stragglers.
+// The findings of the rules that compare hosts (stall, straggler,
+// imbalance), and GPUs (stall, imbalance), phase by phase: stalls first
+// (hosts', then GPUs'), then stragglers and imbalances.
 std::vector<Finding> cluster_findings(const std::vector<HostData>& hosts, const std::vector<Phase>& phases,
                                       const ClusterBusy& cluster, const RuleSettings& settings);
 

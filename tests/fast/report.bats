@@ -314,13 +314,29 @@ report_gpu() {
 	grep -q '^run,.*,n1,N1,gpu,1,gpu throttled,warning,60.606061,70,1.00,' report/findings.csv
 }
 
-@test "report: gpu control: busy GPUs at full clock, and idle ones whose clock is down, give no gpu finding" {
+@test "report: gpu control: busy GPUs, their clocks above 70 % of the maximum, within 20 points of each other, give no finding" {
 	cd_workdir
 	for h in n1 n2 n3; do report_host "$h" 30 40 1; done
 	report_gpu n1 0
-	report_gpu n1 1
-	report_gpu n2 0 throttle=power util_pct=40 sm_clock_mhz=345
-	report_gpu n3 0 mem_used_pct=60
+	report_gpu n1 1 util_pct=84
+	report_gpu n2 0 sm_clock_mhz=1500
+	report_gpu n3 0 util_pct=97 mem_used_pct=60
 	run -0 clusterp-report --cpus 4
 	assert_output 'no finding: no rule fired on 3 hosts in 1 phase'
+}
+
+@test "report: gpu stall and gpu imbalance compare each GPU with the run's other GPUs, naming host, GPU index and phase" {
+	cd_workdir
+	for h in n1 n2 n3; do report_host "$h" 30 40 1; done
+	report_gpu n1 0 util_pct=95
+	report_gpu n1 1 util_pct=95
+	report_gpu n2 0 util_pct=95
+	report_gpu n2 1 util_pct=95:0@20
+	report_gpu n3 0 util_pct=60
+	report_gpu n3 1 util_pct=95
+	run -0 clusterp-report --cpus 4
+	assert_output - <<-'OUT'
+		run N2 gpu 1 stall: a kernel running 95.0 % of the time, then 0.0 % from 02:43:20, while the median GPU went on, a kernel running 95.0 % of the time before and 95.0 % after, until 02:44:50
+		run N3 gpu 0 imbalance: a kernel running 60.0 % of the time while the median GPU's ran 95.0 % of it (less work than the others)
+	OUT
 }

@@ -370,8 +370,12 @@ TEST_CASE("gpu throttled: a power or thermal reason, or the SM clock far below i
                     clocked_host("hot", n, 1200, k_throttle_thermal), clocked_host("slow", n, 990, k_nan),
                     clocked_host("waiting", n, 210, 0, 30)},
                    n);
-    CHECK(names(f) == Names{"capped gpu 0 gpu throttled", "hot gpu 0 gpu throttled", "slow gpu 0 gpu throttled"});
-    REQUIRE(f.size() == 3);
+    // The GPU that is not busy is not judged (its clock is down by design);
+    // beside four busy ones it is an imbalance.
+    CHECK(names(f) == Names{"waiting gpu 0 imbalance", "capped gpu 0 gpu throttled", "hot gpu 0 gpu throttled",
+                            "slow gpu 0 gpu throttled"});
+    REQUIRE(f.size() == 4);
+    f.erase(f.begin());
     CHECK(f[0].evidence.rfind("its SM clock at 88.4 % of its maximum, slowed by its power limit (nvidia-smi's clock-event "
                               "reasons), while busy (a kernel running at least 50 % of the time), in 100 % of the busy samples",
                               0) == 0);
@@ -399,5 +403,42 @@ TEST_CASE("gpu throttled: only busy samples count; the share is of them; both re
     CHECK(names(judge({clocked_host("slow", n, 990, k_nan)}, n, lower)).empty());
 }
 
-}  // TEST_SUITE
+// HOSTS hosts of two GPUs each, a kernel running UTIL % of the time.
+std::vector<HostData> gpu_hosts(std::size_t hosts, std::size_t n, double util) {
+    std::vector<HostData> out;
+    for (std::size_t h = 0; h < hosts; ++h) out.push_back(gpu_host("h" + std::to_string(h), n, {util, util}));
+    return out;
+}
 
+TEST_CASE("gpu imbalance: one GPU of the run far less busy than the median GPU, whichever host it is on") {
+    const std::size_t n = 30;
+    std::vector<HostData> hosts = gpu_hosts(4, n, 91);
+    hosts[2].categories["gpu"][1].columns["util_pct"] = level(n, 60);
+    auto f = judge(hosts, n);
+    REQUIRE(names(f) == Names{"h2 gpu 1 imbalance"});
+    CHECK(f[0].evidence == "a kernel running 60.0 % of the time while the median GPU's ran 91.0 % of it (less work than the others)");
+    CHECK(f[0].value == 60);
+    CHECK(f[0].threshold == 91);
+    // Within the gap that matters: nothing.
+    hosts[2].categories["gpu"][1].columns["util_pct"] = level(n, 75);
+    CHECK(judge(hosts, n).empty());
+    // An idle GPU is named by gpu idle alone, not also as an imbalance.
+    hosts[2].categories["gpu"][1].columns["util_pct"] = level(n, 0);
+    CHECK(names(judge(hosts, n)) == Names{"h2 gpu 1 gpu idle"});
+}
+
+TEST_CASE("gpu stall: one GPU stops mid-run while the run's other GPUs go on; not when all stop together") {
+    const std::size_t n = 40;
+    std::vector<HostData> hosts = gpu_hosts(3, n, 95);
+    hosts[1].categories["gpu"][0].columns["util_pct"] = level(n, 95, 25, n, 0);
+    auto f = judge(hosts, n);
+    REQUIRE(names(f) == Names{"h1 gpu 0 stall"});
+    CHECK(f[0].evidence == "a kernel running 95.0 % of the time, then 0.0 % from 00:57:30, while the median GPU went on, "
+                           "a kernel running 95.0 % of the time before and 95.0 % after, until 00:59:50");
+    CHECK(f[0].share == doctest::Approx(15.0 / 40));
+    for (HostData& h : hosts)
+        for (SeriesData& gpu : h.categories["gpu"]) gpu.columns["util_pct"] = level(n, 95, 25, n, 0);
+    CHECK(judge(hosts, n).empty());
+}
+
+}  // TEST_SUITE
