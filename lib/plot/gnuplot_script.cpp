@@ -109,12 +109,13 @@ std::string script_preamble(const PlotSpec& spec, const std::string& what) {
 }
 
 std::string yrange_text(const PlotSpec& spec) {
-    if (std::isnan(spec.limit)) return spec.percent ? "set yrange [0:105<*] noextend\n" : "set yrange [0:*]\n";
+    const std::string bottom = spec.percent ? "-3" : "0";
+    if (std::isnan(spec.limit)) return spec.percent ? "set yrange [-3:105<*] noextend\n" : "set yrange [0:*]\n";
     // Some room above the limit's line for its label.
     std::string top, at;
     append_number(top, std::max(spec.percent ? 105.0 : 0.0, spec.limit * 1.08), 4);
     append_number(at, spec.limit);
-    return "set yrange [0:" + top + "<*]\n"
+    return "set yrange [" + bottom + ":" + top + "<*] noextend\n"
            "set arrow from graph 0, first " + at + " to graph 1, first " + at +
            " nohead front lc rgb '#555555' lw 1.5 dt 2\n"
            "set label " + gnuplot_quote(spec.limit_label) + " at graph 0.01, first " + at +

@@ -117,10 +117,10 @@ std::string script_preamble(const PlotSpec& spec, const std::string& what);
 // the x axis for SPEC's time axis;
 std::string time_axis_text(const PlotSpec& spec);
 
-// The y range: from 0, and for a percentage at least to 105, so that a
-// line at 100 % (a full CPU, a saturated disk) is drawn below the top
-// border, not hidden under it; with SPEC.limit, above the limit, whose
-// dashed line and label it draws too.
+// The y range: from 0, and for a percentage from -3 to at least 105, so
+// that a line at 0 (an idle GPU) or 100 % (a full CPU, a saturated disk) is
+// drawn inside the frame, not hidden under its border; with SPEC.limit, a
+// little above the limit, whose dashed line and label it draws too.
 std::string yrange_text(const PlotSpec& spec);
 // per output its terminal and file, PLOT_COMMAND (text ending with a
 // newline) for the first and `replot` for the others, then `unset output`;

@@ -621,12 +621,12 @@ heatmap_labels() {
 	[ "$(heatmap_labels plot/gpu/utilization_heatmap.gp | head -n 1)" = node02:1 ]
 	grep -q "^set title 'GPU utilization (per host:GPU)'$" plot/gpu/utilization_heatmap.gp
 	grep -q "^set ylabel 'Time a kernel was running (%)'$" plot/gpu/utilization.gp
-	grep -q "^set yrange \[0:105<\*\] noextend$" plot/gpu/memory.gp
+	grep -q "^set yrange \[-3:105<\*\] noextend$" plot/gpu/memory.gp
 	# The H100's 700 W limit and 1980 MHz clock: a line on the plot and the
 	# band, the top of the heatmap's scale.
 	for gp in plot/gpu/power.gp plot/gpu/power_band.gp; do
 		grep -q "^set label 'power limit 700 W' at graph 0.01, first 700 " "$gp"
-		grep -q "^set yrange \[0:756<\*\]$" "$gp"
+		grep -q "^set yrange \[0:756<\*\] noextend$" "$gp"
 	done
 	grep -q "^set cbrange \[0:700\]$" plot/gpu/power_heatmap.gp
 	grep -q "^set label 'max SM clock 1980 MHz' " plot/gpu/sm_clock.gp

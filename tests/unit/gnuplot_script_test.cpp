@@ -33,7 +33,7 @@ TEST_CASE("stream mode: one plot command, series in order, titles quoted") {
     spec.outputs.push_back({PlotFormat::svg, "cpu.svg"});
     const std::string script = gnuplot_script(spec);
     CHECK(has_line(script, "set title 'CPU utilization'"));
-    CHECK(has_line(script, "set yrange [0:105<*] noextend"));
+    CHECK(has_line(script, "set yrange [-3:105<*] noextend"));
     CHECK(has_line(script, "set xlabel 'Elapsed time (s)'"));
     CHECK(has_line(script, "set output 'cpu.svg'"));
     CHECK(script.find("'parsed/cpu/n1' using 2:13 skip 1 with lines lt 1 title 'n1', \\\n"

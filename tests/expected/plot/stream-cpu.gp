@@ -4,7 +4,7 @@ set datafile separator comma
 set datafile missing NaN
 set title 'CPU utilization'
 set ylabel 'CPU utilization (%)'
-set yrange [0:105<*] noextend
+set yrange [-3:105<*] noextend
 set xlabel 'Elapsed time (s)'
 set xrange [0:*]
 set autoscale xfixmax
