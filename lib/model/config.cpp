@@ -26,7 +26,7 @@ namespace {
 const std::vector<std::string> k_keys = {
     "ssh_gateway", "ssh_username", "ssh_password", "ssh_port", "ssh_key", "ssh_known_hosts",
     "ssh_host_key_checking", "ssh_timeout", "fanout", "transport", "launcher", "remote_dir",
-    "hosts", "filesystem_names", "net_interfaces", "interval", "report", "gpu", "processes",
+    "hosts", "filesystem_names", "net_interfaces", "gpu_alias", "interval", "report", "gpu", "processes",
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -264,6 +264,15 @@ std::string Config::host_alias(const std::string& host, const std::string& other
 }
 std::string Config::device_alias(const std::string& device) const { return alias_in(filesystem_names, device, device); }
 std::string Config::iface_alias(const std::string& iface) const { return alias_in(net_interfaces, iface, iface); }
+std::string Config::gpu_alias(const std::string& host, const std::string& index, const std::string& uuid,
+                              const std::string& model) const {
+    for (const std::string& name : {host + ":" + index, uuid, index, model}) {
+        if (name.empty()) continue;
+        std::string alias = alias_in(gpu_aliases, name, "");
+        if (!alias.empty()) return alias;
+    }
+    return "";
+}
 
 Config load_config(const std::string& path, const LoadOptions& options) {
     std::ifstream probe(path);
@@ -342,6 +351,8 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             config.filesystem_names = loader.named_list(value, key, false);
         } else if (key == "net_interfaces") {
             config.net_interfaces = loader.named_list(value, key, false);
+        } else if (key == "gpu_alias") {
+            config.gpu_aliases = loader.named_list(value, key, false);
         } else if (key == "report") {
             config.report = loader.numbers(value, key);
         } else {

@@ -52,6 +52,9 @@ struct Config {
     std::vector<std::string> excluded_hosts;  // what -x named: never worked on
     std::vector<NamedItem> filesystem_names;
     std::vector<NamedItem> net_interfaces;
+    // `gpu_alias:` entries, each naming GPUs by HOST:INDEX, UUID, INDEX or
+    // model name (nvidia-smi's name).
+    std::vector<NamedItem> gpu_aliases;
     // `report:` thresholds of clusterp-report, checked by it (report/rules).
     std::vector<ConfigNumber> report;
 
@@ -62,6 +65,10 @@ struct Config {
     std::string host_alias(const std::string& host, const std::string& otherwise) const;
     std::string device_alias(const std::string& device) const;
     std::string iface_alias(const std::string& iface) const;
+    // The alias of a GPU of HOST: the entry naming HOST:INDEX, else its
+    // UUID, else its INDEX, else its MODEL; "" when none does.
+    std::string gpu_alias(const std::string& host, const std::string& index, const std::string& uuid,
+                          const std::string& model) const;
 };
 
 struct LoadOptions {

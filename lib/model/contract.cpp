@@ -98,7 +98,8 @@ const Column k_processes[] = {
 
 // From `nvidia-smi --query-gpu` (parse/nvidia_smi), one row per GPU.
 const Column k_gpu_index = {"gpu", "", "the GPU's index on its node, as nvidia-smi numbers it"};
-const Column k_gpu_alias = {"gpu_alias", "", "the GPU's model name (nvidia-smi's name)"};
+const Column k_gpu_alias = {"gpu_alias", "",
+                            "the GPU's alias from config.yml's gpu_alias, else its model name (nvidia-smi's name)"};
 const Column k_gpu[] = {
     {"util_pct", "%", "time a kernel was running on the GPU (utilization.gpu; not how much of it was used)"},
     {"mem_util_pct", "%", "time device memory was being read or written (utilization.memory)"},

@@ -10,6 +10,7 @@
 #include "base/atomic_file.hpp"
 #include "base/diag.hpp"
 #include "base/read_file.hpp"
+#include "model/config.hpp"
 #include "model/contract.hpp"
 #include "model/csv.hpp"
 #include "parse/nvidia_smi.hpp"
@@ -46,7 +47,14 @@ std::vector<GpuRow> rows_of(const std::string& text, const std::string& name, st
     return rows;
 }
 
-void write_rows(CsvWriter& out, const std::vector<Labelled>& rows, std::int64_t t0_ms) {
+// A row's gpu_alias: CONFIG's gpu_alias entry for it, else its model name.
+std::string gpu_alias_of(const GpuRow& row, const std::string& host, const Config* config) {
+    std::string alias = config ? config->gpu_alias(host, row.gpu, row.uuid, row.model) : "";
+    if (alias.empty()) alias = row.model.empty() ? "GPU " + row.gpu : row.model;
+    return alias;
+}
+
+void write_rows(CsvWriter& out, const std::vector<Labelled>& rows, std::int64_t t0_ms, const Config* config) {
     for (const std::string& name : header_of(Category::gpu)) out.raw(name);
     out.end_row();
     const int values = category_info(Category::gpu).value_count;
@@ -57,7 +65,7 @@ void write_rows(CsvWriter& out, const std::vector<Labelled>& rows, std::int64_t 
         out.text(*r.host);
         out.text(*r.alias);
         out.text(r.row.gpu);
-        out.text(r.row.model.empty() ? "GPU " + r.row.gpu : r.row.model);
+        out.text(gpu_alias_of(r.row, *r.host, config));
         for (int i = 0; i < values - 1; ++i) out.number(r.row.values[i]);
         out.text(r.row.throttle);
         out.end_row();
@@ -75,7 +83,8 @@ std::optional<std::int64_t> gpu_first_ms(const std::string& path, std::int64_t o
 }
 
 std::int64_t write_gpu_file(const std::string& path, const std::string& out_path, std::int64_t offset_ms,
-                            std::int64_t t0_ms, const std::string& host, const std::string& alias) {
+                            std::int64_t t0_ms, const std::string& host, const std::string& alias,
+                            const Config* config) {
     std::vector<GpuRow> rows = rows_of(read_whole_file(path), path, offset_ms);
     std::vector<Labelled> labelled;
     std::int64_t last = INT64_MIN;
@@ -85,7 +94,7 @@ std::int64_t write_gpu_file(const std::string& path, const std::string& out_path
     }
     std::string text;
     CsvWriter out([&](const char* data, std::size_t size) { text.append(data, size); });
-    write_rows(out, labelled, t0_ms);
+    write_rows(out, labelled, t0_ms, config);
     out.flush();
     std::error_code ec;
     fs::create_directories(fs::path(out_path).parent_path(), ec);
@@ -97,7 +106,7 @@ std::int64_t write_gpu_file(const std::string& path, const std::string& out_path
 }
 
 int gpu_stream(const std::vector<std::string>& files, const std::optional<std::string>& host,
-               const std::optional<std::string>& alias) {
+               const std::optional<std::string>& alias, const Config* config) {
     int status = 0;
     std::vector<std::string> hosts, aliases;
     std::vector<std::vector<GpuRow>> per_file;
@@ -123,7 +132,7 @@ int gpu_stream(const std::vector<std::string>& files, const std::optional<std::s
         if (!std::cout.write(data, static_cast<std::streamsize>(size)))
             throw Error(k_exit_io, "cannot write standard output");
     });
-    write_rows(out, rows, t0);
+    write_rows(out, rows, t0, config);
     out.flush();
     std::cout.flush();
     return status;

@@ -14,9 +14,11 @@ namespace {
 const double k_nan = std::numeric_limits<double>::quiet_NaN();
 
 // Roles of a field besides the contract's value columns (0..10).
-enum Role { k_skip = -1, k_time = -2, k_index = -3, k_name = -4, k_mig = -5 };
+enum Role { k_skip = -1, k_time = -2, k_index = -3, k_name = -4, k_mig = -5, k_uuid = -6 };
 const int k_mem_used_pct = 4;  // computed
 const int k_throttle = 10;     // text
+const int k_lowest_role = k_uuid;
+const int k_roles = k_throttle - k_lowest_role + 1;
 
 // A field clusterp uses: its names (driver spellings), its role, and its
 // rank among the fields of the same role (lower wins when a file has both).
@@ -29,6 +31,7 @@ struct Known {
 const Known k_known[] = {
     {"timestamp", k_time, 0},
     {"index", k_index, 0},
+    {"uuid", k_uuid, 0},
     {"name", k_name, 0},
     {"gpu_name", k_name, 1},
     {"utilization.gpu", 0, 0},
@@ -140,23 +143,23 @@ NvidiaSmiParser::NvidiaSmiParser(std::string name, std::function<void(const std:
 
 bool NvidiaSmiParser::read_header(const std::vector<std::string_view>& fields) {
     std::vector<int> role(fields.size(), k_skip);
-    std::vector<int> best_rank(16, 1 << 20);
-    std::vector<int> best_field(16, -1);
+    std::vector<int> best_rank(k_roles, 1 << 20);
+    std::vector<int> best_field(k_roles, -1);
     bool any = false;
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const Known* k = known(bare_name(fields[i]));
         if (!k) continue;
         any = true;
-        const int slot = k->role + 5;  // roles -5..10 -> 0..15
+        const int slot = k->role - k_lowest_role;
         if (k->rank < best_rank[slot]) {
             best_rank[slot] = k->rank;
             best_field[slot] = static_cast<int>(i);
         }
     }
     if (!any) return false;
-    for (int slot = 0; slot < 16; ++slot)
-        if (best_field[slot] >= 0) role[static_cast<std::size_t>(best_field[slot])] = slot - 5;
-    if (best_field[k_time + 5] < 0)
+    for (int slot = 0; slot < k_roles; ++slot)
+        if (best_field[slot] >= 0) role[static_cast<std::size_t>(best_field[slot])] = slot + k_lowest_role;
+    if (best_field[k_time - k_lowest_role] < 0)
         throw Error(k_exit_data, clusterp::quoted(m_name) + ":" + std::to_string(m_line) +
                                      ": nvidia-smi output without a timestamp field (query it with --query-gpu=timestamp,...)");
     m_role = std::move(role);
@@ -192,6 +195,7 @@ bool NvidiaSmiParser::feed(std::string_view line, bool complete) {
     row.throttle.clear();
     row.gpu.clear();
     row.model.clear();
+    row.uuid.clear();
     bool has_time = false, mig = false;
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const int role = m_role[i];
@@ -201,6 +205,7 @@ bool NvidiaSmiParser::feed(std::string_view line, bool complete) {
         case k_time: has_time = time_of(field, row.time_ms); break;
         case k_index: row.gpu.assign(field); break;
         case k_name: row.model.assign(field); break;
+        case k_uuid: row.uuid.assign(field); break;
         case k_mig: mig = field == "Enabled"; break;
         case k_throttle: row.throttle = throttle_text(field); break;
         default: row.values[role] = value_of(field); break;

@@ -28,6 +28,7 @@ struct GpuRow {
     std::int64_t time_ms = 0;
     std::string gpu;    // the index
     std::string model;  // nvidia-smi's name, the default gpu_alias
+    std::string uuid;   // empty when not queried
     double values[k_max_values];  // the contract's gpu value columns; NaN: missing
     std::string throttle;         // the throttle column's text, empty: unknown
 };

@@ -222,7 +222,8 @@ int stream_mode(const ParseRunOptions& options, const std::optional<Config>& con
         return gpu_stream(options.files, options.host,
                           options.alias ? options.alias
                           : options.host && config ? std::optional<std::string>(config->host_alias(*options.host))
-                                                    : std::nullopt);
+                                                    : std::nullopt,
+                          config ? &*config : nullptr);
     if (options.category == Category::processes ||
         (!options.category && std::all_of(options.files.begin(), options.files.end(), file_is_pidstat)))
         return stream_processes(options, config);
@@ -333,7 +334,8 @@ std::int64_t first_corrected_ms(Job& job) {
 // Returns the corrected time of the last row written (INT64_MIN: none).
 std::int64_t write_job(const Job& job, std::int64_t t0, const std::optional<Config>& config) {
     if (job.category == Category::gpu)
-        return write_gpu_file(job.raw_path, job.out_path, job.offset_ms, t0, job.host, job.alias);
+        return write_gpu_file(job.raw_path, job.out_path, job.offset_ms, t0, job.host, job.alias,
+                              config ? &*config : nullptr);
     ParseOptions parse;
     parse.only = job.category;
     parse.mem_total_kib = job.mem_total_kib;

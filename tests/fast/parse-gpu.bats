@@ -87,6 +87,42 @@ setup() { cd_workdir; }
 	diff -u expected out
 }
 
+@test "parse gpu: gpu_alias names a GPU by host:index, then UUID, then index, then model; the model name otherwise" {
+	cat >a.txt <<-'EOF'
+		timestamp, index, uuid, name, utilization.gpu [%]
+		2026/01/02 03:04:05.000, 0, GPU-aaaa, NVIDIA H100 80GB HBM3, 97 %
+		2026/01/02 03:04:05.000, 1, GPU-bbbb, NVIDIA H100 80GB HBM3, 96 %
+		2026/01/02 03:04:05.000, 2, GPU-cccc, NVIDIA H100 80GB HBM3, 95 %
+		2026/01/02 03:04:05.000, 3, GPU-dddd, NVIDIA H100 80GB HBM3, 94 %
+		2026/01/02 03:04:05.000, 4, GPU-eeee, Tesla V100, 93 %
+	EOF
+	cat >config.yml <<-'EOF'
+		gpu_alias:
+		    - NVIDIA H100 80GB HBM3: h100
+		    - 1: second
+		    - 2: third
+		    - GPU-cccc: spare
+		    - g1:0: loader
+		    - g2:3: elsewhere
+	EOF
+	run --separate-stderr clusterp-parse --category gpu --host g1 a.txt
+	assert_success
+	[ -z "$stderr" ]
+	printf '%s\n' "${lines[@]}" | cut -d, -f5,6 >out
+	printf '%s\n' gpu,gpu_alias 0,loader 1,second 2,spare 3,h100 '4,Tesla V100' >expected
+	diff -u expected out
+	# Directory mode: the same, by the host's name.
+	mkdir -p raw/gpu
+	cp a.txt raw/gpu/g2
+	run -0 clusterp-parse -q
+	cut -d, -f5,6 parsed/gpu/g2 >out
+	printf '%s\n' gpu,gpu_alias 0,h100 1,second 2,spare 3,elsewhere '4,Tesla V100' >expected
+	diff -u expected out
+	# An alias is checked as device aliases are.
+	printf 'gpu_alias:\n    - 0: ../x\n' >config.yml
+	run -78 clusterp-parse --category gpu --host g1 a.txt
+}
+
 @test "parse gpu: a truncated or garbled file: one line naming it and the cause, every good row kept; not nvidia-smi: 65" {
 	gpu_query_csv "$GPU_H100" load >good.csv
 	{ cat good.csv; tail -n 1 good.csv | cut -d, -f1-40; tail -n 1 good.csv; tail -n 1 good.csv | head -c 60; } >bad.csv
