@@ -11,6 +11,7 @@
 
 #include "base/diag.hpp"
 #include "base/version.hpp"
+#include "model/contract.hpp"
 
 namespace clusterp {
 
@@ -91,5 +92,13 @@ private:
     cxxopts::Options m_options;
     std::string m_usage;
 };
+
+// The category NAME of a --category option; a usage error naming the
+// categories otherwise.
+inline Category category_option(const std::string& name) {
+    const std::optional<Category> category = category_from_name(name);
+    if (!category) throw Error(k_exit_usage, "unknown category " + quoted(name) + " (" + category_names_text() + ")");
+    return *category;
+}
 
 }  // namespace clusterp

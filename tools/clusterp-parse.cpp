@@ -28,12 +28,7 @@ int main(int argc, char** argv) {
         if (args.count("files")) options.files = args["files"].as<std::vector<std::string>>();
         options.config_path = common.config_path;
         options.config_explicit = args.count("config") > 0;
-        if (args.count("category")) {
-            options.category = category_from_name(args["category"].as<std::string>());
-            if (!options.category)
-                throw Error(k_exit_usage, "unknown category " + quoted(args["category"].as<std::string>()) +
-                                              " (" + category_names_text() + ")");
-        }
+        if (args.count("category")) options.category = category_option(args["category"].as<std::string>());
         if (args.count("host")) options.host = args["host"].as<std::string>();
         if (args.count("alias")) options.alias = args["alias"].as<std::string>();
         if (args.count("mem-total")) options.mem_total_kib = args["mem-total"].as<long long>();

@@ -8,7 +8,7 @@ using namespace clusterp;
 int main(int argc, char** argv) {
     return run_guarded([&] {
         Cli cli("clusterp-plot",
-                "[-hqv] [-c file] [-f format] [-j jobs] [-s WxH] [-t axis] [--all-points] [--script] "
+                "[-hqv] [-c file] [-f format] [-j jobs] [-s WxH] [-t axis] [--all-points] [--script] [--category name] "
                 "[-m column] [-o file] [--markers file] [file ...]",
                 "Plot parsed CSV with gnuplot: parsed/ -> plot/, or the given files (- for stdin) -> one plot.");
         cli.add()
@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
             ("t,time-axis", "x axis: elapsed seconds or UTC clock time", cxxopts::value<std::string>()->default_value("elapsed"), "AXIS")
             ("all-points", "directory mode: give gnuplot every point even where the plot is too narrow to show them")
             ("script", "print the gnuplot script instead of running gnuplot (directory mode: write only the .gp files)")
+            ("category", "directory mode: draw only these categories, several with commas (default: every one under parsed/): " + category_names_text(), cxxopts::value<std::vector<std::string>>(), "NAME")
             ("m,metric", "stream mode: the column to plot (default per category)", cxxopts::value<std::string>(), "COLUMN")
             ("o,output", "stream mode: write the plot to FILE (default: stdout)", cxxopts::value<std::string>(), "FILE")
             ("markers", "stream mode: draw the points and phases of a markers CSV (time,elapsed,kind,label)", cxxopts::value<std::string>(), "FILE")
@@ -48,6 +49,11 @@ int main(int argc, char** argv) {
         if (args.count("metric")) options.metric = args["metric"].as<std::string>();
         if (args.count("output")) options.output = args["output"].as<std::string>();
         if (args.count("markers")) options.markers = args["markers"].as<std::string>();
+        if (args.count("category"))
+            for (const std::string& name : args["category"].as<std::vector<std::string>>())
+                options.categories |= 1u << int(category_option(name));
+        if (options.categories && !options.inputs.empty())
+            throw Error(k_exit_usage, "--category is for directory mode (a file's category is its CSV header's)");
         if (options.inputs.empty()) {
             if (!options.output.empty() || !options.metric.empty() || !options.markers.empty())
                 throw Error(k_exit_usage, "-o, -m and --markers need input files (stream mode; directory mode draws "

@@ -230,9 +230,15 @@ int plot_directory(const PlotOptions& options) {
 
     for (const CategoryInfo& info : categories()) {
         const std::string dir = std::string("parsed/") + info.name;
-        if (plots_of(info.category).empty()) continue;  // processes: named by the report, not drawn
+        const bool asked = options.categories & (1u << int(info.category));
+        if (options.categories && !asked) continue;
+        if (plots_of(info.category).empty()) {  // processes: named by the report, not drawn
+            if (asked) warn(std::string(info.name) + " has no plots (clusterp-report names the top processes)");
+            continue;
+        }
         if (!fs::is_directory(dir, ec)) {
-            debug("no " + clusterp::quoted(dir) + ", no " + info.name + " plots");
+            if (asked) warn("no " + clusterp::quoted(dir) + ", no " + info.name + " plots");
+            else debug("no " + clusterp::quoted(dir) + ", no " + info.name + " plots");
             continue;
         }
         std::map<std::string, std::vector<PlotColumns>> data;
@@ -307,6 +313,7 @@ int plot_directory(const PlotOptions& options) {
             const std::string svg = read_whole_file(path);
             if (std::string crisp = crisp_svg_images(svg); crisp != svg) write_file_atomically(path, crisp);
         }
+    if (options.categories) keep_hosts_csv_rows(".", options.categories, index_hosts, table);
     write_hosts_csv(".", index_hosts, table);
     if (!draws_page_plots(options))
         inform("no run page 'plot/index.html': it shows svg or png plots (-f eps,svg draws both)");

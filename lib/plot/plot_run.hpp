@@ -31,6 +31,9 @@ struct PlotOptions {
     // Directory mode: always let gnuplot read every point of the CSV, even
     // when the plot has far fewer pixels across than a series has points.
     bool all_points = false;
+    // Directory mode: the categories to draw (bits 1 << Category), 0: all.
+    // plot/hosts.csv keeps the other categories' rows.
+    unsigned categories = 0;
     std::string config_path = "config.yml";
     bool config_required = false;  // -c given: a missing file is an error
 };

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "base/atomic_file.hpp"
+#include "base/read_file.hpp"
 #include "model/csv.hpp"
 #include "plot/plot_reduce.hpp"
 
@@ -130,6 +132,30 @@ void add_figures(std::vector<TableMetric>& table, Category category, const std::
         auto [at, added] = metric->hosts.emplace(figure.host, figure.stats);
         if (!added && !(at->second.mean >= figure.stats.mean)) at->second = figure.stats;
     }
+}
+
+void keep_hosts_csv_rows(const std::string& dir, unsigned drawn, std::vector<TableHost>& hosts,
+                         std::vector<TableMetric>& table) {
+    const std::string path = dir + "/" + k_hosts_csv;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return;
+    const CsvTable old = read_csv_table(read_whole_file(path));
+    for (std::size_t row = 0; row < old.rows.size(); ++row) {
+        const std::optional<Category> category = category_from_name(old.get(row, "category"));
+        const std::string& host = old.get(row, "host");
+        const std::string& column = old.get(row, "metric");
+        if (!category || (drawn & (1u << int(*category))) || host.empty() || column.empty()) continue;
+        if (std::none_of(hosts.begin(), hosts.end(), [&](const TableHost& h) { return h.host == host; }))
+            hosts.push_back({host, old.get(row, "alias").empty() ? host : old.get(row, "alias")});
+        const SeriesStats stats{csv_number(old.get(row, "mean")), csv_number(old.get(row, "p95")),
+                                csv_number(old.get(row, "max"))};
+        // A host without figures still keeps the metric's column.
+        add_figures(table, *category, column,
+                    std::isnan(stats.mean) ? std::vector<HostFigures>{} : std::vector<HostFigures>{{host, stats}});
+    }
+    auto rank = [](const TableMetric& metric) { return int(category_from_name(metric.category).value_or(Category::processes)); };
+    std::stable_sort(table.begin(), table.end(),
+                     [&](const TableMetric& a, const TableMetric& b) { return rank(a) < rank(b); });
 }
 
 void write_hosts_csv(const std::string& dir, const std::vector<TableHost>& hosts, const std::vector<TableMetric>& table) {

@@ -47,6 +47,13 @@ struct TableHost {
 // be written.
 void write_hosts_csv(const std::string& dir, const std::vector<TableHost>& hosts, const std::vector<TableMetric>& table);
 
+// Adds to HOSTS and TABLE the rows of DIR/plot/hosts.csv (when it exists)
+// of the categories not in DRAWN (bits 1 << Category), and orders TABLE by
+// category as the contract does: a run that draws some categories keeps
+// the others' figures.
+void keep_hosts_csv_rows(const std::string& dir, unsigned drawn, std::vector<TableHost>& hosts,
+                         std::vector<TableMetric>& table);
+
 // One series' figures for the host table: its host and stats_of its values.
 struct HostFigures {
     std::string host;

@@ -673,3 +673,26 @@ heatmap_labels() {
 	assert_output ''
 	[ ! -e plot/gpu ]
 }
+
+@test "--category gpu draws only the gpu plots, and the host table and run page keep the others" {
+	use_tree few
+	keep_categories cpu gpu
+	gpu_parsed "node01 node02 node03 node04 node05" 2 8
+	run -0 clusterp-plot -q -f svg
+	cp plot/hosts.csv all.csv
+	cp plot/index.html all.html
+	rm plot/gpu/*.svg
+	touch -d '2000-01-01' plot/cpu/utilization.svg
+	run -0 clusterp-plot --category gpu -f svg
+	assert_output "clusterp-plot: made 15 of 15 plots under 'plot'"
+	[ "$(ls plot/gpu/*.svg | wc -l)" -eq 15 ]
+	[ -z "$(find plot/cpu -newer all.csv)" ]
+	cmp all.csv plot/hosts.csv
+	cmp all.html plot/index.html
+	run -0 clusterp-plot --category cpu,load --script
+	assert_line "clusterp-plot: warning: no 'parsed/load', no load plots"
+	run -64 clusterp-plot --category nosuch
+	assert_output "clusterp-plot: unknown category 'nosuch' (cpu, load, memory, swap, disk, network, gpu, processes)"
+	run -64 clusterp-plot --category gpu parsed/gpu/node01
+	assert_output "clusterp-plot: --category is for directory mode (a file's category is its CSV header's)"
+}
