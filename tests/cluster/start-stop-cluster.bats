@@ -328,44 +328,88 @@ clusterp-start: 3 started, 0 failed"
 	cluster_no_gpu n2
 }
 
-@test "cluster: planted GPU scenarios through start, stop, parse and report: the idle GPU, the underused one, the input-bound host; nothing on the busy one" {
+# gpu_job NODE N [NODE N]...: a job for clusterp run that polls (60 s at
+# most) until each NODE's nvidia-smi has written N more lines than when the
+# job began (so that the job's phase holds them), reading the node's own
+# /tmp (nsenter into its mount namespace; node pids are plain numbers).
+gpu_job() {
+	local pids='' wants=''
+	while [ $# -gt 0 ]; do
+		pids="$pids $(cluster_pid "$1")" wants="$wants $2"
+		shift 2
+	done
+	cat <<-EOF
+		lines() { nsenter --target "\$1" --mount -- sh -c 'cat /tmp/clusterp.*/gpu.txt 2>/dev/null' | wc -l; }
+		goal=''; for p in$pids; do goal="\$goal \$(lines \$p)"; done
+		for _ in \$(seq 600); do
+			set -- $wants; ok=1; k=0
+			for p in$pids; do
+				k=\$((k + 1)); start=\$(echo \$goal | cut -d' ' -f\$k)
+				[ "\$(lines \$p)" -ge \$((start + \$1)) ] || ok=''; shift
+			done
+			[ -n "\$ok" ] && exit 0
+			sleep 0.1
+		done
+		exit 1
+	EOF
+}
+
+@test "cluster: clusterp run with planted GPU scenarios names, in report.md and on the run page, the idle GPU, the underused one, the input-bound host and the throttled GPU; a control run names no GPU" {
 	cluster_gpu n1 "$GPU_H100" 'gpus 2'
-	cluster_gpu n2 "$GPU_H100" 'gpus 2' 'set.1 utilization.gpu 0 %'
+	cluster_gpu n2 "$GPU_H100" 'gpus 2' 'set.1 utilization.gpu 0 %' 'set.0 clocks_event_reasons.active 0x0000000000000004' \
+		'set.0 clocks.current.sm 1200 MHz'
 	cluster_gpu n3 "$GPU_H100" 'set utilization.gpu 9 %'
 	cluster_gpu n4 "$GPU_H100" 'set utilization.gpu 5 %'
 	cluster_config $CLUSTER_NODES >config.yml
+	# The nodes read this machine's /proc/stat, so n4's loader keeps a core
+	# busy for each of them: n3 is told from n4 by the GPU's level alone.
+	printf 'report:\n    input_bound_gpu_pct: 7\n' >>config.yml
 	# n4's data loader: one core fully busy through the whole run, so running
-	# before start (the nodes share this machine's cores, so n4's GPU alone is
-	# low enough to make it input bound).  On a machine loaded by other work
-	# every core is busy anyway; on an idle one a loader started after start
-	# missed the first samples and n4 came out underused.
-	cluster_exec n4 timeout 30 sh -c 'while :; do :; done' &
+	# before the run (the nodes share this machine's cores, so n4's GPU alone
+	# is low enough to make it input bound).  On a machine loaded by other
+	# work every core is busy anyway; on an idle one a loader started after
+	# start missed the first samples and n4 came out underused.  It ends when
+	# /tmp/loading (the node's own) goes.
+	cluster_exec n4 sh -c 'touch /tmp/loading; exec timeout 60 sh -c "while [ -e /tmp/loading ]; do :; done"' &
 	for _ in $(seq 300); do
-		cluster_procs n4 | grep -q 'while :; do :; done' && break
+		cluster_procs n4 | grep -q 'while \[ -e /tmp/loading' && break
 		sleep 0.1
 	done
 	run cluster_procs n4
-	assert_output --partial 'while :; do :; done'
-	run clusterp-start
-	assert_success
-	# Six samples at least on every node (the rules want three in a row).
-	for _ in $(seq 300); do
-		[ "$(cluster_exec n2 sh -c 'cat /tmp/clusterp.*/gpu.txt' | wc -l)" -ge 13 ] &&
-			[ "$(cluster_exec n4 sh -c 'cat /tmp/clusterp.*/gpu.txt' | wc -l)" -ge 7 ] && break
-		sleep 0.1
-	done
-	run clusterp-stop
-	assert_success
-	run clusterp-parse
-	assert_success
-	run clusterp-report
-	assert_success
-	assert_line --regexp "^run $CLUSTER_NODE_2 gpu 1 idle: a kernel running 0.0 % of the time"
-	assert_line --regexp "^run $CLUSTER_NODE_3 gpu 0 (underused|input bound): a kernel running 9.0 % of the time"
-	assert_line --regexp "^run $CLUSTER_NODE_4 gpu 0 input bound: a kernel running 5.0 % of the time while the busiest CPU core is"
-	refute_line --partial "$CLUSTER_NODE_1 gpu"
-	refute_line --partial "$CLUSTER_NODE_2 gpu 0"
-	grep -q "gpu idle" report/findings.csv
+	assert_output --partial 'while [ -e /tmp/loading ]'
+	# Six samples at least in the job's phase on every node (the rules want
+	# three in a row): two lines a sample on n2, one on n4.
+	run --separate-stderr clusterp run -- sh -c "$(gpu_job n2 12 n4 6)"
+	cluster_exec n4 rm -f /tmp/loading
 	wait
+	assert_success
+	run -0 cut -d, -f1,4,6-9 report/findings.csv
+	assert_line "job,$CLUSTER_NODE_2,gpu,1,gpu idle,warning"
+	assert_line "job,$CLUSTER_NODE_2,gpu,0,gpu throttled,warning"
+	assert_line "job,$CLUSTER_NODE_3,gpu,0,gpu underused,notice"
+	assert_line "job,$CLUSTER_NODE_4,gpu,0,input bound,warning"
+	refute_line --regexp "^job,$CLUSTER_NODE_1,gpu,"
+	run -0 grep '| gpu ' report/report.md
+	assert_line --regexp "^\\| warning \\| job \\| $CLUSTER_NODE_2 \\| gpu 1 \\| gpu idle \\| [0-9]+% \\| a kernel running 0.0 % of the time"
+	assert_line --regexp "^\\| warning \\| job \\| $CLUSTER_NODE_2 \\| gpu 0 \\| gpu throttled \\| [0-9]+% \\| its SM clock at 60.6 % of its maximum, slowed by its power limit"
+	assert_line --regexp "^\\| notice \\| job \\| $CLUSTER_NODE_3 \\| gpu 0 \\| gpu underused \\| [0-9]+% \\| a kernel running 9.0 % of the time"
+	assert_line --regexp "^\\| warning \\| job \\| $CLUSTER_NODE_4 \\| gpu 0 \\| input bound \\| [0-9]+% \\| a kernel running 5.0 % of the time while the busiest CPU core is"
+	refute_line --partial "| $CLUSTER_NODE_1 |"
+	for row in "$CLUSTER_NODE_2,gpu,1,gpu idle" "$CLUSTER_NODE_2,gpu,0,gpu throttled" "$CLUSTER_NODE_3,gpu,0,gpu underused" \
+		"$CLUSTER_NODE_4,gpu,0,input bound"; do
+		IFS=, read -r host resource device finding <<<"$row"
+		grep -q "<td>$host</td><td>$host</td><td>$resource</td><td>$device</td><td>$finding</td>" plot/index.html
+	done
+	run -1 grep -q "<td>$CLUSTER_NODE_1</td><td>$CLUSTER_NODE_1</td><td>gpu</td>" plot/index.html
+
+	# The control: every GPU busy at its full clock, no loader.
+	for n in n2 n3 n4; do cluster_gpu "$n" "$GPU_H100"; done
+	mkdir control
+	cd control
+	cp ../config.yml .
+	run --separate-stderr clusterp run -- sh -c "$(gpu_job n2 6 n4 6)"
+	assert_success
+	run -1 grep -q ',gpu,' report/findings.csv
+	run -1 grep -q '<td>gpu</td>' plot/index.html
 	for n in n1 n2 n3 n4; do cluster_no_gpu "$n"; done
 }
