@@ -48,7 +48,11 @@ std::string device_title(const MetricPlot& plot, const std::string& alias) {
 
 bool series_per_device(Category category) { return category == Category::gpu; }
 
-std::string device_series_title(const std::string& host, const std::string& device) { return host + ":" + device; }
+std::string device_series_title(const std::string& host_title, const std::string& host, const std::string& device,
+                                const std::optional<Config>& config) {
+    const std::string alias = config ? config->gpu_alias(host, device, "", "") : "";
+    return host_title + ":" + (alias.empty() ? device : alias);
+}
 
 const std::vector<NamedItem>& configured_devices(const std::optional<Config>& config, Category category) {
     static const std::vector<NamedItem> none;

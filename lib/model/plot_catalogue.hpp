@@ -50,8 +50,12 @@ std::string device_title(const MetricPlot& plot, const std::string& alias);
 // than a plot of its own with a line per host (disk, network).
 bool series_per_device(Category category);
 
-// The series title of DEVICE of a host titled HOST: "n1:0".
-std::string device_series_title(const std::string& host, const std::string& device);
+// The series title of GPU DEVICE (its index) of HOST titled HOST_TITLE:
+// "n1:0", or "n1:ALIAS" where CONFIG's gpu_alias names that GPU alone (an
+// entry HOST:INDEX or INDEX; a model name's alias is shared by a host's
+// GPUs, and the CSV holds no UUID to match).
+std::string device_series_title(const std::string& host_title, const std::string& host, const std::string& device,
+                                const std::optional<Config>& config);
 
 // The devices CONFIG lists to plot for CATEGORY (filesystem_names for disk,
 // net_interfaces for network); empty when it lists none, and for the other

@@ -166,7 +166,7 @@ CategoryPlan plan_category(Category category, const std::vector<HostFile>& files
                 });
                 for (const CsvSeries* series : devices) {
                     const std::string title =
-                        device_series_title(host_title(file->host, series->alias, config), series->device);
+                        device_series_title(host_title(file->host, series->alias, config), file->host, series->device, config);
                     spec.series.push_back(
                         make_series(file->path, title, file->summary, *series, plot->column, options.time_axis));
                     refs.push_back({file, series->device});

@@ -429,7 +429,7 @@ int plot_stream(const PlotOptions& options) {
                 if (!input.summary.has_value(series, metric)) continue;
                 std::string title = host_title(host, series.alias, config);
                 if (series_per_device(category)) {
-                    title = device_series_title(title, series.device);
+                    title = device_series_title(title, host, series.device, config);
                 } else if (per_device(category)) {
                     std::string alias = config ? config->device_alias(series.device) : series.device;
                     if (alias == series.device && !series.device_alias.empty()) alias = series.device_alias;

@@ -650,11 +650,15 @@ heatmap_labels() {
 	diff -u expected ends
 }
 
-@test "gpu: GPUs in index order (2 before 10); stream mode labels host:GPU and draws the limit" {
+@test "gpu: GPUs in index order (2 before 10), named by gpu_alias where it names one GPU; stream mode labels host:GPU and draws the limit" {
 	cd_workdir
 	gpu_parsed n1 11 3
 	run -0 clusterp-plot -q --script
 	assert_equal "$(echo $(series_titles plot/gpu/utilization.gp))" "n1:0 n1:1 n1:2 n1:3 n1:4 n1:5 n1:6 n1:7 n1:8 n1:9 n1:10"
+	printf 'gpu_alias:\n    - n1:3: loader\n    - 10: last\n    - NVIDIA H100 80GB HBM3: h100\n' >config.yml
+	run -0 clusterp-plot -q --script
+	assert_equal "$(echo $(series_titles plot/gpu/power.gp))" "n1:0 n1:1 n1:2 n1:loader n1:4 n1:5 n1:6 n1:7 n1:8 n1:9 n1:last"
+	rm config.yml
 	run -0 clusterp-plot -m power_w -o power.svg parsed/gpu/n1
 	valid_plot power.svg
 	grep -q '>n1:10<' power.svg
