@@ -59,14 +59,22 @@ std::vector<Level> levels(const std::vector<HostData>& hosts, const std::string&
     return out;
 }
 
-// What the busy series of a stall are: each host's cpu, or every GPU.
-std::vector<BusySeries> busy_series(const std::vector<HostData>& hosts, const std::string& category) {
+// What the busy series of a stall are: each host's cpu, or every GPU the
+// run used (a kernel running more than UNUSED_PCT of the time in some
+// sample): a GPU the job never touched is gpu idle's, and would drag down
+// the median of those at work (a job on 4 of 8 GPUs a node).
+std::vector<BusySeries> busy_series(const std::vector<HostData>& hosts, const std::string& category,
+                                    double unused_pct) {
     std::vector<BusySeries> out;
     for (std::size_t h = 0; h < hosts.size(); ++h) {
         auto it = hosts[h].categories.find(category);
         if (it == hosts[h].categories.end()) continue;
         for (const SeriesData& series : it->second) {
-            if (series.column("util_pct") && !series.time.empty()) out.push_back({h, &series});
+            const std::vector<double>* util = series.column("util_pct");
+            const bool used = util && (std::isnan(unused_pct) || std::any_of(util->begin(), util->end(), [&](double x) {
+                                           return x > unused_pct;
+                                       }));
+            if (used && !series.time.empty()) out.push_back({h, &series});
             if (category == "cpu") break;
         }
     }
@@ -95,7 +103,7 @@ void find_stalls(const std::vector<HostData>& hosts, const std::string& category
                  const ClusterBusy& cluster, const RuleSettings& s, std::vector<Finding>& out) {
     const std::size_t run = std::size_t(s.min_consecutive);
     const bool gpu = category == "gpu";
-    for (const BusySeries& unit : busy_series(hosts, category)) {
+    for (const BusySeries& unit : busy_series(hosts, category, gpu ? s.gpu_idle_pct : k_nan)) {
         const SeriesData* series = unit.series;
         const std::vector<double>* busy = series->column("util_pct");
         const auto [first, last] = phase_range(series->time, phase);
@@ -242,8 +250,8 @@ void find_imbalance(const std::vector<HostData>& hosts, const Phase& phase, cons
             f.evidence = cat == "cpu"    ? amount(l.mean, "%") + " busy while the median host was " + amount(median, "%")
                          : cat == "disk" ? amount(l.mean, "%") + " utilized while the median host's busiest disk was " +
                                                amount(median, "%")
-                         : cat == "gpu"  ? "a kernel running " + amount(l.mean, "%") +
-                                              " of the time while the median GPU's ran " + amount(median, "%") + " of it"
+                         : cat == "gpu"  ? "a kernel running " + amount(l.mean, "%") + " of the time against " +
+                                              amount(median, "%") + " on the median GPU"
                                          : "at " + amount(l.mean, "%") +
                                                " of its line rate while the median host's busiest interface was at " +
                                                amount(median, "%");
@@ -261,8 +269,8 @@ double ClusterBusy::at(double time) const {
     return median[std::size_t(k)];
 }
 
-ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& category) {
-    const std::vector<BusySeries> all = busy_series(hosts, category);
+ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& category, double unused_pct) {
+    const std::vector<BusySeries> all = busy_series(hosts, category, unused_pct);
     ClusterBusy c;
     std::vector<double> steps;
     bool any = false;
@@ -294,7 +302,7 @@ ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& 
 std::vector<Finding> cluster_findings(const std::vector<HostData>& hosts, const std::vector<Phase>& phases,
                                       const ClusterBusy& cluster, const RuleSettings& s) {
     std::vector<Finding> out;
-    const ClusterBusy gpus = cluster_busy(hosts, "gpu");
+    const ClusterBusy gpus = cluster_busy(hosts, "gpu", s.gpu_idle_pct);
     for (const Phase& phase : phases) find_stalls(hosts, "cpu", phase, cluster, s, out);
     for (const Phase& phase : phases) find_stalls(hosts, "gpu", phase, gpus, s, out);
     for (const Phase& phase : phases) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,8 +43,9 @@ struct BusySeries {
 };
 
 // The cluster's median busy (util_pct of each host's cpu, or of every GPU
-// with CATEGORY gpu) over time, on a grid of the run's usual sampling step
-// from its first sample: each series' sample goes to the nearest step.
+// with CATEGORY gpu, leaving out those never above UNUSED_PCT: NaN leaves
+// none out) over time, on a grid of the run's usual sampling step from its
+// first sample: each series' sample goes to the nearest step.
 struct ClusterBusy {
     double t0 = 0;
     double step = 1;
@@ -52,7 +54,8 @@ struct ClusterBusy {
 
     double at(double time) const;  // NaN off the grid
 };
-ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& category = "cpu");
+ClusterBusy cluster_busy(const std::vector<HostData>& hosts, const std::string& category = "cpu",
+                         double unused_pct = std::numeric_limits<double>::quiet_NaN());
 
 // The findings of the rules that compare hosts (stall, straggler,
 // imbalance), and GPUs (stall, imbalance), phase by phase: stalls first

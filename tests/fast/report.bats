@@ -337,6 +337,6 @@ report_gpu() {
 	run -0 clusterp-report --cpus 4
 	assert_output - <<-'OUT'
 		run N2 gpu 1 stall: a kernel running 95.0 % of the time, then 0.0 % from 02:43:20, while the median GPU went on, a kernel running 95.0 % of the time before and 95.0 % after, until 02:44:50
-		run N3 gpu 0 imbalance: a kernel running 60.0 % of the time while the median GPU's ran 95.0 % of it (less work than the others)
+		run N3 gpu 0 imbalance: a kernel running 60.0 % of the time against 95.0 % on the median GPU (less work than the others)
 	OUT
 }

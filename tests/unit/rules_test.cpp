@@ -416,7 +416,7 @@ TEST_CASE("gpu imbalance: one GPU of the run far less busy than the median GPU, 
     hosts[2].categories["gpu"][1].columns["util_pct"] = level(n, 60);
     auto f = judge(hosts, n);
     REQUIRE(names(f) == Names{"h2 gpu 1 imbalance"});
-    CHECK(f[0].evidence == "a kernel running 60.0 % of the time while the median GPU's ran 91.0 % of it (less work than the others)");
+    CHECK(f[0].evidence == "a kernel running 60.0 % of the time against 91.0 % on the median GPU (less work than the others)");
     CHECK(f[0].value == 60);
     CHECK(f[0].threshold == 91);
     // Within the gap that matters: nothing.
@@ -436,6 +436,14 @@ TEST_CASE("gpu stall: one GPU stops mid-run while the run's other GPUs go on; no
     CHECK(f[0].evidence == "a kernel running 95.0 % of the time, then 0.0 % from 00:57:30, while the median GPU went on, "
                            "a kernel running 95.0 % of the time before and 95.0 % after, until 00:59:50");
     CHECK(f[0].share == doctest::Approx(15.0 / 40));
+    // GPUs the job never used (two more on each host) are not among the
+    // others that go on: the median of those at work is.
+    std::vector<HostData> more = hosts;
+    for (HostData& h : more)
+        for (const char* g : {"2", "3"}) h.categories["gpu"].push_back(series(n, {{"util_pct", level(n, 0)}}, g));
+    auto g = judge(more, n);
+    REQUIRE(g.size() == 7);
+    CHECK(g[0].evidence == f[0].evidence);
     for (HostData& h : hosts)
         for (SeriesData& gpu : h.categories["gpu"]) gpu.columns["util_pct"] = level(n, 95, 25, n, 0);
     CHECK(judge(hosts, n).empty());
