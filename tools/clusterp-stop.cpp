@@ -9,7 +9,7 @@ int main(int argc, char** argv) {
         Cli cli("clusterp-stop",
                 "[-hqv] [-c file] [-H hostlist] [-x hostlist] [-f fanout] [--launcher ssh|slurm] [--dry-run] [--force] [--with-parse [--with-report] [--with-plot]]",
                 "Stop profiling and download what every node collected.");
-        add_collect_options(cli, "stop only HOSTLIST", "replace a previous run's raw/");
+        add_collect_options(cli, "stop only HOSTLIST", "replace a previous run's raw/, or stop a run of another Slurm job");
         cli.add()("dry-run", "print `host: command` lines, connect nowhere")
             ("with-parse", "parse after stop")
             ("with-report", "report after parse (needs --with-parse)")

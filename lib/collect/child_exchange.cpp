@@ -25,7 +25,8 @@ Pipe new_pipe() {
 
 class ChildExchange : public Exchange {
 public:
-    ChildExchange(const std::string& path, const std::vector<std::string>& argv, std::chrono::seconds bound)
+    ChildExchange(const std::string& path, const std::vector<std::string>& argv, std::chrono::seconds bound,
+                  bool merge_err)
         : m_bound(bound), m_deadline(std::chrono::steady_clock::now() + bound) {
         // stdin is a socket so that writing to a command that has ended
         // fails with EPIPE instead of raising SIGPIPE.
@@ -38,7 +39,7 @@ public:
         SpawnOptions options;
         options.in = Redirect::to(child_in.get());
         options.out = Redirect::to(out.write.get());
-        options.err = Redirect::to(err.write.get());
+        options.err = Redirect::to(merge_err ? out.write.get() : err.write.get());
         // Nothing of ours leaks into the node's processes: a collector
         // holding one of our descriptors would keep a caller's pipe open.
         options.close_other_fds = true;
@@ -47,7 +48,7 @@ public:
         if (child.pid < 0) throw HostError("cannot run " + path + ": " + errno_text(child.error));
         m_pid = child.pid;
         m_out = std::move(out.read);
-        m_err = std::move(err.read);
+        if (!merge_err) m_err = std::move(err.read);
     }
 
     ~ChildExchange() override {
@@ -132,8 +133,8 @@ private:
 }  // namespace
 
 std::unique_ptr<Exchange> start_child(const std::string& path, const std::vector<std::string>& argv,
-                                      std::chrono::seconds bound) {
-    return std::make_unique<ChildExchange>(path, argv, bound);
+                                      std::chrono::seconds bound, bool merge_err) {
+    return std::make_unique<ChildExchange>(path, argv, bound, merge_err);
 }
 
 }  // namespace clusterp

@@ -16,9 +16,11 @@
 
 namespace clusterp {
 
-// Starts PATH with ARGV (argv[0] included).  Throws HostError when it
-// cannot be started.
+// Starts PATH with ARGV (argv[0] included).  MERGE_ERR: its stderr goes
+// into the stdout pipe (finish()'s err stays empty), for a reader that
+// needs both in the order they came.  Throws HostError when it cannot be
+// started.
 std::unique_ptr<Exchange> start_child(const std::string& path, const std::vector<std::string>& argv,
-                                      std::chrono::seconds bound);
+                                      std::chrono::seconds bound, bool merge_err = false);
 
 }  // namespace clusterp

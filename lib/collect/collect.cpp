@@ -176,6 +176,7 @@ int start_collection(const Config& config, const CollectOptions& options) {
     manifest.started = utc_text(started, "%Y-%m-%dT%H:%M:%SZ");
     manifest.interval = config.interval;
     manifest.transport = transport_name(config.transport);
+    manifest.slurm_job = config.slurm_job;
     ManifestWriter writer(manifest);
     write_manifest(k_manifest_path, manifest);
     log.record("-", "start run " + manifest.run_id + " on " + std::to_string(hosts.size()) + " hosts");
@@ -305,6 +306,18 @@ StopResult stop_collection(const Config& config, const CollectOptions& options) 
             std::cout << host << ": " << stop_send_command(record->dir, record->pid, record->side) << '\n';
         }
         return {};
+    }
+
+    // The steps holding a Slurm run's collectors belong to its allocation:
+    // stopped from another, they are out of reach (or long gone with it).
+    if (!manifest->slurm_job.empty() && config.transport == TransportKind::slurm &&
+        config.slurm_job != manifest->slurm_job) {
+        if (!options.force)
+            throw Error(k_exit_config, "run " + manifest->run_id + " was started in Slurm job " + manifest->slurm_job +
+                                           ", not in this job " + config.slurm_job + " (stop it inside job " +
+                                           manifest->slurm_job + ", or with --force to fetch what its collectors left)");
+        warn("run " + manifest->run_id + " was started in Slurm job " + manifest->slurm_job + ", stopped from job " +
+             config.slurm_job);
     }
 
     RunLog log(k_log_path);

@@ -90,6 +90,7 @@ std::string read_start_reply(const CommandResult& result, HostRecord& record) {
     record.sysstat = version.rfind(prefix, 0) == 0 ? version.substr(prefix.size()) : version;
     record.mem_total_kib = std::atoll(reply_value(reply, "mem").c_str());
     record.cpus = std::atoi(reply_value(reply, "cpus").c_str());
+    record.slurm_step = reply_value(reply, "slurm_step");
     return "";
 }
 
@@ -201,7 +202,8 @@ std::string start_host(RunLog& log, Session& session, const std::string& command
     log_command(log, host, command);
     const double begin = now_seconds();
     try {
-        auto exchange = session.start(command, std::chrono::seconds(k_start_bound));
+        auto exchange = hold ? session.start_holding(command, std::chrono::seconds(k_start_bound))
+                             : session.start(command, std::chrono::seconds(k_start_bound));
         std::string out;
         std::size_t sync;
         while ((sync = out.find(k_clock_sync)) == std::string::npos)

@@ -42,14 +42,24 @@ const char* const k_ours =
 // started from / with TZ=UTC, stdin /dev/null, stdout DIR/<category>.txt.
 // Its first line when all is well matches the case pattern `ready`; one
 // that prints anything else is ended, and left out quietly when that line
-// matches `absent` (no device), else reported.
+// matches `absent` (no device), else reported; `absent_why` is shell text
+// appended to that line (inside double quotes) to say why.
 struct SideText {
     SideCollector info;
     std::string probe;
     std::string (*command)(int interval);
     const char* ready;
     const char* absent;
+    const char* absent_why;
 };
+
+// A Slurm step sees only the GPUs it was given where the site constrains
+// devices (cgroup.conf ConstrainDevices=yes), and the step holding the
+// collectors asks for none (slurm_transport.hpp): a GPU node then shows it
+// no device.  Said where it may be the cause (in a Slurm step).
+const char* const k_gpu_absent_why =
+    "${SLURM_STEP_ID:+ (in Slurm step $SLURM_JOB_ID.$SLURM_STEP_ID, which holds no GPU of the job: it asks for none, "
+    "--gres=none, and where cgroup.conf has ConstrainDevices=yes a step sees only its own GPUs)}";
 
 // The nvidia-smi fields asked for, each with the older or newer names a
 // driver may know it by instead, best first (drivers rename fields:
@@ -111,9 +121,9 @@ std::string processes_command(int interval) { return "pidstat -h $h -l -u -r -d 
 
 const std::vector<SideText>& side_texts() {
     static const std::vector<SideText> table = {
-        {{"gpu", "nvidia-smi"}, gpu_probe(), gpu_command, "timestamp*", "*'No devices were found'*"},
+        {{"gpu", "nvidia-smi"}, gpu_probe(), gpu_command, "timestamp*", "*'No devices were found'*", k_gpu_absent_why},
         // Ready once it prints its banner; it has no "absent" answer.
-        {{"processes", "pidstat"}, k_processes_probe, processes_command, "Linux*", "'pidstat not found'"},
+        {{"processes", "pidstat"}, k_processes_probe, processes_command, "Linux*", "'pidstat not found'", ""},
     };
     return table;
 }
@@ -206,7 +216,7 @@ std::string side_start_part(const std::vector<std::string>& side, int interval, 
         s << "if [ -n \"$r\" ] && alive; then echo \"" << category << "_pid=$x\"; y_" << category << "=$x; else ";
         s << "i=0; while alive && [ $i -lt 50 ]; do " << k_nap << "; done; if sours; then kill -KILL $x; fi; ";
         s << "[ -n \"$m\" ] || m=$(head -n 1 " << l << "); rm -f " << o << " " << l << "; case $m in "
-          << text->absent << ") echo \"" << category << "_skip=$m\" ;; *) echo \"" << category
+          << text->absent << ") echo \"" << category << "_skip=$m" << text->absent_why << "\" ;; *) echo \"" << category
           << "_error=${m:-it ended at once, saying nothing}\" ;; esac; fi; fi; ";
     }
     return s.str();
@@ -387,6 +397,16 @@ std::string stop_send_command(const std::string& dir, long pid, const std::vecto
       << "set -- \"$@\" " << shell_quote(remote_sa_name()) << "; ";
     s << send_part(" \"$@\"") << "; ";
     s << "read -r k || exit 0; [ \"$k\" = ok ] || exit 0; " << cleanup_part(side);
+    return s.str();
+}
+
+std::string slurm_task_command(const std::string& command) {
+    std::ostringstream s;
+    s << k_prologue << "i=${SLURM_PROCID:-0}; echo \"node=$SLURMD_NODENAME\"; "
+      << "echo \"slurm_step=$SLURM_JOB_ID.$SLURM_STEP_ID\"; ";
+    s << "while :; do IFS= read -r m || exit 0; [ \"$m\" = go ] && break; done; ";
+    s << "while IFS= read -r m; do case $m in \"$i \"*) printf '%s\\n' \"${m#* }\" ;; \"$i\") break ;; esac; done | "
+      << "{ /bin/sh -c " << shell_quote(command) << "; echo \"clusterp_exit=$?\"; }";
     return s.str();
 }
 

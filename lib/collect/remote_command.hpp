@@ -85,6 +85,19 @@ const std::vector<SideCollector>& side_collectors();
 std::string start_command(const std::optional<std::string>& remote_dir, int interval,
                           const std::vector<std::string>& side = {}, bool hold = false);
 
+// The task of a Slurm step that holds COMMAND (a start_command made with
+// hold) on every node at once (collect/slurm_transport): it first answers
+// `node=` (its $SLURMD_NODENAME) and `slurm_step=JOB.STEP` and waits for
+// a line `go` (the end of its input first: it ends, having done nothing;
+// the controller sends `go` once every task has answered, because Slurm
+// cancels a whole step whose launch failed on one node), then runs
+// COMMAND with, as its stdin, the lines of the step's stdin addressed to
+// this task (srun broadcasts stdin to every task): `ID LINE` passes LINE
+// to the task whose $SLURM_PROCID is ID, a line `ID` alone ends its input.
+// When COMMAND ends, `clusterp_exit=STATUS` (a held command ends only when
+// stop has ended its collectors, and nobody reads it then).
+std::string slurm_task_command(const std::string& command);
+
 // Stop, convert, send and remove, in one command (one login shell):
 // 1. stop: if DIR/run.sa is still written by PID (its /proc cmdline names
 //    that file), SIGTERM, wait up to 5 s, then SIGKILL.  Replies `state=`

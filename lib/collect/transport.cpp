@@ -1,5 +1,7 @@
 #include "collect/transport.hpp"
 
+#include <vector>
+
 #include "model/config.hpp"
 #include "base/diag.hpp"
 #include "collect/local_transport.hpp"
@@ -30,7 +32,11 @@ std::unique_ptr<Connector> make_connector(const Config& config) {
     case TransportKind::ssh:
         return make_ssh_connector(config);
     case TransportKind::slurm:
-        return make_slurm_connector();
+    {
+        std::vector<std::string> hosts;
+        for (const auto& host : config.hosts) hosts.push_back(host.name);
+        return make_slurm_connector(hosts);
+    }
     }
     throw Error(k_exit_software, "unknown transport");
 }

@@ -70,6 +70,13 @@ public:
     // under the node's shell with no pty.  `bound` is the hard bound of the
     // whole exchange (see Exchange for the silence bound).  Throws HostError.
     virtual std::unique_ptr<Exchange> start(const std::string& command, std::chrono::seconds bound) = 0;
+    // As start(), for a start command made with hold (holds_collector):
+    // a transport may run the commands of every host in one process that
+    // holds all their collectors (Slurm: one step), started with the first
+    // host's call; the command must then be the same for every host.
+    virtual std::unique_ptr<Exchange> start_holding(const std::string& command, std::chrono::seconds bound) {
+        return start(command, bound);
+    }
     // Runs `command` with stdin at end of file and collects its output:
     // start(), close_input(), read() to the end, finish().
     CommandResult run(const std::string& command, std::chrono::seconds bound);

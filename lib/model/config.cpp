@@ -393,7 +393,10 @@ Config load_config(const std::string& path, const LoadOptions& options) {
             if (seen.insert(name).second) chosen.push_back({name, config.host_alias(name)});
         config.hosts = chosen;
     }
-    if (options.require_hosts && config.transport == TransportKind::slurm) check_allocation(config, slurm);
+    if (options.require_hosts && config.transport == TransportKind::slurm) {
+        check_allocation(config, slurm);
+        config.slurm_job = std::getenv("SLURM_JOB_ID");
+    }
     if (options.require_hosts && config.hosts.empty()) {
         if (has_hosts_key) loader.fail(hosts_node, "hosts", "lists no host");
         throw Error(k_exit_config, path + ": hosts: no host to profile (add `hosts:`, use -H, or run inside a Slurm job)");

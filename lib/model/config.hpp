@@ -43,6 +43,7 @@ struct Config {
     int ssh_timeout = 10;  // seconds, connect and each remote command
     int fanout = 32;
     TransportKind transport = TransportKind::ssh;
+    std::string slurm_job;  // launcher slurm with hosts required: the allocation's $SLURM_JOB_ID
     std::optional<std::string> remote_dir;  // unset: the node's $TMPDIR, else /tmp
     int interval = 10;                      // seconds between samples
     bool gpu = true;                        // `gpu: auto` (nvidia-smi where it runs) or `off`

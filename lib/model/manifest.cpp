@@ -74,6 +74,7 @@ std::optional<Manifest> read_manifest(const std::string& path) {
         manifest.started = field<std::string>(root, "started", "");
         manifest.interval = field(root, "interval", 0);
         manifest.transport = field<std::string>(root, "transport", "");
+        manifest.slurm_job = field<std::string>(root, "slurm_job", "");
         for (const auto& node : root["hosts"]) {
             HostRecord record;
             record.host = node["host"].as<std::string>();
@@ -96,6 +97,7 @@ std::optional<Manifest> read_manifest(const std::string& path) {
             record.clock_error = field(node, "clock_error", -1.0);
             record.mem_total_kib = field(node, "mem_total_kib", 0LL);
             record.cpus = field(node, "cpus", 0);
+            record.slurm_step = field<std::string>(node, "slurm_step", "");
             for (const auto& side : node["side"]) {
                 SideRecord entry{field<std::string>(side, "category", ""), field(side, "pid", 0L)};
                 // It names a file (raw/CATEGORY/HOST) and a shell variable.
@@ -128,7 +130,9 @@ void write_manifest(const std::string& path, const Manifest& manifest) {
     std::ostringstream out;
     out << "{\n  \"version\": " << manifest.version << ",\n  \"run_id\": " << json_string(manifest.run_id)
         << ",\n  \"started\": " << json_string(manifest.started) << ",\n  \"interval\": " << manifest.interval
-        << ",\n  \"transport\": " << json_string(manifest.transport) << ",\n  \"hosts\": [";
+        << ",\n  \"transport\": " << json_string(manifest.transport);
+    if (!manifest.slurm_job.empty()) out << ",\n  \"slurm_job\": " << json_string(manifest.slurm_job);
+    out << ",\n  \"hosts\": [";
     const char* separator = "\n";
     for (const auto& h : manifest.hosts) {
         out << separator << "    {\"host\": " << json_string(h.host) << ", \"alias\": " << json_string(h.alias)
@@ -137,6 +141,7 @@ void write_manifest(const std::string& path, const Manifest& manifest) {
             << ", \"sysstat\": " << json_string(h.sysstat) << ", \"clock_offset\": " << json_number(h.clock_offset)
             << ", \"clock_error\": " << json_number(h.clock_error)
             << ", \"mem_total_kib\": " << h.mem_total_kib << ", \"cpus\": " << h.cpus;
+        if (!h.slurm_step.empty()) out << ", \"slurm_step\": " << json_string(h.slurm_step);
         if (!h.side.empty()) {
             out << ", \"side\": [";
             for (std::size_t i = 0; i < h.side.size(); ++i)

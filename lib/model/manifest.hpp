@@ -37,6 +37,7 @@ struct HostRecord {
     long long mem_total_kib = 0;  // MemTotal, 0 when unknown
     int cpus = 0;
     std::vector<SideRecord> side;  // the side collectors running (gpu)
+    std::string slurm_step;        // launcher slurm: the step holding its collectors, JOB.STEP ("42.0")
 };
 
 struct Manifest {
@@ -45,6 +46,7 @@ struct Manifest {
     std::string started;  // ISO 8601 UTC
     int interval = 0;
     std::string transport;  // "ssh", "local" or "slurm"
+    std::string slurm_job;  // launcher slurm: the allocation's job id, which stop must run in
     std::vector<HostRecord> hosts;
 
     const HostRecord* find(const std::string& host) const;

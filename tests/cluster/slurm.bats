@@ -74,14 +74,21 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	nothing_left
 }
 
-@test "start, then stop from another shell of the same allocation: start's steps hold the collectors in between, stop ends them" {
+@test "start, then stop from another shell of the same allocation: start's one step holds the collectors in between, stop ends it" {
 	allocate
 	run --separate-stderr in_job clusterp start
 	assert_success
 	[ "$stderr" = 'clusterp-start: 3 started, 0 failed' ]
-	# start has ended; its steps (one per node) hold the collectors.
+	# start has ended; one step on all three nodes holds the collectors,
+	# and the manifest names it and the job.
 	run slurm_steps
-	assert_equal "$(grep -c ' clusterp ' <<<"$output")" 3
+	assert_line --regexp "^$JOB\.[0-9]+ clusterp "
+	step=${output%% *}
+	assert_equal "${output#* }" "clusterp $NODES"
+	run grep -c "\"slurm_step\": \"$step\"" .clusterp/run.json
+	assert_output 3
+	run grep -c "\"slurm_job\": \"$JOB\"" .clusterp/run.json
+	assert_output 1
 	run pgrep -f -- "$TMPDIR/clusterp\."
 	assert_equal "${#lines[@]}" 3
 	run --separate-stderr in_job clusterp stop
@@ -133,8 +140,9 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	job=${output%%;*}
 	# start has ended (all three held), the job not yet begun.
 	for _ in $(seq 1 300); do grep -q 'clusterp-run: 3 started' job.err 2>/dev/null && break; sleep 0.1; done
-	run slurm_steps
-	assert_equal "$(grep -c ' clusterp ' <<<"$output")" 3
+	run sh -c "squeue -h -s -o '%i %j %N' | grep ' clusterp '"
+	assert_output --regexp "^$job\.[0-9]+ clusterp "
+	assert_equal "${output#* }" "clusterp $SLURMTEST_NODELIST"
 	scancel "$job"
 	slurm_wait_idle
 	nothing_left
@@ -143,8 +151,13 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	for node in $SLURMTEST_NODES; do
 		assert_line --regexp "^clusterp-run: $node: .*\(its data stays on the node: stop it again with -H $node\)\$"
 	done
+	# Another allocation: refused, unless forced.
 	allocate
+	run_id=$(python3 -c 'import json; print(json.load(open(".clusterp/run.json"))["run_id"])')
 	run --separate-stderr in_job clusterp stop
+	[ "$status" -eq 78 ]
+	[ "$stderr" = "clusterp-stop: run $run_id was started in Slurm job $job, not in this job $JOB (stop it inside job $job, or with --force to fetch what its collectors left)" ]
+	run --separate-stderr in_job clusterp stop --force
 	assert_success
 	[[ $stderr == *'clusterp-stop: 3 stopped, 0 failed' ]]
 	for node in $SLURMTEST_NODES; do [ -s "raw/sa/$node" ]; done
@@ -164,6 +177,19 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	[[ $stderr == *"clusterp-stop: $n2: "*'(its data stays on the node: stop it again with -H '"$n2)"* ]]
 	[[ $stderr == *'clusterp-stop: 2 stopped, 1 failed'* ]]
 	[ -s "raw/sa/$n1" ] && [ -s "raw/sa/$n3" ] && [ ! -e "raw/sa/$n2" ]
+	run pgrep -f -- "$TMPDIR/clusterp\."
+	assert_output ''
+	# A start with the node still down: Slurm refuses the one step, so each
+	# host is tried alone and the down node is named with its own cause.
+	run --separate-stderr in_job clusterp start --force
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"clusterp-start: $n2: "* ]]
+	[[ $stderr == *'clusterp-start: 2 started, 1 failed'* ]]
+	run --separate-stderr in_job clusterp stop --force
+	assert_success
+	[[ $stderr == *'clusterp-stop: 2 stopped, 0 failed' ]]
+	# No collector left (Slurm keeps listing the steps that touched the down
+	# node for as long as the job runs).
 	run pgrep -f -- "$TMPDIR/clusterp\."
 	assert_output ''
 }

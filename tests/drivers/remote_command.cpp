@@ -4,6 +4,7 @@
 //   remote_command start [DIR] INTERVAL [SIDE...]  start_command (DIR `-`
 //                                       means unset; SIDE: side collectors)
 //   remote_command stop DIR PID [CATEGORY:PID...]  stop_send_command
+//   remote_command slurm-task COMMAND  slurm_task_command
 //   remote_command reply               parse stdin, print `key=value` sorted
 #include <cstdlib>
 #include <iostream>
@@ -17,7 +18,7 @@ using namespace clusterp;
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: remote_command quote|start|stop|reply ARGS\n";
+        std::cerr << "usage: remote_command quote|start|stop|slurm-task|reply ARGS\n";
         return 64;
     }
     const std::string verb = argv[1];
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
             side.push_back({word.substr(0, colon), std::atol(word.c_str() + colon + 1)});
         }
         std::cout << stop_send_command(argv[2], std::atol(argv[3]), side) << "\n";
+    } else if (verb == "slurm-task" && argc == 3) {
+        std::cout << slurm_task_command(argv[2]) << "\n";
     } else if (verb == "reply") {
         std::string in((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
         for (const auto& [key, values] : parse_reply(in))

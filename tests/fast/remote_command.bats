@@ -231,6 +231,10 @@ side_pid() { sed -n "s/^$2_pid=//p" "$1"; }
 	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
 	run cat reply
 	assert_line 'gpu_skip=No devices were found'
+	# In a Slurm step, the line says why that may be.
+	printf 't\nno\n' | SLURM_JOB_ID=42 SLURM_STEP_ID=3 PATH=$PWD/gpu:$PATH sh start >reply
+	run cat reply
+	assert_line 'gpu_skip=No devices were found (in Slurm step 42.3, which holds no GPU of the job: it asks for none, --gres=none, and where cgroup.conf has ConstrainDevices=yes a step sees only its own GPUs)'
 	gpu_replay gpu "$GPU_H100" 'fail exit'
 	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
 	run cat reply
@@ -252,4 +256,16 @@ side_pid() { sed -n "s/^$2_pid=//p" "$1"; }
 	assert_line 'gpu=stopped 0'
 	[ ! -e "$dir" ]
 	[ -z "$(ls -A remote)" ]
+}
+
+@test "slurm_task_command: the task names its node and step, its command reads only the lines addressed to its task, a lone number ends them" {
+	"$RC" slurm-task 'cat; echo "after=$(cat)"; exit 3' >task
+	printf 'go\n0 a\n1 for task one\n10 not mine\n1\n1 after the end\n' |
+		SLURM_PROCID=1 SLURMD_NODENAME=n2 SLURM_JOB_ID=42 SLURM_STEP_ID=7 sh task >out
+	printf '%s\n' node=n2 slurm_step=42.7 'for task one' after= clusterp_exit=3 >expected
+	diff -u expected out
+	# Its input ended before `go`: nothing run.
+	printf '1 t\n' | SLURM_PROCID=1 SLURMD_NODENAME=n2 SLURM_JOB_ID=42 SLURM_STEP_ID=7 sh task >out
+	printf '%s\n' node=n2 slurm_step=42.7 >expected
+	diff -u expected out
 }
