@@ -340,3 +340,11 @@ report_gpu() {
 		run N3 gpu 0 imbalance: a kernel running 60.0 % of the time against 95.0 % on the median GPU (less work than the others)
 	OUT
 }
+
+@test "report: every threshold rule_settings() knows is a key clusterp-report(1) documents" {
+	run -0 sed -n 's/^ *{"\([a-z_]*\)", &S::.*/\1/p' "$ROOT/lib/report/rules.cpp"
+	[ "${#lines[@]}" -ge 31 ]
+	for key in "${lines[@]}"; do
+		grep -q "^\.Cm $key\( \|$\)" "$ROOT/man/clusterp-report.1" || fail "'$key' is not in clusterp-report(1)"
+	done
+}
