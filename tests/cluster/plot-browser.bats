@@ -4,6 +4,7 @@
 # the page opened from disk (file://) after the tree was copied elsewhere.
 # Not in tests/fast: it needs chromium (DEPS_TEST).
 load ../lib/common
+load ../lib/gpu
 
 browse() { /usr/bin/python3 "$ROOT/tests/lib/browser.py" "$@"; }
 
@@ -97,4 +98,22 @@ setup() {
 		[ "$(wc -l <<<"$runs")" -le "$n" ] || { echo "$n hosts: $(wc -l <<<"$runs") runs"; echo "$runs"; return 1; }
 		run -1 grep -E ' [12]$|^ffffff ' <<<"$runs"
 	done
+}
+
+@test "gpu: 8 hosts of 8 GPUs make a heatmap of 64 crisp rows in the browser, the idle GPU on top, and the page shows every gpu plot" {
+	mkdir g && cd g
+	gpu_parsed "$(printf 'node%02d ' $(seq 8))" 8 120
+	clusterp-plot -q -f svg
+	cd ..
+	grep -q "^set ytics scale 0 font ',8' ('node02:1' 0, " g/plot/gpu/utilization_heatmap.gp
+	run -0 browse "file://$WORK/g/plot/index.html" --eval "$IMAGES"
+	assert_output '15 images loaded'
+	at=$(browse "file://$WORK/g/plot/index.html" --size 1400x1200 \
+		--eval "const i = document.querySelector('img[src=\"gpu/utilization_heatmap.svg\"]'); i.scrollIntoView();
+			const r = i.getBoundingClientRect(); [r.left, r.top, r.width].join(' ')" --screenshot g.png)
+	# shellcheck disable=SC2086
+	runs=$(/usr/bin/python3 "$ROOT/tests/lib/heatmap_rows.py" g.png g/plot/gpu/utilization_heatmap.svg $at)
+	[ "$(wc -l <<<"$runs")" -le 64 ] || { echo "$(wc -l <<<"$runs") runs"; echo "$runs"; return 1; }
+	[ "$(wc -l <<<"$runs")" -ge 8 ]
+	run -1 grep -E ' [12]$|^ffffff ' <<<"$runs"
 }

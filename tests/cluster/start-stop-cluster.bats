@@ -401,6 +401,12 @@ gpu_job() {
 		grep -q "<td>$host</td><td>$host</td><td>$resource</td><td>$device</td><td>$finding</td>" plot/index.html
 	done
 	run -1 grep -q "<td>$CLUSTER_NODE_1</td><td>$CLUSTER_NODE_1</td><td>gpu</td>" plot/index.html
+	# The page's gpu plots: a heatmap row per GPU (two each on n1 and n2, one
+	# on n3 and n4), n2's idle GPU named first, the findings linked to it.
+	grep -q "^# GPU utilization (per host:GPU): 6 rows by " plot/gpu/utilization_heatmap.gp
+	grep -q "^set ytics scale 0 font ',8' ('$CLUSTER_NODE_2:1' 0, " plot/gpu/utilization_heatmap.gp
+	grep -q '<td>gpu idle</td>.*<a href="#gpu/utilization_heatmap.svg">plot</a>' plot/index.html
+	[ -s plot/gpu/power_band.svg ]
 
 	# The control: every GPU busy at its full clock, no loader.
 	for n in n2 n3 n4; do cluster_gpu "$n" "$GPU_H100"; done
