@@ -222,14 +222,16 @@ void order_run(Inputs& inputs, const std::string& markers_text, const std::strin
 }
 
 // The findings of RUN, each naming the host's top processes by its
-// resource (up to TOP).
+// resource (up to TOP); input bound by CPU, the data loader being the
+// question it raises.
 std::vector<Finding> judge(const ParsedRun& run, const RuleSettings& settings, std::size_t top) {
     std::vector<Finding> findings = find_bottlenecks(run.hosts, run.phases, settings);
     for (Finding& f : findings) {
         auto rows = run.processes.find(f.host);
         if (rows == run.processes.end()) continue;
         const auto host = std::find_if(run.hosts.begin(), run.hosts.end(), [&](const HostData& h) { return h.host == f.host; });
-        f.processes = top_processes_text(rows->second, f.resource, f.start, f.end, host == run.hosts.end() ? 0 : host->cpus, top);
+        const std::string& by = f.kind == FindingKind::input_bound ? std::string("cpu") : f.resource;
+        f.processes = top_processes_text(rows->second, by, f.start, f.end, host == run.hosts.end() ? 0 : host->cpus, top);
     }
     return findings;
 }

@@ -314,6 +314,26 @@ report_gpu() {
 	grep -q '^run,.*,n1,N1,gpu,1,gpu throttled,warning,60.606061,70,1.00,' report/findings.csv
 }
 
+@test "report: input bound names the host's top processes by CPU, the data loader among them" {
+	cd_workdir
+	report_host n1 30 30 1
+	report_csv cpu n2 30 util_pct=30 busiest_core_pct=100
+	report_gpu n1 0
+	report_gpu n2 0 util_pct=6
+	mkdir -p parsed/processes
+	{
+		echo time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps
+		for i in $(seq 0 29); do
+			t=$(printf '2026-11-25T02:%02d:%02dZ' $((40 + i / 6)) $((i % 6 * 10)))
+			printf '%s,%d,n2,N2,311,python3 loader.py,99.5,900,20480,0\n' "$t" $((10 * i))
+			printf '%s,%d,n2,N2,310,python3 train.py,12,4000,0,0\n' "$t" $((10 * i))
+		done
+	} >parsed/processes/n2
+	run -0 clusterp-report --cpus 4
+	assert_line --index 0 --partial 'run N2 cpu single core bound: its busiest core 100.0 % busy'
+	assert_line --index 1 'run N2 gpu 0 input bound: a kernel running 6.0 % of the time while the busiest CPU core is 100.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50); top: python3 loader.py (pid 311) 99.5 % of 400 %; python3 train.py (pid 310) 12.0 % of 400 %'
+}
+
 @test "report: gpu control: busy GPUs, their clocks above 70 % of the maximum, within 20 points of each other, give no finding" {
 	cd_workdir
 	for h in n1 n2 n3; do report_host "$h" 30 40 1; done
