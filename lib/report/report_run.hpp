@@ -1,7 +1,8 @@
 // clusterp-report's work: parsed CSV -> findings (report/rules.hpp).
 //
 // Directory mode reads parsed/<category>/<host> (cpu load memory swap disk
-// network), parsed/markers.csv when present (its phases; without one the
+// network gpu, and processes for the findings' top processes),
+// parsed/markers.csv when present (its phases; without one the
 // whole run is one phase, "run") and .clusterp/run.json (CPU counts), and
 // writes report/findings.csv and report/report.md atomically; stream mode
 // reads the given CSV files (or stdin) and writes to stdout only.  Both

@@ -9,7 +9,8 @@
 // a column the input lacks, or leaves empty, makes a sample unjudged, and a
 // rule with fewer than `min_consecutive` judged samples in a phase says
 // nothing (never a false alarm).  The cluster rules (straggler, imbalance,
-// idle host, stall) compare each host with the others in the same phase.
+// idle host, stall) compare each host with the others in the same phase;
+// imbalance and stall also each GPU with the run's other GPUs.
 //
 // Pure: no I/O.
 #pragma once
@@ -40,15 +41,17 @@ struct HostData {
     std::string host;
     std::string alias;
     int cpus = 0;  // the CPU count the rules use; 0 when unknown
-    // Category name (cpu, load, memory, swap, disk, network) -> its series:
-    // one for a host category, one per device for disk and network.
+    // Category name (cpu, load, memory, swap, disk, network, gpu) -> its
+    // series: one for a host category, one per device for disk and network,
+    // one per GPU (device: its index) for gpu.
     std::map<std::string, std::vector<SeriesData>> categories;
 
     const SeriesData* series(const std::string& category) const;  // the first, or nullptr
 };
 
 // The columns the rules read, per category (cpu, load, memory, swap, disk,
-// network): all a reader needs to load.
+// network, gpu; gpu's throttle as model/contract's throttle_bits): all a
+// reader needs to load.
 const std::map<std::string, std::vector<std::string>>& rule_columns();
 
 // A span of the run's timeline that is judged on its own: a phase between
