@@ -74,7 +74,7 @@ void reduce_plots(std::vector<PlannedPlot>& plots, Category category,
         std::vector<const PlotColumns*> series;
         double x0 = 0, x1 = 0;
         bool any = false;
-        std::size_t most = 0;
+        std::size_t most = 0;  // rows gnuplot reads for a series
         for (const SeriesRef& ref : plot.refs) {
             const PlotColumns* found = columns_of(data, ref);
             series.push_back(found);
@@ -82,7 +82,9 @@ void reduce_plots(std::vector<PlannedPlot>& plots, Category category,
             x0 = any ? std::min(x0, found->x.front()) : found->x.front();
             x1 = any ? std::max(x1, found->x.back()) : found->x.back();
             any = true;
-            most = std::max(most, found->x.size());
+            // A device's series reads its host's whole file, every device's
+            // rows (8 GPUs: 8 times its own).
+            most = std::max(most, per_device(category) ? ref.file->summary.rows : found->x.size());
         }
         const int width = spec.width > 0 ? spec.width : default_plot_width(spec.series.size());
         if (most <= 4 * std::size_t(width)) continue;

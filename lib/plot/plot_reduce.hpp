@@ -34,8 +34,10 @@ const PlotColumns* columns_of(const std::map<std::string, std::vector<PlotColumn
 void append_reduced(const std::vector<double>& x, const std::vector<float>& y, double x0, double x1, int buckets,
                     std::string& out);
 
-// For each plot of PLOTS (all of CATEGORY) where a series has more than four
-// points per pixel across: every series replaced by a datablock of the
+// For each plot of PLOTS (all of CATEGORY) where gnuplot would read more
+// than four rows per pixel across for a series (its points, or for disk,
+// network and gpu its host file's rows, every device's): every series
+// replaced by a datablock of the
 // reduced points (x: seconds, elapsed or since the epoch), and the spec set
 // to read it.  DATA: per host, what read_columns found for
 // reduced_columns(CATEGORY), keyed by device.
