@@ -5,6 +5,7 @@
 # tests/cluster/report-scenarios.bats.
 load ../lib/common
 load ../lib/report
+load ../lib/gpu
 
 @test "report: directory mode names the saturated host on stdout, in findings.csv and report.md" {
 	cd_workdir
@@ -343,6 +344,28 @@ report_gpu() {
 	report_gpu n3 0 util_pct=97 mem_used_pct=60
 	run -0 clusterp-report --cpus 4
 	assert_output 'no finding: no rule fired on 3 hosts in 1 phase'
+}
+
+@test "report: real captures (tests/fixtures/nvidia-smi, idle and under load, every driver) show no GPU throttled: an idle GPU's power reason is not judged" {
+	local capture
+	for capture in $(cd "$GPU_CAPTURES" && ls *.txt); do
+		rm -rf parsed
+		gpu_parsed "n1 n2 n3" 2 20 "$capture"
+		run -0 clusterp-report -q
+		refute_output --partial throttled
+	done
+	# The RTX 2080 Super's idle row gives power as a reason (its clock is
+	# down, as an idle GPU's is); made busy, it is throttled.
+	gpu_query_csv linux-x86_64__nvidia-geforce-rtx-2080-super__595.71.05.txt idle >idle.csv
+	run -0 clusterp-parse -q --category gpu --host n1 idle.csv
+	assert_line --index 1 --regexp ',0,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,765,2145,power$'
+	rm -f parsed/gpu/*
+	printf '%s\n' "${lines[0]}" >parsed/gpu/n1
+	for s in 0 1 2 3; do
+		awk -F, -v OFS=, -v s=$s '{ $1 = "2026-11-25T02:40:0" s "Z"; $2 = s; $7 = 97; print }' <<<"${lines[1]}"
+	done >>parsed/gpu/n1
+	run -0 clusterp-report -q
+	assert_output --partial 'run n1 gpu 0 throttled: its SM clock at 35.7 % of its maximum, slowed by its power limit'
 }
 
 @test "report: gpu stall and gpu imbalance compare each GPU with the run's other GPUs, naming host, GPU index and phase" {
