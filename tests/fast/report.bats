@@ -347,6 +347,7 @@ report_gpu() {
 }
 
 @test "report: real captures (tests/fixtures/nvidia-smi, idle and under load, every driver) show no GPU throttled: an idle GPU's power reason is not judged" {
+	cd_workdir
 	local capture
 	for capture in $(cd "$GPU_CAPTURES" && ls *.txt); do
 		rm -rf parsed
