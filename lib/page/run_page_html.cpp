@@ -5,6 +5,7 @@
 #include <set>
 
 #include "model/contract.hpp"
+#include "model/plot_catalogue.hpp"
 #include "page/html.hpp"
 
 namespace clusterp {
@@ -176,7 +177,10 @@ std::string render_run_page(const IndexPage& page) {
         if (lines > 0) {
             // Beyond 16 hosts a line plot is a tangle: there, on request.
             const bool fold = page.hosts.size() > 16;
-            html += fold ? "<details>\n<summary>Line plots, one line per host (" + std::to_string(lines) + ")</summary>\n"
+            const std::optional<Category> known = category_from_name(category);
+            const char* per = known && series_per_device(*known) ? "per GPU" : "per host";
+            html += fold ? "<details>\n<summary>Line plots, one line " + std::string(per) + " (" + std::to_string(lines) +
+                               ")</summary>\n"
                          : "";
             html += "<div class=\"grid\">\n";
             for (const auto& plot : page.plots)
