@@ -106,20 +106,23 @@ std::vector<IndexPlot> plots_in(const std::string& dir, const std::string& ext) 
 
 // The plot that shows a finding best: a heatmap of its resource (the
 // host's row is in it), of its device (named by its alias, as the plots
-// are) when it names one, I/O wait for a finding about waiting on I/O, else
-// utilization; "" when no plot of the resource exists.
+// are) when it names one, the plot its words point to (I/O wait for waiting
+// on I/O; for a GPU, memory for memory nearly full and the SM clock for
+// throttled), else utilization; "" when no plot of the resource exists.
 std::string image_for(const std::vector<IndexPlot>& plots, const std::string& resource, const std::string& device,
                       const std::string& finding) {
-    const bool io = resource == "cpu" && (finding.find("I/O") != std::string::npos ||
-                                          finding.find("iowait") != std::string::npos);
+    auto says = [&](const char* word) { return finding.find(word) != std::string::npos; };
+    const std::string want = resource == "cpu" && (says("I/O") || says("iowait")) ? "iowait"
+                             : resource == "gpu" && says("memory")               ? "memory"
+                             : resource == "gpu" && says("throttled")            ? "sm_clock"
+                                                                                 : "utilization";
     int best_score = -1;
     std::string best;
     for (const IndexPlot& plot : plots) {
         if (plot.category != resource) continue;
-        const bool iowait = plot.title.find("iowait") != std::string::npos;
         const int score = (plot.kind == IndexPlotKind::heatmap ? 8 : 0) +
                           (!device.empty() && plot.title.rfind(device + "_", 0) == 0 ? 4 : 0) +
-                          (io == iowait ? 2 : 0) + (plot.title.find("utilization") != std::string::npos ? 1 : 0);
+                          (plot.title.find(want) != std::string::npos ? 2 : 0);
         if (score > best_score) {
             best_score = score;
             best = plot.image;

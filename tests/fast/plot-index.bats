@@ -119,7 +119,7 @@ setup() {
 	diff -u expected cells
 }
 
-@test "gpu: its heatmaps, bands and line plots in a section after network, its columns in the host table, a GPU finding linked to its heatmap" {
+@test "gpu: its heatmaps, bands and line plots in a section after network, its columns in the host table, each GPU finding linked to the heatmap its words point to" {
 	gpu_parsed "node01 node02 node03 node04 node05" 2 10
 	run -0 clusterp-plot -q -f svg
 	xmllint --html --noout plot/index.html
@@ -138,7 +138,11 @@ setup() {
 	cat >report/findings.csv <<-'CSV'
 	phase,start,end,host,alias,resource,device,finding,severity,value,threshold,share,evidence
 	,2026-11-25T02:40:56Z,2026-11-25T02:41:05Z,node02,node02,gpu,1,gpu idle,warning,0,1,1,a kernel running 0 % of the time
+	,2026-11-25T02:40:56Z,2026-11-25T02:41:05Z,node01,login,gpu,0,gpu memory nearly full,notice,97,95,1,97 % of its memory used
+	,2026-11-25T02:40:56Z,2026-11-25T02:41:05Z,node03,node03,gpu,1,gpu throttled,warning,60,70,1,its SM clock at 60 % of its maximum
 	CSV
 	run -0 "$UNIT_BIN/run-page" .
 	grep -q '<td>gpu idle</td>.*<a href="#gpu/utilization_heatmap.svg">plot</a>' plot/index.html
+	grep -q '<td>gpu memory nearly full</td>.*<a href="#gpu/memory_heatmap.svg">plot</a>' plot/index.html
+	grep -q '<td>gpu throttled</td>.*<a href="#gpu/sm_clock_heatmap.svg">plot</a>' plot/index.html
 }
