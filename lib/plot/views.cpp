@@ -109,6 +109,7 @@ void set_limit(PlannedPlot& plot, Category category, const std::map<std::string,
     for (const SeriesRef& ref : plot.refs)
         if (const PlotColumns* column = columns_of(data, ref); column && y < column->y.size())
             for (float value : column->y[y]) {
+                if (std::isnan(value)) continue;  // not known in that sample
                 if (!(value >= lowest)) lowest = value;
                 if (!(value <= highest)) highest = value;
             }

@@ -700,3 +700,18 @@ heatmap_labels() {
 	run -64 clusterp-plot --category gpu parsed/gpu/node01
 	assert_output "clusterp-plot: --category is for directory mode (a file's category is its CSV header's)"
 }
+
+@test "gpu: the limit line is the highest limit, said so when the GPUs' differ; a sample without one is passed over" {
+	cd_workdir
+	gpu_parsed "n1 n2" 2 4
+	# n2 capped at 450 W; n1's last sample has no limit.
+	awk -F, -v OFS=, 'NR > 1 { $13 = 450 } 1' parsed/gpu/n2 >n2 && mv n2 parsed/gpu/n2
+	awk -F, -v OFS=, 'NR > 7 { $13 = "" } 1' parsed/gpu/n1 >n1 && mv n1 parsed/gpu/n1
+	run -0 clusterp-plot -q --script
+	grep -q "^set label 'highest power limit 700 W' at graph 0.01, first 700 " plot/gpu/power.gp
+	gpu_parsed n1 2 4
+	rm parsed/gpu/n2
+	awk -F, -v OFS=, 'NR > 7 { $13 = "" } 1' parsed/gpu/n1 >n1 && mv n1 parsed/gpu/n1
+	run -0 clusterp-plot -q --script
+	grep -q "^set label 'power limit 700 W' at graph 0.01, first 700 " plot/gpu/power.gp
+}
