@@ -54,12 +54,13 @@ struct SideText {
 };
 
 // A Slurm step sees only the GPUs it was given where the site constrains
-// devices (cgroup.conf ConstrainDevices=yes), and the step holding the
-// collectors asks for none (slurm_transport.hpp): a GPU node then shows it
-// no device.  Said where it may be the cause (in a Slurm step).
+// devices (cgroup.conf ConstrainDevices=yes); the step holding the
+// collectors has the job's (slurm_transport.hpp), so a GPU node shows it
+// none when the job has none.  Said where it may be the cause (in a Slurm
+// step).
 const char* const k_gpu_absent_why =
-    "${SLURM_STEP_ID:+ (in Slurm step $SLURM_JOB_ID.$SLURM_STEP_ID, which holds no GPU of the job: it asks for none, "
-    "--gres=none, and where cgroup.conf has ConstrainDevices=yes a step sees only its own GPUs)}";
+    "${SLURM_STEP_ID:+ (Slurm step $SLURM_JOB_ID.$SLURM_STEP_ID holds the job's GPUs: ${SLURM_STEP_GPUS:-none}; "
+    "where cgroup.conf has ConstrainDevices=yes a step sees only those)}";
 
 // The nvidia-smi fields asked for, each with the older or newer names a
 // driver may know it by instead, best first (drivers rename fields:

@@ -17,8 +17,9 @@ namespace clusterp {
 
 namespace {
 
-// What every step of ours asks for: nothing of the job's (slurm_transport.hpp).
-const char* const k_step_options[] = {"--overlap", "--mem=0", "--gres=none", "-c1", "-u", "--quiet", "--job-name=clusterp"};
+// What every step of ours asks for: nothing of the job's but its GPUs,
+// shared (slurm_transport.hpp).
+const char* const k_step_options[] = {"--overlap", "--mem=0", "-c1", "-u", "--quiet", "--job-name=clusterp"};
 
 // srun's complaint in LINE (`srun: error: ...`), without its `srun: error: `,
 // or empty.
@@ -336,6 +337,7 @@ public:
     std::unique_ptr<Exchange> start(const std::string& host, const std::string& command, std::chrono::seconds bound) {
         std::vector<std::string> argv{"srun"};
         argv.insert(argv.end(), std::begin(k_step_options), std::end(k_step_options));
+        argv.push_back("--gres=none");  // stop's commands need no GPU
         for (const std::string& option : {std::string("-N1"), std::string("-n1"), std::string("-w"), host,
                                           std::string("/bin/sh"), std::string("-c"), command})
             argv.push_back(option);

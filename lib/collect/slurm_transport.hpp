@@ -1,11 +1,17 @@
 // The Slurm transport (`launcher: slurm`): inside an allocation, no SSH.
 // The step that runs a command takes nothing from the job (design.md,
-// Launchers): --overlap shares the CPUs of the job's own steps, --mem=0
-// asks for no memory of its own (Slurm 22.05 shares CPUs only: a job step
-// holding all the memory made a step without it fail), --gres=none no GPU
-// (it would wait for those the job's step holds), -c1 whatever
+// Launchers): --overlap shares the CPUs and GPUs of the job's own steps,
+// --mem=0 asks for no memory of its own (on 22.05 a job step holding all
+// the memory made a step without it fail), -c1 whatever
 // SLURM_CPUS_PER_TASK the job exports; -u so that the clock exchange's
-// lines pass at once.
+// lines pass at once.  The collectors' step asks for the job's GPUs (a
+// step gets all of the job's GRES unless it asks otherwise), so that where
+// cgroup.conf has ConstrainDevices=yes nvidia-smi may open them: tried on
+// 22.05 with task/cgroup, GRES files standing for GPUs: a --gres=none step
+// could not open them (EPERM), this one could, also while a step of the
+// job held every GPU, and a later step asking for every GPU started at
+// once beside it (--overlap shares GRES).  Stop's steps need none
+// (--gres=none).
 //
 // Per-host commands (stop's) run as a step of their own each, `srun
 // --overlap -N1 -n1 -w NODE /bin/sh -c COMMAND`, their streams srun's.

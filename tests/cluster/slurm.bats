@@ -100,10 +100,19 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	assert_output ''
 }
 
-@test "with the GPU collector: held in the step beside sadc, both ended by stop, gpu data home, nothing left" {
+@test "with the GPU collector: held in the step beside sadc with the job's GPUs (ConstrainDevices=yes), both ended by stop, gpu data home, nothing left; a job without GPUs: the log says why none was seen" {
 	gpu_replay "$BATS_TEST_TMPDIR/gpu" "$GPU_H100" 'gpus 2'
-	export PATH=$BATS_TEST_TMPDIR/gpu:$PATH
-	allocate
+	# nvidia-smi opens the GPUs' devices (but for its help): here their
+	# stand-ins, which the device cgroup of a step without GPUs refuses.
+	mkdir "$BATS_TEST_TMPDIR/gpu-dev"
+	cat >"$BATS_TEST_TMPDIR/gpu-dev/nvidia-smi" <<-EOF
+		#!/bin/sh
+		case \$1 in --help-query-gpu) ;; *) for f in $SLURMTEST_GPU_FILES; do head -c1 "\$f" >/dev/null 2>&1 || { echo 'No devices were found'; exit 6; }; done ;; esac
+		exec "$BATS_TEST_TMPDIR/gpu/nvidia-smi" "\$@"
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/gpu-dev/nvidia-smi"
+	export PATH=$BATS_TEST_TMPDIR/gpu-dev:$PATH
+	allocate --gres=gpu:2
 	run --separate-stderr in_job clusterp start
 	assert_success
 	run pgrep -f -- "$BATS_TEST_TMPDIR/gpu/nvidia-smi"
@@ -116,6 +125,16 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	nothing_left
 	run pgrep -f -- "$BATS_TEST_TMPDIR/gpu/nvidia-smi"
 	assert_output ''
+	[ "$SLURMTEST_CONSTRAIN_DEVICES" = yes ] || skip "no device cgroup here (proctrack/linuxproc)"
+	scancel "$JOB"
+	allocate
+	run --separate-stderr in_job clusterp start --force
+	assert_success
+	run grep -c "gpu: not collected: No devices were found (Slurm step $JOB\.[0-9]* holds the job's GPUs: none; where cgroup.conf has ConstrainDevices=yes a step sees only those)\$" clusterp.log
+	assert_output 3
+	run --separate-stderr in_job clusterp stop --force
+	assert_success
+	nothing_left
 }
 
 @test "outside an allocation, or a host outside it: exit 78 and one line; nothing started" {

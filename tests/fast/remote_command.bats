@@ -234,7 +234,7 @@ side_pid() { sed -n "s/^$2_pid=//p" "$1"; }
 	# In a Slurm step, the line says why that may be.
 	printf 't\nno\n' | SLURM_JOB_ID=42 SLURM_STEP_ID=3 PATH=$PWD/gpu:$PATH sh start >reply
 	run cat reply
-	assert_line 'gpu_skip=No devices were found (in Slurm step 42.3, which holds no GPU of the job: it asks for none, --gres=none, and where cgroup.conf has ConstrainDevices=yes a step sees only its own GPUs)'
+	assert_line 'gpu_skip=No devices were found (Slurm step 42.3 holds the job'"'"'s GPUs: none; where cgroup.conf has ConstrainDevices=yes a step sees only those)'
 	gpu_replay gpu "$GPU_H100" 'fail exit'
 	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
 	run cat reply

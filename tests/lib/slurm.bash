@@ -24,6 +24,11 @@
 #   and exported as SLURMTEST_PROCTRACK.
 # - select/cons_tres with CR_Core_Memory: cores and memory are allocated
 #   (a node has the machine's cores, and 1000 MB).
+# - Two GPUs per node as GRES (`--gres=gpu:N` asks for them), whose device
+#   files are two character devices in $SLURMTEST_DIR/dev (the numbers of
+#   /dev/full) standing in for /dev/nvidia*, and, with proctrack/cgroup,
+#   task/cgroup with ConstrainDevices=yes, as at GPU sites: a step may open
+#   only the files of the GPUs it was given (SLURMTEST_CONSTRAIN_DEVICES=yes).
 # - Jobs get no time limit; a node that stops answering is marked down after
 #   SlurmdTimeout (10 s) and the jobs on it are killed unless submitted with
 #   --no-kill.
@@ -34,6 +39,8 @@
 #   SLURMTEST_NODES        the node names, space-separated
 #   SLURMTEST_NODELIST     the same as a Slurm host list (s26801n[1-3])
 #   SLURMTEST_PROCTRACK    cgroup or linuxproc
+#   SLURMTEST_GPU_FILES    the GPUs' device files (every node's), space-separated
+#   SLURMTEST_CONSTRAIN_DEVICES  yes (ConstrainDevices=yes) or no (linuxproc)
 # and writes them to $SLURMTEST_DIR/env.  On failure it cleans up.
 #
 # slurm_down stops everything it started: jobs, daemons, every process left
@@ -81,7 +88,9 @@ _slurm_claim_ports() {
 
 # _slurm_write_conf N PROCTRACK
 _slurm_write_conf() {
-	local n=$1 proctrack=$2 d=$SLURMTEST_DIR host i
+	local n=$1 proctrack=$2 d=$SLURMTEST_DIR host i task=none constrain=no
+	[ "$proctrack" = cgroup ] && task=cgroup constrain=yes
+	SLURMTEST_CONSTRAIN_DEVICES=$constrain
 	host=$(hostname)
 	cat >"$d/slurm.conf" <<-EOF
 		ClusterName=clusterp$SLURMTEST_PORT
@@ -99,7 +108,8 @@ _slurm_write_conf() {
 		SlurmctldLogFile=$d/log/slurmctld.log
 		SlurmdLogFile=$d/log/%n.log
 		ProctrackType=proctrack/$proctrack
-		TaskPlugin=task/none
+		TaskPlugin=task/$task
+		GresTypes=gpu
 		JobAcctGatherType=jobacct_gather/none
 		AccountingStorageType=accounting_storage/none
 		SelectType=select/cons_tres
@@ -115,10 +125,12 @@ _slurm_write_conf() {
 		PartitionName=all Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 	EOF
 	for i in $(seq 1 "$n"); do
-		echo "NodeName=${SLURMTEST_PREFIX}$i NodeHostname=$host NodeAddr=127.0.0.1 Port=$((SLURMTEST_PORT + i)) CPUs=$(nproc) RealMemory=1000"
+		echo "NodeName=${SLURMTEST_PREFIX}$i NodeHostname=$host NodeAddr=127.0.0.1 Port=$((SLURMTEST_PORT + i)) CPUs=$(nproc) RealMemory=1000 Gres=gpu:2"
 	done >>"$d/slurm.conf"
-	# Cgroups only to track processes: nothing is constrained.
-	printf '%s\n' CgroupPlugin=autodetect ConstrainCores=no ConstrainDevices=no ConstrainRAMSpace=no >"$d/cgroup.conf"
+	echo "Name=gpu File=$d/dev/gpu[0-1]" >"$d/gres.conf"
+	# Cgroups to track processes and the GPUs' devices: nothing else is
+	# constrained.
+	printf '%s\n' CgroupPlugin=autodetect ConstrainCores=no "ConstrainDevices=$constrain" ConstrainRAMSpace=no >"$d/cgroup.conf"
 }
 
 # _slurm_start_daemons N: slurmctld and the nodes' slurmd, until every node
@@ -161,7 +173,9 @@ _slurm_up() {
 	[ "$n" -ge 1 ] && [ "$n" -le 99 ] || _slurm_die "from 1 to 99 nodes, not $n" || return 1
 	_slurm_claim_ports "$n" || return 1
 	SLURMTEST_PREFIX=s${SLURMTEST_PORT}n
-	mkdir -p "$d/state" "$d/spool" "$d/log" "$d/munge"
+	mkdir -p "$d/state" "$d/spool" "$d/log" "$d/munge" "$d/dev"
+	mknod -m 666 "$d/dev/gpu0" c 1 7 && mknod -m 666 "$d/dev/gpu1" c 1 7 || _slurm_die "cannot make the GPUs' device files" || return 1
+	SLURMTEST_GPU_FILES="$d/dev/gpu0 $d/dev/gpu1"
 	# munged insists: its socket's directory searchable by all, its key the
 	# munge user's alone.
 	chown munge:munge "$d/munge"
@@ -185,9 +199,10 @@ _slurm_up() {
 	SLURMTEST_NODES=$(seq -f "${SLURMTEST_PREFIX}%g" 1 "$n" | tr '\n' ' ')
 	SLURMTEST_NODES=${SLURMTEST_NODES% }
 	SLURMTEST_NODELIST=${SLURMTEST_PREFIX}[1-$n]
-	export SLURMTEST_NODES SLURMTEST_NODELIST SLURMTEST_PROCTRACK SLURMTEST_PORT
+	export SLURMTEST_NODES SLURMTEST_NODELIST SLURMTEST_PROCTRACK SLURMTEST_PORT SLURMTEST_GPU_FILES SLURMTEST_CONSTRAIN_DEVICES
 	{
-		for var in SLURMTEST_DIR SLURM_CONF SLURMTEST_NODES SLURMTEST_NODELIST SLURMTEST_PROCTRACK SLURMTEST_PORT; do
+		for var in SLURMTEST_DIR SLURM_CONF SLURMTEST_NODES SLURMTEST_NODELIST SLURMTEST_PROCTRACK SLURMTEST_PORT \
+			SLURMTEST_GPU_FILES SLURMTEST_CONSTRAIN_DEVICES; do
 			printf 'export %s=%q\n' "$var" "${!var}"
 		done
 	} >"$d/env"
