@@ -129,16 +129,17 @@ std::vector<HostFile> load_category(Category category, const std::string& dir, c
             series.device = data.key;
             series.device_alias = data.label;
             series.active = false;
-            // Every column read for disk and network tells activity.  Every
-            // GPU is plotted (an idle one is what the plots should show).
+            // Every column read for disk and network tells activity.
             for (std::size_t j = 0; j < data.y.size() && !series.active; ++j)
                 series.active = std::any_of(data.y[j].begin(), data.y[j].end(), [](double v) { return v > 0; });
             mark_filled(series, data);
             summary.rows += data.x.size();
-            const bool plotted = series_per_device(category) ? true
-                                 : configured.empty()       ? series.active && !is_pseudo_device(data.key)
-                                                    : std::any_of(configured.begin(), configured.end(),
-                                                                  [&](const NamedItem& item) { return item.name == data.key; });
+            // Every GPU is plotted: an idle one is what its plots should show.
+            const bool plotted =
+                series_per_device(category) ||
+                (configured.empty() ? series.active && !is_pseudo_device(data.key)
+                                    : std::any_of(configured.begin(), configured.end(),
+                                                  [&](const NamedItem& item) { return item.name == data.key; }));
             summary.series.push_back(std::move(series));
             for (std::size_t j = plotted ? plots : 0; j < data.y.size(); ++j) std::vector<float>().swap(data.y[j]);
             if (!plotted) std::vector<double>().swap(data.x);
