@@ -57,9 +57,10 @@ struct SideText {
 // devices (cgroup.conf ConstrainDevices=yes); the step holding the
 // collectors has the job's (slurm_transport.hpp), so a GPU node shows it
 // none when the job has none.  Said where it may be the cause (in a Slurm
-// step).
+// step).  No quote inside: bash, unlike dash, pairs quotes within a
+// ${...} inside double quotes.
 const char* const k_gpu_absent_why =
-    "${SLURM_STEP_ID:+ (Slurm step $SLURM_JOB_ID.$SLURM_STEP_ID holds the job's GPUs: ${SLURM_STEP_GPUS:-none}; "
+    "${SLURM_STEP_ID:+ (Slurm step $SLURM_JOB_ID.$SLURM_STEP_ID holds these GPUs of the job: ${SLURM_STEP_GPUS:-none}; "
     "where cgroup.conf has ConstrainDevices=yes a step sees only those)}";
 
 // The nvidia-smi fields asked for, each with the older or newer names a

@@ -130,7 +130,7 @@ in_job() { SLURM_JOB_ID=$JOB SLURM_JOB_NODELIST=$NODES "$@"; }
 	allocate
 	run --separate-stderr in_job clusterp start --force
 	assert_success
-	run grep -c "gpu: not collected: No devices were found (Slurm step $JOB\.[0-9]* holds the job's GPUs: none; where cgroup.conf has ConstrainDevices=yes a step sees only those)\$" clusterp.log
+	run grep -c "gpu: not collected: No devices were found (Slurm step $JOB\.[0-9]* holds these GPUs of the job: none; where cgroup.conf has ConstrainDevices=yes a step sees only those)\$" clusterp.log
 	assert_output 3
 	run --separate-stderr in_job clusterp stop --force
 	assert_success

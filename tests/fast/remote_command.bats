@@ -231,10 +231,13 @@ side_pid() { sed -n "s/^$2_pid=//p" "$1"; }
 	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
 	run cat reply
 	assert_line 'gpu_skip=No devices were found'
-	# In a Slurm step, the line says why that may be.
-	printf 't\nno\n' | SLURM_JOB_ID=42 SLURM_STEP_ID=3 PATH=$PWD/gpu:$PATH sh start >reply
-	run cat reply
-	assert_line 'gpu_skip=No devices were found (Slurm step 42.3 holds the job'"'"'s GPUs: none; where cgroup.conf has ConstrainDevices=yes a step sees only those)'
+	# In a Slurm step, the line says why that may be (bash too: it quotes
+	# differently inside \${...}).
+	for shell in sh bash; do
+		printf 't\nno\n' | SLURM_JOB_ID=42 SLURM_STEP_ID=3 PATH=$PWD/gpu:$PATH $shell start >reply
+		run cat reply
+		assert_line 'gpu_skip=No devices were found (Slurm step 42.3 holds these GPUs of the job: none; where cgroup.conf has ConstrainDevices=yes a step sees only those)'
+	done
 	gpu_replay gpu "$GPU_H100" 'fail exit'
 	printf 't\nno\n' | PATH=$PWD/gpu:$PATH sh start >reply
 	run cat reply
