@@ -98,9 +98,13 @@ std::string heatmap_script(const HeatmapSpec& spec) {
         << viridis_palette();
     // Percentages on a fixed scale, so that heatmaps compare; a bounded
     // value up to its limit (colour then says how near the limit it ran);
-    // others from 0 to the largest cell (a flat zero still gets a scale).
+    // others from 0 to the largest cell.  A flat zero (and a limit of 0:
+    // a GPU whose power nvidia-smi reads as 0 W) still gets a scale, 0 to 1,
+    // where gnuplot would refuse an empty one.
+    double cb = plot.percent ? 100 : !std::isnan(plot.limit) ? std::max(plot.limit, top) : top;
+    if (!(cb > 0)) cb = 1;
     std::string cbmax;
-    append_number(cbmax, plot.percent ? 100 : !std::isnan(plot.limit) ? std::max(plot.limit, top) : top > 0 ? top : 1);
+    append_number(cbmax, cb);
     out << "set cbrange [0:" << cbmax << "]\n";
     PlotSpec axis = plot;
     axis.epoch_time = true;

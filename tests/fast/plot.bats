@@ -636,6 +636,21 @@ heatmap_labels() {
 	grep -q '^node04,compute-4,gpu,mem_used_pct,' plot/hosts.csv
 }
 
+@test "gpu: power and its limit read as 0 W everywhere still draw, the heatmap's scale 0 to 1" {
+	use_tree few
+	keep_categories gpu
+	gpu_parsed "node01 node02" 2 6
+	local f
+	for f in parsed/gpu/*; do
+		awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "power_w" || $i == "power_limit_w") zero[i] = 1; print; next }
+			{ for (i in zero) $i = 0; print }' "$f" >"$f.new" && mv "$f.new" "$f"
+	done
+	run -0 clusterp-plot -f svg
+	assert_output "clusterp-plot: made 15 of 15 plots under 'plot'"
+	grep -q '^set cbrange \[0:1\]$' plot/gpu/power_heatmap.gp
+	valid_plot plot/gpu/power_heatmap.svg
+}
+
 @test "gpu: 128 hosts of 8 GPUs give heatmaps of 1024 rows and line plots of 1024 series" {
 	cd_workdir
 	gpu_parsed "$(printf 'n%03d ' $(seq 128))" 8 6

@@ -125,7 +125,9 @@ same_status() {
 }
 
 @test "run: SIGINT to clusterp while the job runs goes to the job; data still downloaded; job's status" {
-	env --default-signal=INT clusterp run --no-plot -- sh -c 'touch started; sleep 60; echo never' >out 2>err &
+	# A length of its own, so that pgrep finds this job's sleep and no other.
+	local nap=60.$$
+	env --default-signal=INT clusterp run --no-plot -- sh -c "touch started; sleep $nap; echo never" >out 2>err &
 	pid=$!
 	for _ in $(seq 100); do [ -e started ] && break; sleep 0.1; done
 	[ -e started ]
@@ -137,7 +139,7 @@ same_status() {
 	[ -s parsed/cpu/a1 ]
 	[ "$(manifest_field a1 status)" = stopped ]
 	[ "$(cut -d, -f3,4 parsed/markers.csv | tail -n1)" = end,job ]
-	run -1 pgrep -f 'sleep 60'
+	run -1 pgrep -f "sleep $nap"
 }
 
 @test "run: a second SIGINT during the stop ends clusterp at once, the run left for clusterp stop" {
