@@ -56,10 +56,21 @@ setup() {
 }
 
 # What a test changed in the nodes' cgroups (a CPU quota, cpusets) is undone
-# after it, whatever its outcome.
+# after it, whatever its outcome.  A failed test shows each host's CPU
+# busy and run queue, sample by sample, and leaves its run directory in
+# /var/tmp for a look at the rest.
 teardown() {
 	[ -z "${ISOLATE_MISSING:-}" ] || return 0
 	local n cpuset
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -d "$SCENARIO/parsed/cpu" ]; then
+		for n in "$SCENARIO"/parsed/cpu/*; do
+			echo "${n##*/} busy %: $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "util_pct") c = i; next } { printf "%.0f ", $c }' "$n")"
+			[ -f "$SCENARIO/parsed/load/${n##*/}" ] &&
+				echo "${n##*/} runq: $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "runq") c = i; next } { printf "%s ", $c }' "$SCENARIO/parsed/load/${n##*/}")"
+		done
+		cp -a "$SCENARIO" "/var/tmp/clusterp-failed-scenario-$BATS_TEST_NUMBER"
+		echo "run directory kept: /var/tmp/clusterp-failed-scenario-$BATS_TEST_NUMBER"
+	fi
 	for n in 1 2 3 4; do
 		echo -1 >"$(node_cgroup "$n" cpu)/cpu.cfs_quota_us"
 		cpuset=$(node_cgroup "$n" cpuset)
@@ -118,8 +129,8 @@ machine_share() {
 		ticks = sum(d[:8])
 		busy = sum(d[:8]) - d[3] - d[4] - d[7]
 		cluster = d[-1] / 1e9 * int(sys.argv[3])
-		print("machine during the run: %.0f %% busy outside the cluster's nodes, %.0f %% stolen by the hypervisor"
-		      % (100 * max(busy - cluster, 0) / ticks, 100 * d[7] / ticks))
+		print("machine during the run: the nodes %.0f %% busy, %.0f %% busy outside them, %.0f %% stolen by the hypervisor"
+		      % (100 * cluster / ticks, 100 * max(busy - cluster, 0) / ticks, 100 * d[7] / ticks))
 	PY
 }
 
