@@ -125,14 +125,18 @@ void find_stalls(const std::vector<HostData>& hosts, const std::string& category
         std::size_t work_end = n;
         while (work_end > 0 && m[work_end - 1] < s.stall_before_pct) --work_end;
         std::size_t best = 0;
-        double best_ratio = s.stall_ratio;
+        double best_ratio = INFINITY;
         for (std::size_t k = run; k + run <= work_end; ++k) {
             const double before = sx[k] / double(k), after = (sx[n] - sx[k]) / double(n - k);
             const double others_before = sm[k] / double(k), others_after = (sm[work_end] - sm[k]) / double(work_end - k);
             if (before < s.stall_before_pct || others_before < s.stall_before_pct || others_after < others_before / 2)
                 continue;
+            // After the point, the node's own collectors and daemons go on
+            // (sadc and pidstat take 1-3 % of a CPU at a 1 s interval, a
+            // tick or two a second): work stopped is busy under
+            // stall_after_pct above stall_ratio of what it was.
             const double ratio = after / before;
-            if (ratio < best_ratio) best_ratio = ratio, best = k;
+            if (after < s.stall_ratio * before + s.stall_after_pct && (!best || ratio < best_ratio)) best_ratio = ratio, best = k;
         }
         if (!best) continue;
         const double before = sx[best] / double(best), after = (sx[n] - sx[best]) / double(n - best);

@@ -66,6 +66,9 @@ const std::vector<RuleSetting>& rule_settings() {
         {"idle_cluster_pct", &S::idle_cluster_pct, "idle host: while the cluster's median busy is at least this"},
         {"stall_ratio", &S::stall_ratio, "stall: busy after a point below this fraction of busy before it"},
         {"stall_before_pct", &S::stall_before_pct, "stall: busy before the point at least this"},
+        {"stall_after_pct", &S::stall_after_pct,
+         "stall: busy after the point may also be this much above stall_ratio of busy before it (what the collectors and "
+         "the system use on an idle node)"},
         {"gpu_idle_pct", &S::gpu_idle_pct, "gpu idle: a kernel running at most this share of the time"},
         {"gpu_underused_pct", &S::gpu_underused_pct, "gpu underused: a kernel running less than this share of the time"},
         {"gpu_memory_full_pct", &S::gpu_memory_full_pct, "gpu memory nearly full: at least this share of its memory used"},

@@ -89,6 +89,7 @@ struct RuleSettings {
     double idle_cluster_pct = 50;
     double stall_ratio = 0.01;
     double stall_before_pct = 10;
+    double stall_after_pct = 3;
     double top_processes = 2;
     double gpu_idle_pct = 1;
     double gpu_underused_pct = 15;

@@ -326,9 +326,19 @@ _cluster_isolate() {
 		fi
 	done
 	mkdir -p "$CLUSTER_DIR/lxcfs"
+	# lxcfs answers every node's reads of /proc/stat (sadc's): it gets a
+	# cpu cgroup of its own in the cluster's, of the highest weight.  Left
+	# in this shell's cgroup, it weighed 1/257 of the cluster's, and a node
+	# busy on every CPU starved it: every node's sadc then waited on its
+	# read, 20 s without a sample (CI, 2026-12-08).
+	local cpu_dir
+	cpu_dir=$(grep -m 1 '/cpu[,/]' "$CLUSTER_DIR/cgroups") || return 1
+	mkdir "$cpu_dir/lxcfs" && echo 262144 >"$cpu_dir/lxcfs/cpu.shares" || return 1
+	echo "$cpu_dir/lxcfs" >"$CLUSTER_DIR/service-cgroups"
 	# -l: per-cgroup load averages; its own pid file (the default one is
 	# locked by the machine's lxcfs, if any).
-	_cluster_bg lxcfs lxcfs -f -l -p "$CLUSTER_DIR/lxcfs.pid" "$CLUSTER_DIR/lxcfs"
+	_cluster_bg lxcfs sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cpu_dir/lxcfs" \
+		lxcfs -f -l -p "$CLUSTER_DIR/lxcfs.pid" "$CLUSTER_DIR/lxcfs"
 	for i in $(seq 1 250); do
 		[ -r "$CLUSTER_DIR/lxcfs/proc/stat" ] && break
 		sleep 0.02
@@ -572,15 +582,25 @@ _cluster_cgroup_pids() {
 	done | sort -u
 }
 
-# _cluster_remove_cgroups: the nodes' cgroups, then the cluster's, once the
-# killed processes have left them.
+# _cluster_service_busy: whether a process is left in lxcfs's cgroup.
+_cluster_service_busy() {
+	local dir
+	[ -f "$CLUSTER_DIR/service-cgroups" ] || return 1
+	while read -r dir; do
+		[ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] && return 0
+	done <"$CLUSTER_DIR/service-cgroups"
+	return 1
+}
+
+# _cluster_remove_cgroups: the nodes' cgroups and lxcfs's, then the
+# cluster's, once the killed processes have left them.
 _cluster_remove_cgroups() {
 	local i dir
 	for i in $(seq 1 100); do
-		[ -z "$(_cluster_cgroup_pids)" ] && break
+		[ -z "$(_cluster_cgroup_pids)" ] && ! _cluster_service_busy && break
 		sleep 0.05
 	done
-	cat "$CLUSTER_DIR"/nodes/*/cgroups "$CLUSTER_DIR/cgroups" 2>/dev/null |
+	cat "$CLUSTER_DIR"/nodes/*/cgroups "$CLUSTER_DIR/service-cgroups" "$CLUSTER_DIR/cgroups" 2>/dev/null |
 		while read -r dir; do
 			if [ -d "$dir" ]; then rmdir "$dir" || :; fi
 		done

@@ -227,6 +227,18 @@ TEST_CASE("stall: one host stops mid-run while the others go on; not the end of 
                  cpu_host("c", level(n, 68, 26, n, 0)), cpu_host("d", level(n, 66, 26, n, 0))}, n).empty());
 }
 
+TEST_CASE("stall: a host's collectors after its work stopped (2 % of 99 %) still make a stall; a fall to a quarter does not") {
+    const std::size_t n = 40;
+    auto f = judge({cpu_host("a", level(n, 70)), cpu_host("b", level(n, 65)), cpu_host("c", level(n, 99, 15, n, 2)),
+                    cpu_host("d", level(n, 72))}, n);
+    REQUIRE(names(f) == Names{"c cpu stall"});
+    CHECK(f[0].evidence.find("busy fell from 99.0 % to 2.0 %") != std::string::npos);
+    // 40 % to 10 %: less work (imbalance, perhaps), not work stopped.
+    for (const std::string& name : names(judge({cpu_host("a", level(n, 70)), cpu_host("b", level(n, 65)),
+                                                cpu_host("c", level(n, 40, 15, n, 10)), cpu_host("d", level(n, 72))}, n)))
+        CHECK(name.find("stall") == std::string::npos);
+}
+
 TEST_CASE("straggler: busy far longer than the median host, or far from the median level") {
     const std::size_t n = 60;
     // Same work everywhere; d does it at a third of the speed.
