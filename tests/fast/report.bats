@@ -83,16 +83,7 @@ load ../lib/gpu
 	report_host n1 30 97 9
 	report_csv disk n1 30 sdb util_pct=95 aqu_sz=0.5
 	for h in n2 n3; do report_host "$h" 30 20 1; done
-	mkdir -p parsed/processes
-	{
-		echo time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps
-		for i in $(seq 0 29); do
-			t=$(printf '2026-11-25T02:%02d:%02dZ' $((40 + i / 6)) $((i % 6 * 10)))
-			printf '%s,%d,n1,N1,4242,"spin, the loop",390,1.4,0,0\n' "$t" $((10 * i))
-			printf '%s,%d,n1,N1,77,<b>x|y</b>,5,1,0,0\n' "$t" $((10 * i))
-			printf '%s,%d,n1,N1,9,writ\351r,1,2,,40960\n' "$t" $((10 * i))
-		done
-	} >parsed/processes/n1
+	report_processes n1 30 '4242,"spin, the loop",390,1.4,0,0' '77,<b>x|y</b>,5,1,0,0' "9,writ$(printf '\351')r,1,2,,40960"
 	run clusterp-report --cpus 4
 	assert_success
 	assert_line --index 0 'run N1 cpu saturated: 9.0 runnable tasks for 4 CPUs, 97.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50); top: spin, the loop (pid 4242) 390.0 % of 400 %; <b>x|y</b> (pid 77) 5.0 % of 400 %'
@@ -321,15 +312,7 @@ report_gpu() {
 	report_csv cpu n2 30 util_pct=30 busiest_core_pct=100
 	report_gpu n1 0
 	report_gpu n2 0 util_pct=6
-	mkdir -p parsed/processes
-	{
-		echo time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps
-		for i in $(seq 0 29); do
-			t=$(printf '2026-11-25T02:%02d:%02dZ' $((40 + i / 6)) $((i % 6 * 10)))
-			printf '%s,%d,n2,N2,311,python3 loader.py,99.5,900,20480,0\n' "$t" $((10 * i))
-			printf '%s,%d,n2,N2,310,python3 train.py,12,4000,0,0\n' "$t" $((10 * i))
-		done
-	} >parsed/processes/n2
+	report_processes n2 30 '311,python3 loader.py,99.5,900,20480,0' '310,python3 train.py,12,4000,0,0'
 	run -0 clusterp-report --cpus 4
 	assert_line --index 0 --partial 'run N2 cpu single core bound: its busiest core 100.0 % busy'
 	assert_line --index 1 'run N2 gpu 0 input bound: a kernel running 6.0 % of the time while the busiest CPU core is 100.0 % busy, in 100 % of the samples (longest stretch 02:40:00-02:44:50); top: python3 loader.py (pid 311) 99.5 % of 400 %; python3 train.py (pid 310) 12.0 % of 400 %'

@@ -62,3 +62,20 @@ report_host() {
 	report_csv disk "$1" "$2" sda util_pct=2 aqu_sz=0.01
 	report_csv network "$1" "$2" eth0 util_pct=1
 }
+
+# report_processes HOST SAMPLES ROW...: parsed/processes/HOST, SAMPLES
+# samples every 10 s from 2026-11-25T02:40:00Z (alias the upper-case host),
+# each holding every ROW: `pid,command,cpu_pct,rss_mib,read_kibps,
+# write_kibps`, as CSV, bytes as given.
+report_processes() {
+	local host=$1 n=$2 i t row
+	shift 2
+	mkdir -p parsed/processes
+	{
+		echo time,elapsed,host,alias,pid,command,cpu_pct,rss_mib,read_kibps,write_kibps
+		for ((i = 0; i < n; i++)); do
+			t=$(printf '2026-11-25T02:%02d:%02dZ' $((40 + i / 6)) $((i % 6 * 10)))
+			for row in "$@"; do printf '%s,%d,%s,%s,%s\n' "$t" $((10 * i)) "$host" "${host^^}" "$row"; done
+		done
+	} >"parsed/processes/$host"
+}
