@@ -582,14 +582,14 @@ _cluster_cgroup_pids() {
 	done | sort -u
 }
 
-# _cluster_service_busy: whether a process is left in lxcfs's cgroup.
-_cluster_service_busy() {
+# _cluster_service_idle: whether lxcfs's cgroup holds no process any more.
+_cluster_service_idle() {
 	local dir
-	[ -f "$CLUSTER_DIR/service-cgroups" ] || return 1
+	[ -f "$CLUSTER_DIR/service-cgroups" ] || return 0
 	while read -r dir; do
-		[ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] && return 0
+		[ -z "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] || return 1
 	done <"$CLUSTER_DIR/service-cgroups"
-	return 1
+	return 0
 }
 
 # _cluster_remove_cgroups: the nodes' cgroups and lxcfs's, then the
@@ -597,7 +597,7 @@ _cluster_service_busy() {
 _cluster_remove_cgroups() {
 	local i dir
 	for i in $(seq 1 100); do
-		[ -z "$(_cluster_cgroup_pids)" ] && ! _cluster_service_busy && break
+		[ -z "$(_cluster_cgroup_pids)" ] && _cluster_service_idle && break
 		sleep 0.05
 	done
 	cat "$CLUSTER_DIR"/nodes/*/cgroups "$CLUSTER_DIR/service-cgroups" "$CLUSTER_DIR/cgroups" 2>/dev/null |
