@@ -35,9 +35,9 @@ void append_reduced(const std::vector<double>& x, const std::vector<float>& y, d
                     std::string& out);
 
 // For each plot of PLOTS (all of CATEGORY) where gnuplot would read more
-// than four rows per pixel across for a series (its points, or for disk,
-// network and gpu its host file's rows, every device's), or more than a
-// million rows for all its series: every series replaced by a datablock of
+// than four rows per pixel across for a series (its points, or for gpu its
+// host file's rows, every GPU's), or for gpu more than a million rows for
+// all its series: every series replaced by a datablock of
 // the reduced points (x: seconds, elapsed or since the epoch), and the spec
 // set to read it.  DATA: per host, what read_columns found for
 // reduced_columns(CATEGORY), keyed by device.
