@@ -369,8 +369,12 @@ gpu_job() {
 	# is low enough to make it input bound).  On a machine loaded by other
 	# work every core is busy anyway; on an idle one a loader started after
 	# start missed the first samples and n4 came out underused.  It ends when
-	# /tmp/loading (the node's own) goes.
-	cluster_exec n4 sh -c 'touch /tmp/loading; exec timeout 60 sh -c "while [ -e /tmp/loading ]; do :; done"' &
+	# /tmp/loading (the node's own) goes.  It is pinned to one CPU: moved
+	# between the CPUs by the scheduler (CI's machine did, busy with the
+	# other suites), it left no core at 95 % and n4 came out underused.
+	local cpu
+	cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)
+	cluster_exec n4 sh -c "touch /tmp/loading; exec timeout 60 taskset -c $cpu sh -c 'while [ -e /tmp/loading ]; do :; done'" &
 	for _ in $(seq 300); do
 		cluster_procs n4 | grep -q 'while \[ -e /tmp/loading' && break
 		sleep 0.1
